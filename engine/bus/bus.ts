@@ -1,0 +1,80 @@
+import type { Logger } from '../logger.js';
+import type { JsonObject } from '../model/json.js';
+
+/** A chat notification: the bot's notify consumer renders it and posts where the command came from. */
+export interface ChatNotification {
+  execution_id: string;
+  /** The route from `notify` (for example `chat`, `slack`). */
+  route: string;
+  /** Rendered notify message, if the notify section had one. */
+  message?: string;
+  data?: JsonObject;
+}
+
+/** A stream event to fan out to SSE clients (already stored with its id). */
+export interface StreamBroadcast {
+  id: number;
+  event: string;
+  data: JsonObject;
+}
+
+/** Every topic and the shape of its message. Messages are JSON. */
+export interface Topics {
+  /** A new (or re-published) execution for the scheduler. */
+  'execution.requested': { id: string };
+  /** An execution the scheduler accepted; one runner claims it. */
+  'execution.scheduled': { id: string };
+  /** Broadcast: whichever runner holds this execution kills it. */
+  'execution.cancel': { id: string };
+  /** An execution reached a terminal state; the notifier consumes it once. */
+  'execution.completed': { id: string };
+  /** Broadcast: live output while an action runs. */
+  'execution.output': { execution_id: string; stream: 'stdout' | 'stderr'; data: string; seq: number };
+  /** Broadcast: a stored stream event for SSE clients. */
+  'stream.event': StreamBroadcast;
+  /** Work queue: a result or notification for the chat bot to post. */
+  'notify.chat': ChatNotification;
+  /** Work queue: a trigger instance for the rules engine. */
+  'trigger.instance': { trigger: string; payload: JsonObject; trace_tag?: string };
+}
+
+export type Topic = keyof Topics;
+
+export interface Delivery {
+  /** 1 on first delivery. */
+  attempt: number;
+  redelivered: boolean;
+}
+
+export type Handler<M> = (msg: M, d: Delivery) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivering to this handler; in-flight messages finish. */
+  cancel(): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  /** Messages handled at once by this consumer. @default 16 */
+  prefetch?: number;
+  /** Attempts before a message goes to the dead-letter queue. @default 5 */
+  maxAttempts?: number;
+}
+
+/**
+ * The Bus carries messages between roles. `consume` is a work queue (one consumer of a group gets
+ * each message; ack after the handler resolves; redelivery when it throws or the process dies;
+ * dead-letter after `maxAttempts`). `subscribe` is a broadcast to every subscriber.
+ */
+export interface Bus {
+  /** Resolves after the broker confirmed the message. */
+  publish<T extends Topic>(topic: T, msg: Topics[T]): Promise<void>;
+  consume<T extends Topic>(topic: T, group: string, h: Handler<Topics[T]>, opts?: ConsumeOptions): Promise<Subscription>;
+  subscribe<T extends Topic>(topic: T, h: Handler<Topics[T]>): Promise<Subscription>;
+  /** Messages that exhausted their attempts, for inspection (topic, group, message, last error). */
+  deadLetters?(topic: Topic, group: string): Promise<{ msg: unknown; error: string }[]>;
+  close(): Promise<void>;
+}
+
+export type BusConfig = { kind: 'memory' } | { kind: 'amqp'; url: string; prefix?: string };
+
+export type BusFactory = (cfg: BusConfig, deps: { logger: Logger }) => Promise<Bus>;

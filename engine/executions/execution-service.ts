@@ -1,0 +1,41 @@
+import type { NotifySpec } from '../model/action.js';
+import type { Execution, ExecutionContext } from '../model/execution.js';
+
+export interface RequestExecutionInput {
+  /** Action ref (`pack.name`) or id. */
+  action: string;
+  parameters?: Record<string, unknown>;
+  /** Who asked and from where; `user` is required. */
+  context: ExecutionContext;
+  /** Overrides the action's own notify (chat routes add theirs). */
+  notify?: NotifySpec;
+  /** Parent execution id (workflows, re-runs keep their own). */
+  parent?: string;
+  /**
+   * Cast string values to the declared parameter types (chat and CLI `key=value` input).
+   * API callers send JSON and get strict type checks. @default false
+   */
+  castStrings?: boolean;
+}
+
+/**
+ * The execution lifecycle as the API, the CLI and the chat router see it. Implementations store an
+ * execution before queueing it, so an accepted request is never lost.
+ */
+export interface ExecutionService {
+  /**
+   * Validates the action and parameters, stores the execution as `requested`, then publishes it.
+   * Throws SquallError: SQ_ACTION_NOT_FOUND, SQ_ACTION_DISABLED, SQ_PARAMETER_INVALID (message names
+   * the parameter and what was wrong).
+   */
+  request(input: RequestExecutionInput): Promise<Execution>;
+  /**
+   * Cancels: `requested`/`scheduled` go straight to `canceled`; `running` goes to `canceling` and the
+   * runner kills the process group. Throws SQ_EXECUTION_NOT_FOUND or SQ_EXECUTION_NOT_CANCELABLE.
+   */
+  cancel(id: string, user: string): Promise<Execution>;
+  /** A new execution of the same action with the same parameters, `overrides` merged over them. */
+  rerun(id: string, opts: { user: string; parameters?: Record<string, unknown> }): Promise<Execution>;
+  /** Resolves when the execution reaches a terminal state (or after `timeoutMs`, with its current state). */
+  waitForTerminal(id: string, timeoutMs?: number): Promise<Execution | undefined>;
+}

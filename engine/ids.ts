@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
+// StackStorm's resources carry MongoDB ObjectIds (24 hex digits); its clients and users' scripts
+// expect that shape, so Squall mints ids of the same form on every store.
+const processUnique = randomBytes(5).toString('hex');
+let counter = randomBytes(3).readUIntBE(0, 3);
+
+/** A new 24-hex-digit id: 4 bytes of seconds, 5 per-process random bytes, a 3-byte counter. */
+export function newId(): string {
+  counter = (counter + 1) % 0xffffff;
+  const secs = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return secs + processUnique + counter.toString(16).padStart(6, '0');
+}
+
+export function isId(s: string): boolean {
+  return /^[0-9a-f]{24}$/.test(s);
+}

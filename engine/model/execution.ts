@@ -1,0 +1,129 @@
+import type { Action, NotifySpec } from './action.js';
+import type { JsonObject } from './json.js';
+
+export const EXECUTION_STATUSES = [
+  'requested',
+  'scheduled',
+  'running',
+  'canceling',
+  'succeeded',
+  'failed',
+  'timeout',
+  'canceled',
+  'abandoned',
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'canceled', 'abandoned'];
+export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = ['requested', 'scheduled', 'running'];
+
+export function isTerminal(s: ExecutionStatus): boolean {
+  return TERMINAL_STATUSES.includes(s);
+}
+
+/** Where a chat command came from, so that the ack and result go back to the same thread. */
+export interface ChatContext {
+  platform: string;
+  channel: string;
+  thread?: string;
+  /** The chat platform's user id. */
+  user: string;
+  /** Adapter-specific reference (for example the ack message to edit into the result). */
+  ack_ref?: JsonObject;
+  alias_ref?: string;
+}
+
+/**
+ * Execution context, as StackStorm records it: who asked (`user`, `api_user` for chat), from where
+ * (`source_channel`, `chat`), the parent execution and a trace tag.
+ */
+export interface ExecutionContext {
+  user: string;
+  api_user?: string;
+  source_channel?: string;
+  parent?: { execution_id: string };
+  trace_context?: { trace_tag: string };
+  action_alias_ref?: { id: string; name: string };
+  chat?: ChatContext;
+  re_run?: { ref: string };
+  cancelled_by?: string;
+  [extra: string]: unknown;
+}
+
+export interface StatusLogEntry {
+  status: ExecutionStatus;
+  timestamp: string;
+}
+
+/** An execution as stored. Parameters are stored as given (secrets included) and masked on every way out. */
+export interface Execution {
+  id: string;
+  action: Action;
+  runner_type: string;
+  parameters: JsonObject;
+  status: ExecutionStatus;
+  /** ISO time the execution was requested. */
+  start_timestamp: string;
+  end_timestamp?: string;
+  result?: JsonObject;
+  context: ExecutionContext;
+  notify?: NotifySpec;
+  log: StatusLogEntry[];
+  parent?: string;
+  children: string[];
+  /** Last sign of life from the runner that holds it; the sweeper marks silent ones abandoned. */
+  heartbeat_at?: string;
+  /** The worker (host:pid) that claimed it. */
+  worker?: string;
+  /** How many times the scheduler has published it; the sweeper increments when it re-publishes. */
+  attempts: number;
+  /** Per-execution timeout in seconds, resolved when it was requested. */
+  timeout_s?: number;
+  /** ISO time of the last change. */
+  updated_at: string;
+}
+
+export type NewExecution = Omit<Execution, 'updated_at' | 'log' | 'children' | 'attempts'> & {
+  log?: StatusLogEntry[];
+  children?: string[];
+  attempts?: number;
+};
+
+/** Fields a status transition may set; `log` entries are appended, not replaced. */
+export interface ExecutionPatch {
+  status?: ExecutionStatus;
+  end_timestamp?: string;
+  result?: JsonObject;
+  heartbeat_at?: string;
+  worker?: string;
+  attempts?: number;
+  context?: ExecutionContext;
+  children?: string[];
+  appendLog?: StatusLogEntry;
+}
+
+export interface ExecutionFilter {
+  action?: string;
+  status?: ExecutionStatus | ExecutionStatus[];
+  user?: string;
+  parent?: string;
+  /** Only executions updated before this ISO time (sweeper). */
+  updatedBefore?: string;
+  /** Only executions whose heartbeat is older than this ISO time, or missing (sweeper). */
+  heartbeatBefore?: string;
+  limit?: number;
+  offset?: number;
+  /** @default 'desc' on start_timestamp */
+  order?: 'asc' | 'desc';
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface OutputChunk {
+  /** Monotonic per store; used for paging and for resuming a live tail. */
+  seq: number;
+  execution_id: string;
+  stream: OutputStream;
+  data: string;
+  timestamp: string;
+}

@@ -1,0 +1,47 @@
+import type { Logger } from '../logger.js';
+import type { Action, Pack, ParamSpecs } from '../model/action.js';
+import type { Execution, OutputStream } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
+
+/** What a runner gets for one execution. */
+export interface RunContext {
+  execution: Execution;
+  action: Action;
+  /** The pack the action belongs to (entry points resolve against `pack.path`). */
+  pack: Pack | undefined;
+  /** Validated, typed parameters: runner parameters and action parameters merged, secrets in clear. */
+  parameters: JsonObject;
+  /**
+   * Aborted on cancel (`signal.reason === 'cancel'`) or timeout (`'timeout'`). A runner must stop its
+   * work (kill the whole process group, close sockets) and resolve promptly.
+   */
+  signal: AbortSignal;
+  /** Timeout in seconds in force for this execution (for messages such as StackStorm's). */
+  timeoutS: number;
+  /** Streams a piece of output while the action runs; stored in chunks and published live. */
+  emit(stream: OutputStream, data: string): void;
+  /** Extra environment for child processes (ST2_ACTION_* variables). */
+  env: Record<string, string>;
+  logger: Logger;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'timeout' | 'canceled' | 'abandoned';
+
+export interface RunOutcome {
+  status: RunStatus;
+  /** StackStorm's result shape for the runner (e.g. `{succeeded, failed, return_code, stdout, stderr}`). */
+  result: JsonObject;
+}
+
+/**
+ * A Runner does the work of one runner type. It never throws for an action's own failure: a
+ * non-zero exit or an HTTP 500 is a `failed` outcome. Throwing means the runner itself broke.
+ */
+export interface Runner {
+  /** StackStorm's runner type name, e.g. `local-shell-cmd`. */
+  readonly name: string;
+  readonly description: string;
+  /** Parameters every action of this runner inherits (the action may override default, enum, ...). */
+  readonly parameters: ParamSpecs;
+  run(ctx: RunContext): Promise<RunOutcome>;
+}
