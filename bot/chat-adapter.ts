@@ -89,6 +89,13 @@ export interface ChatCapabilities {
 export interface ChatAdapter {
   readonly platform: Platform;
   readonly capabilities: ChatCapabilities;
+  /**
+   * How the result of a command appears: `edit` turns the ack message into the result (where the
+   * platform allows edits), `reply` posts it as a new message in the thread. @default 'reply'
+   */
+  readonly resultMode?: 'edit' | 'reply';
+  /** For platforms served by more than one adapter (the terminal shell): does this one own the channel? */
+  ownsChannel?(channel: string): boolean;
   /** Registers the one inbound handler (the router). */
   onMessage(handler: (m: ChatMessage) => Promise<ChatReply | undefined>): void;
   /** Registers the handler for button clicks. */
@@ -105,6 +112,7 @@ export interface ChatAdapter {
  * simply post it. `undefined` means the message was not for the bot.
  */
 export interface ChatReply {
+  /** The reply; adapters post nothing when its text is empty (an alias with its ack disabled). */
   message: OutboundMessage;
   /** Called by the adapter with the posted ack's ref so that the result can edit it later. */
   onPosted?: (ref: PostedRef) => Promise<void>;

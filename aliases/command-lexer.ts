@@ -1,0 +1,181 @@
+import { type LexToken, TokenLexer } from './token-lexer.js';
+
+/**
+ * Tokenizer for chat command text, feeding grammar/command.ne.
+ *
+ * It makes the lexical decisions that need lookahead, so that the grammar stays unambiguous:
+ * - a quote opens a quoted value only at the start of a word (or right after `=`) and only if a quote of
+ *   the same family closes it at the end of a word; otherwise it is an ordinary character, which is how
+ *   `don't` keeps its apostrophe. Chat clients' curly quotes belong to the families of `"` and `'`.
+ * - `{` or `[` at the start of a word opens a JSON-ish group only if it is balanced; inside a group,
+ *   strings are skipped so that brackets in them do not count.
+ */
+export const COMMAND_TOKEN_TYPES = ['ws', 'text', 'eq', 'str', 'lbrace', 'rbrace', 'lbrack', 'rbrack'] as const;
+export type CommandTokenType = (typeof COMMAND_TOKEN_TYPES)[number];
+
+const DOUBLE = '"\u201C\u201D';
+const SINGLE = "'\u2018\u2019";
+/** Bracket scanning work allowed per command before `{`/`[` are taken as plain text (bounds pathological input). */
+const GROUP_SCAN_BUDGET = 200_000;
+
+const isWs = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+function quoteFamily(ch: string | undefined): string | undefined {
+  if (ch === undefined) return undefined;
+  if (DOUBLE.includes(ch)) return DOUBLE;
+  if (SINGLE.includes(ch)) return SINGLE;
+  return undefined;
+}
+
+/** Removes backslash escapes of the value's own quote family (`\"` inside `"..."`). */
+function unescapeQuoted(content: string, family: string): string {
+  let out = '';
+  for (let k = 0; k < content.length; k++) {
+    const ch = content[k] as string;
+    const nx = content[k + 1];
+    if (ch === '\\' && nx !== undefined && family.includes(nx)) {
+      out += nx;
+      k++;
+    } else out += ch;
+  }
+  return out;
+}
+
+/**
+ * For each position, the nearest position at or after it holding a quote of the family that can close
+ * a top-level quoted value (unescaped, followed by whitespace or the end). Linear, so a message full
+ * of unclosed quotes costs no more than any other.
+ */
+function closeTable(s: string, family: string): Int32Array {
+  const next = new Int32Array(s.length + 1).fill(-1);
+  for (let k = s.length - 1; k >= 0; k--) {
+    const ch = s[k] as string;
+    const closes = family.includes(ch) && s[k - 1] !== '\\' && (k + 1 === s.length || isWs(s[k + 1]));
+    next[k] = closes ? k : (next[k + 1] as number);
+  }
+  return next;
+}
+
+interface Budget {
+  left: number;
+}
+
+/**
+ * Tokens of the balanced group starting at `start`, or undefined when it is not balanced (then the
+ * bracket is plain text). Inside a group a quote opens a string where a JSON value could start.
+ */
+function scanGroup(s: string, start: number, budget: Budget): LexToken[] | undefined {
+  const out: LexToken[] = [];
+  const stack: string[] = [];
+  let k = start;
+  let prevSignificant = '';
+  while (k < s.length) {
+    if (--budget.left < 0) return undefined;
+    const ch = s[k] as string;
+    if (ch === '{' || ch === '[') {
+      stack.push(ch === '{' ? '}' : ']');
+      out.push({ type: ch === '{' ? 'lbrace' : 'lbrack', value: ch, text: ch, offset: k });
+      prevSignificant = ch;
+      k++;
+      continue;
+    }
+    if (ch === '}' || ch === ']') {
+      if (stack.pop() !== ch) return undefined;
+      out.push({ type: ch === '}' ? 'rbrace' : 'rbrack', value: ch, text: ch, offset: k });
+      prevSignificant = ch;
+      k++;
+      if (stack.length === 0) return out;
+      continue;
+    }
+    if (isWs(ch)) {
+      let j = k + 1;
+      while (j < s.length && isWs(s[j])) j++;
+      out.push({ type: 'ws', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+      k = j;
+      continue;
+    }
+    const family = quoteFamily(ch);
+    if (family !== undefined && (prevSignificant === '' || '{[,:='.includes(prevSignificant) || isWs(s[k - 1]))) {
+      let j = k + 1;
+      while (j < s.length && !(family.includes(s[j] as string) && s[j - 1] !== '\\')) {
+        if (--budget.left < 0) return undefined;
+        j++;
+      }
+      if (j >= s.length) return undefined;
+      const text = s.slice(k, j + 1);
+      out.push({ type: 'str', value: unescapeQuoted(s.slice(k + 1, j), family), text, offset: k });
+      prevSignificant = '"';
+      k = j + 1;
+      continue;
+    }
+    let j = k + 1;
+    while (j < s.length && !isWs(s[j]) && !'{}[]'.includes(s[j] as string) && quoteFamily(s[j]) === undefined) j++;
+    out.push({ type: 'text', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+    prevSignificant = s[j - 1] as string;
+    k = j;
+  }
+  return undefined;
+}
+
+/** Splits command text into grammar tokens. Never throws: every character lands in some token. */
+export function tokenizeCommand(s: string): LexToken[] {
+  const out: LexToken[] = [];
+  const budget: Budget = { left: GROUP_SCAN_BUDGET };
+  let closeDouble: Int32Array | undefined;
+  let closeSingle: Int32Array | undefined;
+  let k = 0;
+  let pieceStart = true;
+  while (k < s.length) {
+    const ch = s[k] as string;
+    if (isWs(ch)) {
+      let j = k + 1;
+      while (j < s.length && isWs(s[j])) j++;
+      out.push({ type: 'ws', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+      k = j;
+      pieceStart = true;
+      continue;
+    }
+    if (pieceStart) {
+      const family = quoteFamily(ch);
+      if (family !== undefined) {
+        const table = family === DOUBLE ? (closeDouble ??= closeTable(s, DOUBLE)) : (closeSingle ??= closeTable(s, SINGLE));
+        const close = table[k + 1] ?? -1;
+        if (close > k) {
+          const text = s.slice(k, close + 1);
+          out.push({ type: 'str', value: unescapeQuoted(s.slice(k + 1, close), family), text, offset: k });
+          k = close + 1;
+          pieceStart = false;
+          continue;
+        }
+      } else if ((ch === '{' || ch === '[') && budget.left > 0) {
+        const group = scanGroup(s, k, budget);
+        if (group !== undefined) {
+          out.push(...group);
+          const last = group[group.length - 1] as LexToken;
+          k = last.offset + 1;
+          pieceStart = false;
+          continue;
+        }
+      }
+    }
+    if (ch === '=') {
+      out.push({ type: 'eq', value: '=', text: '=', offset: k });
+      k++;
+      pieceStart = true;
+      continue;
+    }
+    let j = k + 1;
+    while (j < s.length && !isWs(s[j]) && s[j] !== '=') j++;
+    out.push({ type: 'text', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+    k = j;
+    pieceStart = false;
+  }
+  return out;
+}
+
+/** A fresh lexer per parse: nearley keeps a reference to it while parsing. */
+export function createCommandLexer(): TokenLexer {
+  return new TokenLexer(COMMAND_TOKEN_TYPES, tokenizeCommand);
+}
+
+/** The lexer named in the grammar file (nearleyc needs one); parse-command.ts passes a fresh one instead. */
+export const commandLexer = createCommandLexer();

@@ -1,0 +1,223 @@
+import { SquallError } from '../engine/errors.js';
+import type { ActionAlias } from '../engine/model/alias.js';
+import { aliasFormatEntries } from './alias-formats.js';
+import { type CommandChoice, closestCommands } from './closest.js';
+import { type CompiledFormat, compileFormat } from './compile-format.js';
+import { matchFormat } from './extract.js';
+import { findOccurrences } from './multi-match.js';
+import { type ParsedCommand, parseCommand } from './parse-command.js';
+
+export interface AliasMatch {
+  alias: ActionAlias;
+  /** The format that matched. */
+  representation: string;
+  /** What help shows for that format (the representation when the format has no display). */
+  display: string;
+  parameters: Record<string, string>;
+  score: number;
+}
+
+export type MatchOutcome =
+  | { kind: 'match'; matches: AliasMatch[] /* >1 only for match_multiple */ }
+  | { kind: 'ambiguous'; candidates: { ref: string; display: string }[]; message: string }
+  | { kind: 'none'; closest: { ref: string; display: string; description?: string }[]; message: string };
+
+interface Entry {
+  /** Position in registration order: breaks ties between formats of one alias ("the first wins"). */
+  ord: number;
+  alias: ActionAlias;
+  display: string;
+  representation: string;
+  compiled: CompiledFormat;
+}
+
+/** Formats starting with one literal word, sub-indexed by their second literal word when they have one. */
+interface WordBucket {
+  /** Formats whose second element is not a whole literal word. */
+  any: Entry[];
+  bySecond: Map<string, Entry[]>;
+}
+
+function pushTo<K>(map: Map<K, Entry[]>, key: K, e: Entry): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [e]);
+  else list.push(e);
+}
+
+interface Found {
+  entry: Entry;
+  parameters: Record<string, string>[];
+  score: number;
+}
+
+/**
+ * Checks every format of an alias; returns the first problem (for pack registration) or undefined.
+ *
+ * @example validateAliasFormats(alias) ?? register(alias)
+ */
+export function validateAliasFormats(alias: ActionAlias): string | undefined {
+  if (!Array.isArray(alias.formats)) return `alias ${alias.ref} has no formats list`;
+  for (const e of aliasFormatEntries(alias)) {
+    try {
+      compileFormat(e.representation);
+    } catch (err) {
+      return err instanceof SquallError ? err.message : String(err);
+    }
+  }
+  return undefined;
+}
+
+function wordAt(cmd: ParsedCommand, i: number): string {
+  const w = cmd.words[i];
+  return w === undefined ? '' : cmd.lower.slice(w.start, w.end);
+}
+
+const quote = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
+/**
+ * Matches chat commands against all enabled aliases. Formats are compiled once (setAliases); a
+ * command is parsed once per match and only tried against formats whose first literal word is the
+ * command's first word, plus the formats that do not start with one. The most specific match wins
+ * (most literal characters); an exact tie between aliases is ambiguous; no match answers with the
+ * closest commands. `match_multiple` formats are searched only when no ordinary format matched.
+ *
+ * @example new AliasMatcher(aliases).match('run date on web1', (a) => mayRun(user, a))
+ */
+export class AliasMatcher {
+  /** Formats that could not be compiled; their aliases keep working with their other formats. */
+  readonly problems: { ref: string; format: string; problem: string }[] = [];
+  #aliases: readonly ActionAlias[] = [];
+  #byFirstWord = new Map<string, WordBucket>();
+  #unindexed: Entry[] = [];
+  #multiple: Entry[] = [];
+
+  constructor(aliases: readonly ActionAlias[] = []) {
+    this.setAliases(aliases);
+  }
+
+  /** Replaces the alias set, compiling every format once. Invalid formats are skipped and recorded. */
+  setAliases(aliases: readonly ActionAlias[]): void {
+    this.#aliases = aliases;
+    this.problems.length = 0;
+    this.#byFirstWord = new Map();
+    this.#unindexed = [];
+    this.#multiple = [];
+    let ord = 0;
+    for (const alias of aliases) {
+      for (const f of aliasFormatEntries(alias)) {
+        let compiled: CompiledFormat;
+        try {
+          compiled = compileFormat(f.representation);
+        } catch (err) {
+          this.problems.push({ ref: alias.ref, format: f.representation, problem: err instanceof Error ? err.message : String(err) });
+          continue;
+        }
+        const entry: Entry = { ord: ord++, alias, display: f.display ?? f.representation, representation: f.representation, compiled };
+        if (f.multiple) this.#multiple.push(entry);
+        else if (compiled.kind === 'template' && compiled.firstWord !== undefined) {
+          let bucket = this.#byFirstWord.get(compiled.firstWord);
+          if (bucket === undefined) {
+            bucket = { any: [], bySecond: new Map() };
+            this.#byFirstWord.set(compiled.firstWord, bucket);
+          }
+          if (compiled.secondWord === undefined) bucket.any.push(entry);
+          else pushTo(bucket.bySecond, compiled.secondWord, entry);
+        } else this.#unindexed.push(entry);
+      }
+    }
+  }
+
+  /**
+   * Finds the alias a command runs. `filter` says whether the asking user may run an alias here; aliases
+   * it rejects are invisible (never matched, never suggested). Disabled aliases are always skipped.
+   */
+  match(command: string, filter?: (a: ActionAlias) => boolean): MatchOutcome {
+    const cmd = parseCommand(command);
+    const allowed = new Map<ActionAlias, boolean>();
+    const may = (a: ActionAlias): boolean => {
+      let ok = allowed.get(a);
+      if (ok === undefined) {
+        ok = a.enabled !== false && (filter === undefined || filter(a));
+        allowed.set(a, ok);
+      }
+      return ok;
+    };
+
+    const ordinary = this.#best(this.#candidates(cmd), may, (e) => {
+      const m = matchFormat(e.compiled, cmd);
+      return m === undefined ? undefined : { parameters: [m.parameters], score: m.score };
+    });
+    const found =
+      ordinary.length > 0
+        ? ordinary
+        : this.#best(this.#multiple, may, (e) => {
+            const occ = findOccurrences(e.compiled, cmd);
+            return occ.length === 0 ? undefined : { parameters: occ, score: e.compiled.score };
+          });
+
+    if (found.length === 1) {
+      const f = found[0] as Found;
+      const { alias, representation, display } = f.entry;
+      return {
+        kind: 'match',
+        matches: f.parameters.map((parameters) => ({ alias, representation, display, parameters, score: f.score })),
+      };
+    }
+    if (found.length > 1) {
+      const candidates = found.map((f) => ({ ref: f.entry.alias.ref, display: f.entry.display }));
+      return {
+        kind: 'ambiguous',
+        candidates,
+        message:
+          `${quote(command)} matches ${candidates.length} commands equally well: ` +
+          `${candidates.map((c) => `${c.display} (${c.ref})`).join(', ')}. Add words to say which one you mean.`,
+      };
+    }
+    const choices: CommandChoice[] = [];
+    for (const alias of this.#aliases) {
+      if (!may(alias)) continue;
+      for (const f of aliasFormatEntries(alias)) {
+        if (f.display === undefined) continue;
+        choices.push(alias.description === undefined ? { ref: alias.ref, display: f.display } : { ref: alias.ref, display: f.display, description: alias.description });
+      }
+    }
+    const closest = closestCommands(command, choices);
+    return {
+      kind: 'none',
+      closest,
+      message:
+        closest.length === 0
+          ? `No command matches ${quote(command)}, and no commands are available to you here.`
+          : `No command matches ${quote(command)}. Closest: ${closest.map((c) => c.display).join(' | ')}`,
+    };
+  }
+
+  /**
+   * The formats that can match: those indexed under the command's first word (and second word), plus the
+   * unindexed ones, in registration order.
+   */
+  #candidates(cmd: ParsedCommand): Entry[] {
+    const bucket = this.#byFirstWord.get(wordAt(cmd, 0));
+    if (bucket === undefined) return this.#unindexed;
+    const lists = [bucket.any, bucket.bySecond.get(wordAt(cmd, 1)) ?? [], this.#unindexed].filter((l) => l.length > 0);
+    if (lists.length === 1) return lists[0] as Entry[];
+    return lists.flat().sort((a, b) => a.ord - b.ord);
+  }
+
+  /** The best match of each alias, keeping only the aliases with the top score (one unless tied). */
+  #best(entries: readonly Entry[], may: (a: ActionAlias) => boolean, test: (e: Entry) => Omit<Found, 'entry'> | undefined): Found[] {
+    const perAlias = new Map<ActionAlias, Found>();
+    let top = -1;
+    for (const e of entries) {
+      const prev = perAlias.get(e.alias);
+      // A later format of the same alias only replaces an earlier one with a strictly higher score.
+      if (e.compiled.score < top || (prev !== undefined && prev.score >= e.compiled.score)) continue;
+      if (!may(e.alias)) continue;
+      const r = test(e);
+      if (r === undefined) continue;
+      perAlias.set(e.alias, { entry: e, ...r });
+      if (r.score > top) top = r.score;
+    }
+    return [...perAlias.values()].filter((f) => f.score === top);
+  }
+}

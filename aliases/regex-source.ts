@@ -1,0 +1,144 @@
+import type { FormatPart } from './parse-format.js';
+
+/**
+ * StackStorm regex formats are Python regular expressions; Squall runs them as JavaScript ones.
+ * This file translates the few Python-only spellings, finds anchors and named groups, scores a
+ * pattern's specificity and builds the RegExp for a regex-kind format.
+ */
+
+const PY_INLINE_FLAGS = /^\(\?[aiLmsux]+\)/;
+
+/** Calls `visit` for each top-level token of a regex source: an escape, a character class or one character. */
+function walk(src: string, visit: (token: string, inClassOrEscape: 'escape' | 'class' | 'char', at: number) => void): void {
+  let k = 0;
+  while (k < src.length) {
+    const ch = src[k] as string;
+    if (ch === '\\') {
+      visit(src.slice(k, k + 2), 'escape', k);
+      k += 2;
+    } else if (ch === '[') {
+      let j = k + 1;
+      if (src[j] === '^') j++;
+      if (src[j] === ']') j++;
+      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+      visit(src.slice(k, j + 1), 'class', k);
+      k = j + 1;
+    } else {
+      visit(ch, 'char', k);
+      k++;
+    }
+  }
+}
+
+export interface TranslatedRegex {
+  source: string;
+  /** Named groups (`(?P<name>` or `(?<name>`) in order. */
+  groupNames: string[];
+}
+
+/** Python regex spelling to JavaScript: named groups and back-references, `\A`/`\Z`, leading inline flags. */
+export function translateRegexSource(src: string): TranslatedRegex {
+  const groupNames: string[] = [];
+  let out = '';
+  walk(src.replace(PY_INLINE_FLAGS, ''), (token, kind) => {
+    if (kind === 'escape') {
+      out += token === '\\A' ? '^' : token === '\\Z' || token === '\\z' ? '$' : token;
+    } else out += token;
+  });
+  out = out.replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\(\?P</g, '(?<');
+  for (const m of out.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) groupNames.push(m[1] as string);
+  return { source: out, groupNames };
+}
+
+/** Whether the (translated) source has a `^` outside escapes and character classes, anywhere. */
+export function hasStartAnchor(src: string): boolean {
+  let found = false;
+  walk(src, (t, kind) => {
+    if (kind === 'char' && t === '^') found = true;
+  });
+  return found;
+}
+
+export function hasEndAnchor(src: string): boolean {
+  let found = false;
+  walk(src, (t, kind) => {
+    if (kind === 'char' && t === '$') found = true;
+  });
+  return found;
+}
+
+const CLASS_ESCAPES = new Set('dDwWsSbBkpPnrtfv0123456789cxu'.split(''));
+
+/**
+ * Specificity of a regex format: the literal characters a match must contain. Counted are ordinary
+ * characters and escaped punctuation (`\.`) outside any group, character class or quantified atom
+ * (`a?`, `a*`, `a{0,2}`), whitespace excluded. With a top-level `|` the smallest branch counts.
+ */
+export function regexLiteralScore(src: string): number {
+  const branches: number[] = [0];
+  let depth = 0;
+  let pendingLiteral = 0;
+  const flush = (quantified: boolean): void => {
+    if (!quantified) branches[branches.length - 1] = (branches.at(-1) as number) + pendingLiteral;
+    pendingLiteral = 0;
+  };
+  let inBrace = false;
+  walk(src, (t, kind) => {
+    if (inBrace) {
+      if (t === '}') inBrace = false;
+      return;
+    }
+    if (kind === 'char' && '?*'.includes(t)) return flush(true);
+    if (kind === 'char' && t === '{') {
+      inBrace = true;
+      return flush(true);
+    }
+    if (kind === 'char' && t === '+') return flush(false);
+    flush(false);
+    if (kind === 'char' && t === '(') depth++;
+    else if (kind === 'char' && t === ')') depth = Math.max(0, depth - 1);
+    else if (kind === 'char' && t === '|' && depth === 0) branches.push(0);
+    else if (depth === 0 && kind === 'char' && !'.^$|'.includes(t) && !/\s/.test(t)) pendingLiteral = 1;
+    else if (depth === 0 && kind === 'escape' && !CLASS_ESCAPES.has(t[1] ?? '')) pendingLiteral = 1;
+  });
+  flush(false);
+  return Math.min(...branches);
+}
+
+/** How a placeholder's value is matched inside a regex format: a whole quoted value, or lazily anything. */
+const VALUE = `"[^"]*"|'[^']*'|[\\s\\S]+?`;
+
+export interface BuiltRegex {
+  regex: RegExp;
+  /** Regex group name to parameter, with the placeholder's default if it has one. */
+  groups: { group: string; param: string; default?: string }[];
+}
+
+/**
+ * Builds the RegExp of a regex-kind format: literal parts are regex source, placeholders become named
+ * groups. Anchored like StackStorm (`^\s*` unless the pattern has a start anchor, `\s*$` unless it has an
+ * end anchor); `match_multiple` formats are left unanchored and global. Throws on an invalid pattern.
+ */
+export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple: boolean }): BuiltRegex {
+  const groups: BuiltRegex['groups'] = [];
+  let body = '';
+  let literalSource = '';
+  for (const p of parts) {
+    if (p.kind === 'literal') {
+      literalSource += p.text;
+      body += p.text;
+      continue;
+    }
+    const group = `sqp${groups.length}`;
+    groups.push(p.default === undefined ? { group, param: p.name } : { group, param: p.name, default: p.default });
+    body += p.default === undefined ? `(?<${group}>${VALUE})` : `(?:(?<${group}>${VALUE}))?`;
+  }
+  const translated = translateRegexSource(body);
+  for (const name of translateRegexSource(literalSource).groupNames) groups.push({ group: name, param: name });
+  let source = translated.source;
+  if (!opts.multiple) {
+    if (!hasStartAnchor(source)) source = `^\\s*(?:${source})`;
+    if (!hasEndAnchor(source)) source = `(?:${source})\\s*$`;
+  }
+  return { regex: new RegExp(source, opts.multiple ? 'gis' : 'is'), groups };
+}

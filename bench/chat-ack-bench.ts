@@ -1,0 +1,50 @@
+import { PassThrough } from 'node:stream';
+import { CliAdapter } from '../bot/cli/cli-adapter.js';
+import { silentLogger } from '../engine/logger.js';
+import { startServer } from '../engine/server.js';
+import { type Metric, percentile, round, tempDir } from './bench-util.js';
+
+/** Terminal adapter: a typed line in → the ack printed, through the real router and engine. */
+export async function benchChatAck(): Promise<Metric[]> {
+  const dir = tempDir('squall-chat-');
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let buffer = '';
+  let waiter: (() => void) | undefined;
+  let expect = '';
+  output.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    if (waiter && buffer.includes(expect)) {
+      const w = waiter;
+      waiter = undefined;
+      w();
+    }
+  });
+  const s = await startServer({
+    dataDir: dir.path,
+    config: { api: { port: 0 }, log: { level: 'silent' }, chat: { shell: false } },
+    logger: silentLogger,
+    localShellChannel: 'terminal',
+    adapters: () => [new CliAdapter({ input, output, user: 'admin', channel: 'terminal', color: false })],
+  });
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < 600; i++) {
+      buffer = '';
+      expect = 'On it: core.echo';
+      const done = new Promise<void>((r) => (waiter = r));
+      const t0 = performance.now();
+      input.write(`!echo bench ${i}\n`);
+      await done;
+      if (i >= 100) samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    return [
+      { metric: 'chat_ack_p50_ms', value: round(percentile(samples, 50), 3), unit: 'ms' },
+      { metric: 'chat_ack_p99_ms', value: round(percentile(samples, 99), 3), unit: 'ms' },
+    ];
+  } finally {
+    await s.close();
+    dir.remove();
+  }
+}

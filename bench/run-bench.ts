@@ -1,0 +1,33 @@
+import { type Metric, print } from './bench-util.js';
+import { benchChatAck } from './chat-ack-bench.js';
+import { benchEngine } from './engine-bench.js';
+import { benchIdleRss } from './idle-rss-bench.js';
+
+/**
+ * `npm run bench`: one JSON object per metric on stdout ({"metric", "value", "unit"}). Progress and
+ * skipped benchmarks go to stderr. The RabbitMQ figure needs a broker (SQUALL_TEST_AMQP_URL, else the
+ * local default is tried).
+ */
+async function main(): Promise<void> {
+  const amqpUrl = process.env.SQUALL_TEST_AMQP_URL ?? process.env.SQUALL_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const suites: [string, () => Promise<Metric[]>][] = [
+    ['engine', () => benchEngine({ amqpUrl })],
+    ['idle rss', benchIdleRss],
+    ['chat ack', benchChatAck],
+    ['alias match', async () => (await import('./alias-bench.js')).benchAliasMatch()],
+    ['slack ack', async () => (await import('./slack-bench.js')).benchSlackAck()],
+  ];
+  let failures = 0;
+  for (const [name, run] of suites) {
+    process.stderr.write(`bench: ${name}...\n`);
+    try {
+      for (const m of await run()) print(m);
+    } catch (e) {
+      failures++;
+      process.stderr.write(`bench: ${name} failed: ${(e as Error).message}\n`);
+    }
+  }
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,2 @@
+import { benchAliasMatch } from './alias-bench.js';
+console.log(await benchAliasMatch());

@@ -1,0 +1,18 @@
+import type { ChatAdapter, Platform } from './chat-adapter.js';
+
+/** The chat adapters running in this process, found by platform (and channel, for the terminal shells). */
+export class AdapterRegistry {
+  readonly #adapters: ChatAdapter[] = [];
+
+  add(a: ChatAdapter): void {
+    this.#adapters.push(a);
+  }
+
+  list(): readonly ChatAdapter[] {
+    return this.#adapters;
+  }
+
+  find(platform: string, channel: string): ChatAdapter | undefined {
+    return this.#adapters.find((a) => a.platform === (platform as Platform) && (a.ownsChannel?.(channel) ?? true));
+  }
+}

@@ -1,0 +1,58 @@
+import { AliasMatcher } from '../aliases/matcher.js';
+import type { Logger } from '../engine/logger.js';
+import type { ActionAlias } from '../engine/model/alias.js';
+import type { Store } from '../engine/store/store.js';
+
+/**
+ * The registered aliases and their compiled matcher, shared by the chat router and the alias API.
+ * Rebuilt when packs are registered or aliases change through the API (and every `refreshMs`, so that
+ * a bot in another process sees changes too): hubot's two-minute poll and restarts are not needed.
+ */
+export class AliasCatalog {
+  #aliases: ActionAlias[] = [];
+  #matcher = new AliasMatcher([]);
+  #timer: NodeJS.Timeout | undefined;
+  #loading: Promise<void> | undefined;
+
+  constructor(private readonly deps: { store: Store; logger: Logger; refreshMs?: number }) {}
+
+  get aliases(): readonly ActionAlias[] {
+    return this.#aliases;
+  }
+
+  get matcher(): AliasMatcher {
+    return this.#matcher;
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    const ms = this.deps.refreshMs ?? 30_000;
+    this.#timer = setInterval(() => void this.refresh(), ms);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  refresh(): Promise<void> {
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    const all: ActionAlias[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.deps.store.aliases.list({ limit: 1000, offset });
+      all.push(...page.items);
+      if (page.items.length < 1000) break;
+    }
+    this.#aliases = all;
+    this.#matcher = new AliasMatcher(all.filter((a) => a.enabled));
+    for (const p of this.#matcher.problems) {
+      this.deps.logger.warn('alias format skipped', { alias: p.ref, format: p.format, problem: p.problem });
+    }
+  }
+}

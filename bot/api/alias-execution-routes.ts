@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import { extractParameters } from '../../aliases/extract.js';
+import type { AliasMatch } from '../../aliases/matcher.js';
+import { principalOf } from '../../engine/api/request-auth.js';
+import { SquallError } from '../../engine/errors.js';
+import type { ActionAlias, AliasFormat } from '../../engine/model/alias.js';
+import { type AliasRunResult, runAlias } from '../alias-execution.js';
+import type { BotApiContext } from './bot-api-context.js';
+
+/** The representations of an alias (what is matched) with the display each belongs to. */
+function representations(alias: ActionAlias): { representation: string; display: string }[] {
+  return alias.formats.flatMap((f: AliasFormat) => {
+    if (typeof f === 'string') return [{ representation: f, display: f }];
+    const reps = f.representation === undefined ? [] : Array.isArray(f.representation) ? f.representation : [f.representation];
+    return reps.map((r) => ({ representation: r, display: f.display ?? r }));
+  });
+}
+
+const aliasExecutionBody = {
+  type: 'object',
+  required: ['name', 'format', 'command', 'source_channel'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    format: { type: 'string' },
+    command: { type: 'string' },
+    user: { type: 'string' },
+    source_channel: { type: 'string' },
+    source_context: { type: 'object' },
+    notification_channel: { type: 'string' },
+    notification_route: { type: 'string' },
+  },
+} as const;
+
+const matchAndExecuteBody = {
+  type: 'object',
+  required: ['command', 'source_channel'],
+  additionalProperties: false,
+  properties: {
+    command: { type: 'string' },
+    user: { type: 'string' },
+    source_channel: { type: 'string' },
+    notification_channel: { type: 'string' },
+    notification_route: { type: 'string' },
+  },
+} as const;
+
+interface AliasExecutionBody {
+  name: string;
+  format: string;
+  command: string;
+  user?: string;
+  source_channel: string;
+  notification_route?: string;
+  notification_channel?: string;
+}
+
+/** StackStorm's `/api/v1/aliasexecution` resource. The execution runs as the authenticated caller. */
+export async function aliasExecutionRoutes(app: FastifyInstance, ctx: BotApiContext): Promise<void> {
+  const { core } = ctx;
+  const runDeps = {
+    executions: core.executions,
+    logger: core.logger,
+    present: core.present,
+    ...(core.config.api.publicUrl ? { publicUrl: core.config.api.publicUrl } : {}),
+  };
+  const answer = (r: AliasRunResult) => ({
+    execution: core.present(r.execution),
+    actionalias: r.match.alias,
+    ...(r.ack !== undefined ? { message: r.ack } : {}),
+  });
+
+  app.post<{ Body: AliasExecutionBody }>(
+    '/api/v1/aliasexecution',
+    { config: { permission: 'execution:run' }, schema: { body: aliasExecutionBody } },
+    async (req, reply) => {
+      const b = req.body;
+      const byRef = b.name.includes('.') ? await core.store.aliases.get(b.name) : undefined;
+      const alias = byRef ?? ctx.catalog.aliases.find((a) => a.name === b.name);
+      if (!alias) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Unable to identify action alias with name "${b.name}".`);
+      if (!alias.enabled) throw new SquallError('SQ_ALIAS_DISABLED', `Action alias with name "${b.name}" is disabled.`);
+      const rep = representations(alias).find((r) => r.representation === b.format);
+      if (!rep) throw new SquallError('SQ_BAD_REQUEST', `Format string "${b.format}" is not available on the alias "${alias.name}".`);
+      const extracted = extractParameters(b.format, b.command);
+      if (!extracted.ok) throw new SquallError('SQ_ALIAS_NO_MATCH', extracted.reason);
+      const match: AliasMatch = { alias, ...rep, parameters: extracted.parameters, score: extracted.score };
+      const route = b.notification_route ?? b.notification_channel;
+      const r = await runAlias(runDeps, {
+        match,
+        user: principalOf(req).user,
+        ...(b.user ? { chatUser: b.user } : {}),
+        sourceChannel: b.source_channel,
+        ...(route ? { route } : {}),
+      });
+      return reply.status(201).send(answer(r));
+    },
+  );
+
+  app.post<{ Body: Omit<AliasExecutionBody, 'name' | 'format'> }>(
+    '/api/v1/aliasexecution/match_and_execute',
+    { config: { permission: 'execution:run' }, schema: { body: matchAndExecuteBody } },
+    async (req, reply) => {
+      const b = req.body;
+      const outcome = ctx.catalog.matcher.match(b.command);
+      if (outcome.kind === 'none') throw new SquallError('SQ_ALIAS_NO_MATCH', outcome.message);
+      if (outcome.kind === 'ambiguous') throw new SquallError('SQ_ALIAS_AMBIGUOUS', outcome.message);
+      const route = b.notification_route ?? b.notification_channel;
+      const results = [];
+      for (const match of outcome.matches) {
+        const r = await runAlias(runDeps, {
+          match,
+          user: principalOf(req).user,
+          ...(b.user ? { chatUser: b.user } : {}),
+          sourceChannel: b.source_channel,
+          ...(route ? { route } : {}),
+        });
+        results.push(answer(r));
+      }
+      return reply.status(201).send({ results });
+    },
+  );
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import { helpEntries } from '../../aliases/help.js';
+import { validateAliasFormats } from '../../aliases/matcher.js';
+import { SquallError } from '../../engine/errors.js';
+import type { ActionAlias } from '../../engine/model/alias.js';
+import { buildAlias } from '../../engine/packs/pack-entities.js';
+import type { BotApiContext } from './bot-api-context.js';
+
+const refParams = {
+  type: 'object',
+  required: ['ref_or_id'],
+  properties: { ref_or_id: { type: 'string', description: 'Alias ref (pack.name) or id' } },
+} as const;
+
+/** Builds an alias from an API body with the same checks pack registration applies. */
+function aliasFromBody(body: unknown, existing?: ActionAlias): ActionAlias {
+  const data = { ...(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}) };
+  const pack = typeof data.pack === 'string' && data.pack ? data.pack : (existing?.pack ?? 'default');
+  // Server-owned fields may be echoed back by clients (st2 does a GET, edits, PUTs); they are not input.
+  for (const k of ['id', 'ref', 'uid', 'pack', 'metadata_file']) delete data[k];
+  const { alias, problems } = buildAlias(data, { pack, metadataFile: existing?.metadata_file ?? '' });
+  const errors = problems.filter((p) => p.severity !== 'warning');
+  if (!alias || errors.length > 0) {
+    throw new SquallError('SQ_ALIAS_INVALID', errors.map((p) => (p.field ? `${p.field}: ${p.problem}` : p.problem)).join('; '));
+  }
+  const bad = validateAliasFormats(alias);
+  if (bad) throw new SquallError('SQ_ALIAS_INVALID', bad);
+  return existing ? { ...alias, id: existing.id } : alias;
+}
+
+/** StackStorm's `/api/v1/actionalias` resource: CRUD, `match` and `help`. */
+export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Promise<void> {
+  const { store } = ctx.core;
+
+  app.get<{ Querystring: { pack?: string; name?: string; limit?: number; offset?: number } }>(
+    '/api/v1/actionalias',
+    {
+      config: { permission: 'alias:read' },
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { pack: { type: 'string' }, name: { type: 'string' }, limit: { type: 'integer' }, offset: { type: 'integer', minimum: 0 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { pack, name, offset = 0 } = req.query;
+      const limit = req.query.limit === undefined || req.query.limit < 0 ? 10_000 : req.query.limit;
+      const page = await store.aliases.list({ ...(pack ? { pack } : {}), ...(name ? { name } : {}), limit, offset });
+      void reply.header('X-Total-Count', String(page.total));
+      return page.items;
+    },
+  );
+
+  app.get<{ Params: { ref_or_id: string } }>(
+    '/api/v1/actionalias/:ref_or_id',
+    { config: { permission: 'alias:read' }, schema: { params: refParams } },
+    async (req) => {
+      const a = await store.aliases.get(req.params.ref_or_id);
+      if (!a) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
+      return a;
+    },
+  );
+
+  app.post('/api/v1/actionalias', { config: { permission: 'alias:write' } }, async (req, reply) => {
+    const alias = aliasFromBody(req.body);
+    if (await store.aliases.get(alias.ref)) throw new SquallError('SQ_CONFLICT', `Action alias "${alias.ref}" already exists.`);
+    const saved = await store.aliases.upsert(alias);
+    await ctx.catalog.refresh();
+    return reply.status(201).send(saved);
+  });
+
+  app.put<{ Params: { ref_or_id: string } }>(
+    '/api/v1/actionalias/:ref_or_id',
+    { config: { permission: 'alias:write' }, schema: { params: refParams } },
+    async (req) => {
+      const existing = await store.aliases.get(req.params.ref_or_id);
+      if (!existing) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
+      const saved = await store.aliases.upsert(aliasFromBody(req.body, existing));
+      await ctx.catalog.refresh();
+      return saved;
+    },
+  );
+
+  app.delete<{ Params: { ref_or_id: string } }>(
+    '/api/v1/actionalias/:ref_or_id',
+    { config: { permission: 'alias:write' }, schema: { params: refParams } },
+    async (req, reply) => {
+      if (!(await store.aliases.delete(req.params.ref_or_id))) {
+        throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
+      }
+      await ctx.catalog.refresh();
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Body: { command: string } }>(
+    '/api/v1/actionalias/match',
+    {
+      config: { permission: 'alias:read' },
+      schema: {
+        body: { type: 'object', required: ['command'], additionalProperties: false, properties: { command: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      const outcome = ctx.catalog.matcher.match(req.body.command);
+      if (outcome.kind === 'none') throw new SquallError('SQ_ALIAS_NO_MATCH', outcome.message);
+      if (outcome.kind === 'ambiguous') throw new SquallError('SQ_ALIAS_AMBIGUOUS', outcome.message);
+      const m = outcome.matches[0]!;
+      return { actionalias: m.alias, display: m.display, representation: m.representation, parameters: m.parameters };
+    },
+  );
+
+  app.get<{ Querystring: { filter?: string; pack?: string; limit?: number; offset?: number } }>(
+    '/api/v1/actionalias/help',
+    {
+      config: { permission: 'alias:read' },
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { filter: { type: 'string' }, pack: { type: 'string' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+        },
+      },
+    },
+    async (req) => {
+      const { filter, pack } = req.query;
+      const entries = helpEntries(
+        ctx.catalog.aliases.filter((a) => a.enabled),
+        { ...(filter ? { filter } : {}), ...(pack ? { pack } : {}) },
+      );
+      const offset = req.query.offset !== undefined && req.query.offset > 0 ? req.query.offset : 0;
+      const limit = req.query.limit === undefined ? 100 : req.query.limit < 0 ? entries.length : req.query.limit;
+      return {
+        available: entries.length,
+        helpstrings: entries.slice(offset, offset + limit).map((e) => ({ pack: e.pack, display: e.display, description: e.description ?? '' })),
+      };
+    },
+  );
+}

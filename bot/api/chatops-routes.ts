@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../../engine/api/request-auth.js';
+import type { ChatRouter } from '../router.js';
+
+interface MessageBody {
+  channel: string;
+  text: string;
+  thread?: string;
+}
+
+/**
+ * `POST /api/v1/chatops/messages`: the door for the remote terminal shell (`squall shell`). The
+ * message goes through the same router as Slack's; the sender is the authenticated Squall user, so
+ * nobody can speak for someone else. The ack comes back in the response; the result arrives later on
+ * the stream as an `st2.announcement__chatops` event for the shell's channel.
+ */
+export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter): Promise<void> {
+  app.post<{ Body: MessageBody }>(
+    '/api/v1/chatops/messages',
+    {
+      config: { permission: 'alias:read' },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['channel', 'text'],
+          additionalProperties: false,
+          properties: {
+            platform: { type: 'string', enum: ['cli'] },
+            channel: { type: 'string', minLength: 1, maxLength: 200 },
+            text: { type: 'string', maxLength: 100_000 },
+            thread: { type: 'string' },
+            user: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const reply = await router.handle({
+        platform: 'cli',
+        channel: b.channel,
+        ...(b.thread ? { thread: b.thread } : {}),
+        user: principalOf(req).user,
+        text: b.text,
+        mentioned: false,
+        direct: true,
+      });
+      return reply ? { reply: reply.message } : {};
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { Subscription } from '../engine/bus/bus.js';
+import type { EngineCore } from '../engine/engine.js';
+import { StreamHub } from '../engine/stream/stream-hub.js';
+import { AdapterRegistry } from './adapter-registry.js';
+import { AliasCatalog } from './alias-catalog.js';
+import { aliasExecutionRoutes } from './api/alias-execution-routes.js';
+import { aliasRoutes } from './api/alias-routes.js';
+import { chatopsRoutes } from './api/chatops-routes.js';
+import { streamRoutes } from './api/stream-routes.js';
+import type { ChatAdapter } from './chat-adapter.js';
+import { PendingResults } from './notify/pending-results.js';
+import { startResultConsumer } from './notify/result-consumer.js';
+import { ChatRouter } from './router.js';
+import { StreamChatAdapter } from './stream-chat-adapter.js';
+
+export interface ChatParts {
+  catalog: AliasCatalog;
+  router: ChatRouter;
+  adapters: AdapterRegistry;
+  hub: StreamHub;
+  /** Registers the chat-facing API routes (aliases, alias executions, stream, chatops messages). */
+  registerRoutes(app: FastifyInstance): Promise<void>;
+  /** Starts the bot role: adapters, result delivery and its safety net. */
+  startBot(adapters: ChatAdapter[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The chat side of a Squall process: alias catalog and router (for the API and the bot), result delivery. */
+export async function createChatParts(core: EngineCore, opts: { localShellChannel?: string } = {}): Promise<ChatParts> {
+  const { store, bus, logger, config } = core;
+  const catalog = new AliasCatalog({ store, logger });
+  await catalog.start();
+  const router = new ChatRouter({
+    store,
+    executions: core.executions,
+    catalog,
+    logger,
+    present: core.present,
+    options: {
+      prefix: config.chat.prefix,
+      defaultRole: config.chat.defaultRole,
+      users: config.chat.users,
+      ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+    },
+  });
+  const hub = new StreamHub({ store, bus, logger });
+  const adapters = new AdapterRegistry();
+  adapters.add(new StreamChatAdapter(core.stream, (ch) => ch === opts.localShellChannel));
+  const pending = new PendingResults({ store, bus, logger });
+  const subs: Subscription[] = [];
+  let started: ChatAdapter[] = [];
+
+  return {
+    catalog,
+    router,
+    adapters,
+    hub,
+    async registerRoutes(app) {
+      await hub.start();
+      const ctx = { core, catalog, router };
+      await aliasRoutes(app, ctx);
+      await aliasExecutionRoutes(app, ctx);
+      await streamRoutes(app, hub);
+      await chatopsRoutes(app, router);
+    },
+    async startBot(extra) {
+      for (const a of extra) {
+        a.onMessage((m) => router.handle(m));
+        adapters.add(a);
+      }
+      started = extra;
+      for (const a of extra) await a.start();
+      subs.push(
+        await startResultConsumer({
+          bus,
+          store,
+          adapters,
+          logger,
+          present: core.present,
+          prefix: config.chat.prefix,
+          ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+        }),
+      );
+      pending.start();
+    },
+    async stop() {
+      pending.stop();
+      catalog.stop();
+      await Promise.all(subs.map((s) => s.cancel()));
+      for (const a of started) await a.stop();
+      await hub.stop();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { Readable, Writable } from 'node:stream';
+import type { OutboundMessage } from '../chat-adapter.js';
+import { CliAdapter } from './cli-adapter.js';
+import { formatForTerminal } from './cli-format.js';
+
+/** Where a chat command goes: the server answers with the ack (or the error) at once. */
+export const CHATOPS_MESSAGES_PATH = '/api/v1/chatops/messages';
+/** The stream event that carries results posted to chat (StackStorm's announcement route). */
+export const CHATOPS_EVENT = 'st2.announcement__chatops';
+
+/**
+ * The slice of an HTTP client the remote shell needs. The CLI's ApiClient satisfies it; keeping it
+ * this narrow lets the shell live in bot/ without depending on the CLI.
+ */
+export interface RemoteChatApi {
+  readonly baseUrl: string;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  stream(opts: { events: string[]; onEvent(e: { event: string; data: unknown }): void }): {
+    readonly opened: Promise<boolean>;
+    readonly closed: Promise<void>;
+    close(): void;
+  };
+}
+
+export interface RemoteShellOptions {
+  api: RemoteChatApi;
+  input: Readable;
+  output: Writable;
+  /** The chat user id sent with each message; the server maps it to a Squall user. Absent: the API caller. */
+  user?: string;
+  /** Shown in the prompt. @default user, else 'you' */
+  displayName?: string;
+  /** @default `shell-<user>-<pid>`, unique to this shell so that results come back only here */
+  channel?: string;
+  /** @default false */
+  color?: boolean;
+  historyFile?: string;
+  /** How long to wait for the stream before warning that results will not show. @default 3000 */
+  streamWaitMs?: number;
+}
+
+/**
+ * `squall shell`: the terminal chat room against a running server. Typed lines go to
+ * `POST /api/v1/chatops/messages` and the ack prints at once; results arrive on the SSE stream as
+ * `st2.announcement__chatops` events for this shell's channel. Resolves with the exit code when
+ * the user leaves (Ctrl-D, or Ctrl-C on an empty line).
+ */
+export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> {
+  const name = opts.displayName ?? opts.user ?? 'you';
+  const channel = opts.channel ?? `shell-${sanitise(name)}-${process.pid}`;
+  const adapter = new CliAdapter({
+    input: opts.input,
+    output: opts.output,
+    user: opts.user ?? name,
+    channel,
+    color: opts.color,
+    historyFile: opts.historyFile,
+    prompt: `${name}> `,
+  });
+  const say = (msg: OutboundMessage) => opts.output.write(`${formatForTerminal(msg, { color: opts.color })}\n`);
+
+  const stream = opts.api.stream({
+    events: [CHATOPS_EVENT],
+    onEvent: (e) => {
+      const delivered = announcementFor(e.data, channel);
+      if (delivered) void adapter.post({ platform: 'cli', channel }, delivered);
+    },
+  });
+  const ok = await Promise.race([
+    stream.opened,
+    new Promise<false>((r) => setTimeout(() => r(false), opts.streamWaitMs ?? 3000).unref()),
+  ]);
+  if (!ok) {
+    say({
+      tone: 'warning',
+      text: `The event stream at ${opts.api.baseUrl} is not available: acks will show, results will not.`,
+    });
+  }
+
+  adapter.onMessage(async (m) => {
+    const res = await opts.api.post<{ reply?: OutboundMessage } | undefined>(CHATOPS_MESSAGES_PATH, {
+      platform: 'cli',
+      channel,
+      ...(opts.user ? { user: opts.user } : {}),
+      text: m.text,
+    });
+    return res?.reply ? { message: res.reply } : undefined;
+  });
+
+  say({
+    text: `Connected to ${opts.api.baseUrl} as ${name} (channel ${channel}). Type !help for commands; Ctrl-D to leave.`,
+  });
+  await adapter.start();
+  try {
+    await adapter.closed;
+  } finally {
+    stream.close();
+  }
+  return 0;
+}
+
+/** The message of a `st2.announcement__chatops` event when it is addressed to `channel` on the CLI. */
+export function announcementFor(data: unknown, channel: string): OutboundMessage | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const d = data as { payload?: unknown };
+  const p = (d.payload && typeof d.payload === 'object' ? d.payload : d) as {
+    platform?: unknown;
+    channel?: unknown;
+    message?: unknown;
+  };
+  if (p.platform !== 'cli' || p.channel !== channel) return undefined;
+  const m = p.message as OutboundMessage | undefined;
+  return m && typeof m === 'object' && typeof m.text === 'string' ? m : undefined;
+}
+
+function sanitise(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'user';
+}

@@ -1,0 +1,75 @@
+import type { Bus } from '../../engine/bus/bus.js';
+import type { Logger } from '../../engine/logger.js';
+import { isTerminal } from '../../engine/model/execution.js';
+import type { Store } from '../../engine/store/store.js';
+
+export const PENDING_QUEUE = 'chat-result';
+
+export function pendingId(executionId: string): string {
+  return `${PENDING_QUEUE}:${executionId}`;
+}
+
+export function postedKey(executionId: string, route: string): string {
+  return `chat:posted:${executionId}:${route}`;
+}
+
+/** Records that a chat command's result is owed, before anything can go wrong on the way. */
+export async function owePendingResult(store: Store, executionId: string, route: string): Promise<void> {
+  await store.outbox.enqueue({
+    id: pendingId(executionId),
+    queue: PENDING_QUEUE,
+    payload: { execution_id: executionId, route },
+    due_at: new Date().toISOString(),
+  });
+}
+
+/**
+ * The safety net under result delivery: the in-process bus forgets messages when the process dies,
+ * and a notifier can die between an execution's end and its notification. Every owed result is in
+ * the store until posted; this sweep re-sends the notification for owed results of finished
+ * executions, and forgets those already posted.
+ */
+export class PendingResults {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger; graceMs?: number; everyMs?: number }) {}
+
+  start(): void {
+    void this.sweep();
+    this.#timer = setInterval(() => void this.sweep(), this.deps.everyMs ?? 15_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  async sweep(): Promise<number> {
+    const { store, bus } = this.deps;
+    const grace = this.deps.graceMs ?? 5_000;
+    let resent = 0;
+    try {
+      for (const item of await store.outbox.pending(PENDING_QUEUE)) {
+        const id = String(item.payload.execution_id);
+        const route = String(item.payload.route ?? 'chat');
+        if ((await store.kv.get(postedKey(id, route))) !== undefined) {
+          await store.outbox.remove(item.id);
+          continue;
+        }
+        const e = await store.executions.get(id);
+        if (!e) {
+          await store.outbox.remove(item.id);
+          continue;
+        }
+        if (!isTerminal(e.status)) continue;
+        const ended = Date.parse(e.end_timestamp ?? e.updated_at);
+        if (Date.now() - ended < grace) continue;
+        await bus.publish('notify.chat', { execution_id: id, route });
+        resent++;
+      }
+    } catch (err) {
+      this.deps.logger.warn('pending chat results sweep failed', { error: (err as Error).message });
+    }
+    return resent;
+  }
+}

@@ -1,0 +1,79 @@
+import type { Bus, Subscription } from '../../engine/bus/bus.js';
+import { SquallError } from '../../engine/errors.js';
+import type { Logger } from '../../engine/logger.js';
+import type { Execution } from '../../engine/model/execution.js';
+import type { JsonObject } from '../../engine/model/json.js';
+import type { Store } from '../../engine/store/store.js';
+import type { AdapterRegistry } from '../adapter-registry.js';
+import type { ChatTarget, OutboundMessage, PostedRef } from '../chat-adapter.js';
+import { ackKey } from '../router.js';
+import { pendingId, postedKey } from './pending-results.js';
+import { renderResult } from './render-result.js';
+
+export interface ResultConsumerDeps {
+  bus: Bus;
+  store: Store;
+  adapters: AdapterRegistry;
+  logger: Logger;
+  present: (e: Execution) => JsonObject;
+  prefix: string;
+  publicUrl?: string;
+}
+
+
+/**
+ * The bot's side of result delivery. Results come through a work queue, so a bot restart or an
+ * adapter outage delays a result (the message is redelivered) but never drops it; a marker in the
+ * store makes sure a redelivered result is posted once.
+ */
+export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Subscription> {
+  const log = deps.logger.child({ component: 'chat-results' });
+  return deps.bus.consume(
+    'notify.chat',
+    'bot',
+    async (n) => {
+      if ((await deps.store.kv.get(postedKey(n.execution_id, n.route))) !== undefined) {
+        await deps.store.outbox.remove(pendingId(n.execution_id));
+        return;
+      }
+      const e = await deps.store.executions.get(n.execution_id);
+      if (!e) return;
+      const chat = e.context.chat;
+      const data = n.data ?? {};
+      const channel = typeof data.channel === 'string' ? data.channel : chat?.channel;
+      const platform = typeof data.platform === 'string' ? data.platform : chat?.platform;
+      if (!channel || !platform) {
+        log.warn('chat notification without a destination; dropped', { executionId: e.id, route: n.route });
+        return;
+      }
+      const adapter = deps.adapters.find(platform, channel);
+      if (!adapter) {
+        // Thrown so that the bus redelivers: the adapter may be starting, or live in another bot process.
+        throw new SquallError('SQ_CHAT_UNAVAILABLE', `no ${platform} adapter is running for channel ${channel}`);
+      }
+      const alias = chat?.alias_ref ? await deps.store.aliases.get(chat.alias_ref) : undefined;
+      const moreUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/api/v1/executions/${e.id}/output` : undefined;
+      const msg: OutboundMessage | undefined = chat
+        ? renderResult(
+            e,
+            deps.present(e),
+            alias,
+            { maxLength: adapter.capabilities.maxMessageLength, prefix: deps.prefix, ...(moreUrl ? { moreUrl } : {}) },
+            (error) => log.warn('alias result template failed', { executionId: e.id, alias: alias?.ref, error }),
+          )
+        : { text: n.message ?? `Action ${e.action.ref} ${e.status}.` };
+      if (msg) {
+        const thread = typeof data.thread === 'string' ? data.thread : chat?.thread;
+        const target: ChatTarget = { platform: adapter.platform, channel, ...(thread ? { thread } : {}) };
+        const ack = (await deps.store.kv.get(ackKey(e.id))) as PostedRef | undefined;
+        if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg);
+        else await adapter.post(target, msg);
+      }
+      await deps.store.kv.set(postedKey(n.execution_id, n.route), true, {
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      });
+      await deps.store.outbox.remove(pendingId(n.execution_id));
+    },
+    { prefetch: 32, maxAttempts: 50 },
+  );
+}

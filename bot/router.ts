@@ -1,0 +1,157 @@
+import type { AliasMatch } from '../aliases/matcher.js';
+import { asSquallError, SquallError } from '../engine/errors.js';
+import type { ExecutionService } from '../engine/executions/execution-service.js';
+import type { Logger } from '../engine/logger.js';
+import type { ActionAlias } from '../engine/model/alias.js';
+import type { Execution } from '../engine/model/execution.js';
+import type { JsonObject } from '../engine/model/json.js';
+import type { Store } from '../engine/store/store.js';
+import { commandText } from './addressing.js';
+import type { AliasCatalog } from './alias-catalog.js';
+import { runAlias } from './alias-execution.js';
+import type { ChatMessage, ChatReply, OutboundMessage, PostedRef } from './chat-adapter.js';
+import { answerHelp, isHelpCommand } from './help-command.js';
+import { owePendingResult } from './notify/pending-results.js';
+import { type ChatIdentity, type IdentityOptions, mayRun, resolveIdentity } from './identity.js';
+
+export interface RouterOptions extends IdentityOptions {
+  /** @default '!' */
+  prefix: string;
+  publicUrl?: string;
+}
+
+export interface RouterDeps {
+  store: Store;
+  executions: ExecutionService;
+  catalog: AliasCatalog;
+  logger: Logger;
+  present: (e: Execution) => JsonObject;
+  options: RouterOptions;
+}
+
+/** The key under which the ack message's ref is kept, so the result can edit it. */
+export function ackKey(executionId: string): string {
+  return `chat:ack:${executionId}`;
+}
+
+function reply(text: string, tone: OutboundMessage['tone'] = 'info'): ChatReply {
+  return { message: { text, tone } };
+}
+
+/** May this identity use this alias in this place (the alias's Squall-only `permissions` and `channels`)? */
+export function aliasAllowed(alias: ActionAlias, who: ChatIdentity, m: Pick<ChatMessage, 'channel' | 'direct'>): boolean {
+  const p = alias.permissions;
+  if (p && (p.users?.length || p.roles?.length)) {
+    const byUser = p.users?.includes(who.user) ?? false;
+    const byRole = p.roles?.some((r) => (who.roles as string[]).includes(r)) ?? false;
+    if (!byUser && !byRole) return false;
+  }
+  if (alias.channels && alias.channels.length > 0) {
+    const here = alias.channels.includes(m.channel) || (m.direct && alias.channels.includes('dm'));
+    if (!here) return false;
+  }
+  return true;
+}
+
+/**
+ * The chat router: every adapter hands it messages; it decides whether the bot is addressed, who the
+ * user is, which alias matches, whether they may run it, and answers at once with the ack. The result
+ * follows later through the notifier and the bot's result consumer.
+ */
+export class ChatRouter {
+  readonly #log: Logger;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.#log = deps.logger.child({ component: 'router' });
+  }
+
+  /** Handles one message; never throws (a failure becomes a one-line reply). */
+  async handle(m: ChatMessage): Promise<ChatReply | undefined> {
+    const command = commandText(m, this.deps.options.prefix);
+    if (command === undefined) return undefined;
+    const log = this.#log.child({ platform: m.platform, channel: m.channel });
+    try {
+      return await this.#handle(m, command, log);
+    } catch (e) {
+      const err = asSquallError(e);
+      if (err.code === 'SQ_INTERNAL') log.error('chat command failed', { error: err.message });
+      return reply(err.code === 'SQ_INTERNAL' ? 'Something went wrong on my side; the error is logged.' : err.message, 'failure');
+    }
+  }
+
+  async #handle(m: ChatMessage, command: string, log: Logger): Promise<ChatReply | undefined> {
+    const { prefix } = this.deps.options;
+    if (command.length === 0) return reply(`Type \`${prefix}help\` to see what I can do.`);
+    const who = await resolveIdentity(this.deps.store, m, this.deps.options);
+    if (!who) {
+      return reply(
+        `Sorry, I don't know you yet, so I can't run commands for you. Ask an admin to map your ${m.platform} user (${m.user}) to a Squall user.`,
+        'warning',
+      );
+    }
+    const allowed = (a: ActionAlias) => aliasAllowed(a, who, m);
+    if (isHelpCommand(command)) return { message: answerHelp(command, this.deps.catalog, allowed, prefix) };
+
+    const outcome = this.deps.catalog.matcher.match(command, allowed);
+    if (outcome.kind === 'ambiguous') {
+      const list = outcome.candidates.map((c) => `• ${prefix}${c.display}  (${c.ref})`).join('\n');
+      return reply(`"${command}" matches more than one command equally well:\n${list}\nPlease be more specific.`, 'warning');
+    }
+    if (outcome.kind === 'none') {
+      // Tell people when a command exists but is not theirs to run here, rather than "unknown".
+      const unrestricted = this.deps.catalog.matcher.match(command);
+      if (unrestricted.kind === 'match') {
+        return reply(`You (${who.user}) are not allowed to run "${unrestricted.matches[0]!.display}" here.`, 'failure');
+      }
+      const closest = outcome.closest.map((c) => `• ${prefix}${c.display}`).join('\n');
+      const hint = closest ? `\nDid you mean:\n${closest}` : '';
+      return reply(`I don't know "${command}".${hint}\nType ${prefix}help for the full list.`, 'warning');
+    }
+    if (!mayRun(who.roles)) {
+      return reply(`You (${who.user}) can read but not run actions: your role is ${who.roles.join(', ') || 'none'}.`, 'failure');
+    }
+    return this.#run(m, who, outcome.matches, log);
+  }
+
+  async #run(m: ChatMessage, who: ChatIdentity, matches: AliasMatch[], log: Logger): Promise<ChatReply> {
+    const lines: string[] = [];
+    const ids: string[] = [];
+    for (const match of matches) {
+      try {
+        const r = await runAlias(
+          {
+            executions: this.deps.executions,
+            logger: log,
+            present: this.deps.present,
+            ...(this.deps.options.publicUrl ? { publicUrl: this.deps.options.publicUrl } : {}),
+          },
+          {
+            match,
+            user: who.user,
+            chatUser: m.user,
+            sourceChannel: m.channel,
+            chat: { platform: m.platform, channel: m.channel, user: m.user, ...(m.thread ? { thread: m.thread } : {}) },
+            route: 'chat',
+          },
+        );
+        ids.push(r.execution.id);
+        await owePendingResult(this.deps.store, r.execution.id, 'chat');
+        if (r.ack !== undefined) lines.push(r.ack);
+      } catch (e) {
+        const err = e instanceof SquallError ? e : asSquallError(e);
+        if (err.code === 'SQ_INTERNAL') throw err;
+        lines.push(`${match.alias.ref}: ${err.message}`);
+        if (matches.length === 1) return reply(err.message, 'failure');
+      }
+    }
+    const store = this.deps.store;
+    return {
+      message: { text: lines.join('\n'), tone: 'info' },
+      onPosted: async (ref: PostedRef) => {
+        // Remembered so the result can replace the ack where the platform edits messages.
+        const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+        for (const id of ids) await store.kv.set(ackKey(id), ref as unknown as JsonObject, { expiresAt });
+      },
+    };
+  }
+}

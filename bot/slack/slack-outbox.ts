@@ -1,0 +1,262 @@
+import { SquallError } from '../../engine/errors.js';
+import { newId } from '../../engine/ids.js';
+import type { Logger } from '../../engine/logger.js';
+import type { JsonObject } from '../../engine/model/json.js';
+import type { OutboxItem, OutboxRepo } from '../../engine/store/store.js';
+
+/** What went wrong with one send, decided by the sender (it knows Slack's errors). */
+export type SendFailure =
+  /** Slack said when to come back (429 Retry-After). */
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  /** Slack is down or unreachable: back off and try again, however long it takes. */
+  | { kind: 'unavailable'; reason: string }
+  /** Slack refused the message for good (unknown channel, invalid blocks): drop it and say so. */
+  | { kind: 'rejected'; reason: string };
+
+export interface SlackOutboxOptions {
+  repo: OutboxRepo;
+  /** Sends one payload; resolves with Slack's answer, throws on failure. */
+  send: (payload: JsonObject) => Promise<JsonObject>;
+  /** Classifies what `send` threw. */
+  classify: (e: unknown) => SendFailure;
+  logger: Logger;
+  /** @default 1000 */
+  minIntervalMs?: number;
+  /** @default 3 */
+  burst?: number;
+  /** @default 1000 */
+  retryBaseMs?: number;
+  /** @default 60000 */
+  retryMaxMs?: number;
+}
+
+interface Waiter {
+  promise: Promise<JsonObject>;
+  resolve: (v: JsonObject) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Entry {
+  item: OutboxItem;
+  key: string;
+  waiter: Waiter;
+}
+
+interface Lane {
+  channel: string;
+  entries: Entry[];
+  running: boolean;
+  tokens: number;
+  refilledAt: number;
+}
+
+const QUEUE_PREFIX = 'slack:';
+
+function waiter(): Waiter {
+  let resolve!: (v: JsonObject) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<JsonObject>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Items restored after a restart have no caller; their failures are logged, not unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * One outbox per Slack channel. Every message is written to the store before it is sent and
+ * removed only after Slack confirmed it, so queued replies survive a restart; each channel sends in
+ * order, at about one message per `minIntervalMs` after a short burst, waits out 429 Retry-After,
+ * and during an outage retries with exponential back-off without ever dropping a message.
+ * Re-enqueueing a message with the key of one still pending returns the pending one.
+ */
+export class SlackOutbox {
+  readonly #o: Required<Omit<SlackOutboxOptions, 'logger'>> & { logger: Logger };
+  readonly #lanes = new Map<string, Lane>();
+  readonly #byKey = new Map<string, Entry>();
+  readonly #timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  readonly #pumps = new Set<Promise<void>>();
+  #stopped = false;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(opts: SlackOutboxOptions) {
+    this.#o = {
+      minIntervalMs: 1000,
+      burst: 3,
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      ...opts,
+    };
+  }
+
+  /** Loads what a previous run left queued and starts sending it; returns how many items. */
+  async restore(): Promise<number> {
+    const pending = await this.#o.repo.pending(QUEUE_PREFIX);
+    for (const item of pending) {
+      const key = typeof item.payload.key === 'string' ? item.payload.key : item.id;
+      if (this.#byKey.has(key)) continue;
+      this.#add({ item, key, waiter: waiter() });
+    }
+    if (pending.length > 0) this.#o.logger.info('resending queued Slack messages', { count: pending.length });
+    for (const lane of this.#lanes.values()) this.#kick(lane);
+    return pending.length;
+  }
+
+  /**
+   * Queues `payload` for `channel`. Resolves once the item is stored (so a restart cannot lose it),
+   * with `sent`, which settles once Slack confirmed it (possibly after a wait in the queue) or
+   * rejects with SQ_CHAT_UNAVAILABLE when Slack refused it for good or the outbox stopped first (the
+   * item then stays queued for the next start). A key still pending returns the pending item.
+   */
+  enqueue(channel: string, key: string, payload: JsonObject): Promise<{ sent: Promise<JsonObject> }> {
+    // Enqueues run one at a time so that the store's order and the lanes' order always agree.
+    const run = this.#chain.then(async () => {
+      if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', 'the Slack adapter is stopped');
+      const existing = this.#byKey.get(key);
+      if (existing) return { sent: existing.waiter.promise };
+      const item = await this.#o.repo.enqueue({
+        id: newId(),
+        queue: `${QUEUE_PREFIX}${channel}`,
+        payload: { ...payload, key },
+        due_at: new Date().toISOString(),
+      });
+      const entry: Entry = { item, key, waiter: waiter() };
+      this.#kick(this.#add(entry));
+      return { sent: entry.waiter.promise };
+    });
+    this.#chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Queues and waits until Slack confirmed; see `enqueue`. */
+  async send(channel: string, key: string, payload: JsonObject): Promise<JsonObject> {
+    return (await this.enqueue(channel, key, payload)).sent;
+  }
+
+  /** Number of messages waiting (all channels). */
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  /** Stops sending; pending items stay in the store and their callers get SQ_CHAT_UNAVAILABLE. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) {
+      clearTimeout(t.timer);
+      t.wake();
+    }
+    await Promise.allSettled([...this.#pumps]);
+    for (const e of this.#byKey.values()) {
+      e.waiter.reject(
+        new SquallError('SQ_CHAT_UNAVAILABLE', 'the Slack adapter stopped; the message stays queued for the next start'),
+      );
+    }
+    this.#byKey.clear();
+    this.#lanes.clear();
+  }
+
+  #add(entry: Entry): Lane {
+    const channel = entry.item.queue.slice(QUEUE_PREFIX.length);
+    let lane = this.#lanes.get(channel);
+    if (!lane) {
+      lane = { channel, entries: [], running: false, tokens: this.#o.burst, refilledAt: Date.now() };
+      this.#lanes.set(channel, lane);
+    }
+    lane.entries.push(entry);
+    this.#byKey.set(entry.key, entry);
+    return lane;
+  }
+
+  #kick(lane: Lane): void {
+    if (lane.running || this.#stopped) return;
+    lane.running = true;
+    const p = this.#pump(lane)
+      .catch((e: unknown) => this.#o.logger.error('Slack outbox stopped on an error', { err: String(e) }))
+      .finally(() => {
+        lane.running = false;
+        this.#pumps.delete(p);
+        // Lanes stay (one small record per channel) so that their rate budget outlives a drained queue.
+        if (!this.#stopped && lane.entries.length > 0) this.#kick(lane);
+      });
+    this.#pumps.add(p);
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = {
+        timer: setTimeout(() => {
+          this.#timers.delete(t);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.#timers.add(t);
+    });
+  }
+
+  // Token bucket: `burst` messages back to back, then one per `minIntervalMs`.
+  async #takeToken(lane: Lane): Promise<void> {
+    const { minIntervalMs, burst } = this.#o;
+    if (minIntervalMs === 0) return;
+    for (;;) {
+      const now = Date.now();
+      lane.tokens = Math.min(burst, lane.tokens + (now - lane.refilledAt) / minIntervalMs);
+      lane.refilledAt = now;
+      if (lane.tokens >= 1) {
+        lane.tokens -= 1;
+        return;
+      }
+      await this.#sleep(Math.ceil((1 - lane.tokens) * minIntervalMs));
+      if (this.#stopped) return;
+    }
+  }
+
+  async #pump(lane: Lane): Promise<void> {
+    const log = this.#o.logger.child({ channel: lane.channel });
+    while (!this.#stopped) {
+      const entry = lane.entries[0];
+      if (!entry) return;
+      await this.#sleep(Date.parse(entry.item.due_at) - Date.now());
+      await this.#takeToken(lane);
+      if (this.#stopped) return;
+      let result: JsonObject;
+      try {
+        result = await this.#o.send(entry.item.payload);
+      } catch (e) {
+        const f = this.#o.classify(e);
+        if (f.kind === 'rejected') {
+          log.error('Slack refused a message; dropping it', { reason: f.reason, op: entry.item.payload.op });
+          await this.#o.repo.remove(entry.item.id);
+          this.#done(lane, entry);
+          entry.waiter.reject(new SquallError('SQ_CHAT_UNAVAILABLE', `Slack refused the message: ${f.reason}`));
+          continue;
+        }
+        const attempts = entry.item.attempts + 1;
+        const delay =
+          f.kind === 'rate_limited'
+            ? f.retryAfterMs
+            : Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempts - 1, 20)) * (0.8 + Math.random() * 0.4);
+        const dueAt = new Date(Date.now() + delay).toISOString();
+        await this.#o.repo.reschedule(entry.item.id, dueAt, attempts);
+        entry.item = { ...entry.item, due_at: dueAt, attempts };
+        const meta = { attempts, retryInMs: Math.round(delay), op: entry.item.payload.op };
+        if (f.kind === 'rate_limited') log.warn('Slack rate limit; waiting as told by Retry-After', meta);
+        else log.warn(`Slack unavailable (${f.reason}); will retry`, meta);
+        continue;
+      }
+      await this.#o.repo.remove(entry.item.id);
+      this.#done(lane, entry);
+      entry.waiter.resolve(result);
+    }
+  }
+
+  #done(lane: Lane, entry: Entry): void {
+    lane.entries.shift();
+    this.#byKey.delete(entry.key);
+  }
+}

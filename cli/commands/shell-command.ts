@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { runRemoteShell } from '../../bot/cli/remote-shell.js';
+import { type CliContext, examples } from '../cli-context.js';
+import { colorWanted } from '../output.js';
+
+export function registerShellCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('shell')
+    .description('chat with a running Squall from the terminal, as in Slack (!run date, !help)')
+    .option('--user <chat user>', 'the chat user to speak as (mapped to a Squall user by the server)')
+    .addHelpText(
+      'after',
+      examples('squall shell', 'squall shell --user alice') +
+        '\nType commands as in chat (e.g. !help, !run date). Ctrl-D leaves; Ctrl-C clears the line.\n' +
+        'History is kept in <data-dir>/shell-history.\n',
+    )
+    .action(async (flags: { user?: string }, cmd: Command) => {
+      const cfg = await ctx.config(cmd);
+      const api = await ctx.api(cmd);
+      ctx.exitCode = await runRemoteShell({
+        api,
+        input: process.stdin,
+        output: process.stdout,
+        user: flags.user,
+        displayName: flags.user ?? (cfg.auth.kind === 'basic' ? cfg.auth.username : undefined),
+        color: colorWanted(process.stdout, ctx.env),
+        historyFile: join(cfg.dataDir, 'shell-history'),
+      });
+    });
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { resolveDataDir } from '../cli-config.js';
+import { type CliContext, examples } from '../cli-context.js';
+import { importFunction } from '../optional-module.js';
+import { positiveInt } from './execution-command.js';
+
+/** engine/server.ts's entry point: runs until SIGINT/SIGTERM and resolves to the exit code. */
+type RunServer = (opts: {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  configPath?: string;
+  roles?: string[];
+  shell?: boolean;
+}) => Promise<number>;
+
+export function registerStartCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('start')
+    .description('start Squall: every role in one process, or only the roles named')
+    .option('--host <host>', 'address the API listens on', '127.0.0.1')
+    .option('--port <port>', 'port the API listens on', '9101')
+    .option('--config <file>', 'configuration file (squall.yaml)')
+    .option(
+      '--role <role...>',
+      'run only these roles: api, scheduler, runner, rules, timers, sensors, workflow, notifier, bot',
+    )
+    .option('--no-shell', 'do not attach the terminal chat shell when no chat platform is configured')
+    .addHelpText(
+      'after',
+      examples(
+        'squall start',
+        'squall start --data-dir /var/lib/squall --port 8080',
+        'squall start --config squall.yaml --role api --role scheduler',
+        'squall start --role runner --no-shell',
+      ),
+    )
+    .action(
+      async (flags: { host: string; port: string; config?: string; role?: string[]; shell: boolean }, cmd: Command) => {
+        const port = positiveInt(flags.port, '--port');
+        const globals = cmd.optsWithGlobals<{ dataDir?: string }>();
+        // Loaded here, not at the top, so that every other command starts without the engine.
+        const runServer = await importFunction<RunServer>('../engine/server.js', 'runServer', 'the server');
+        ctx.exitCode = await runServer({
+          host: flags.host,
+          port,
+          dataDir: resolveDataDir(globals.dataDir, ctx.env),
+          configPath: flags.config ? resolve(flags.config) : undefined,
+          roles: flags.role?.flatMap((r) => r.split(',')).filter(Boolean),
+          shell: flags.shell,
+        });
+      },
+    );
+}

@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { DEFAULT_API_URL } from './cli-config.js';
+import { type CliContext, examples } from './cli-context.js';
+import { registerActionCommand } from './commands/action-command.js';
+import { registerAliasCommand } from './commands/alias-command.js';
+import { registerApiKeyCommand } from './commands/apikey-command.js';
+import { registerExecutionCommand } from './commands/execution-command.js';
+import { registerLoginCommand } from './commands/login-command.js';
+import { registerPackCommand } from './commands/pack-command.js';
+import { registerRunCommand } from './commands/run-command.js';
+import { registerShellCommand } from './commands/shell-command.js';
+import { registerStartCommand } from './commands/start-command.js';
+import { registerUserCommand } from './commands/user-command.js';
+
+export const VERSION = '0.1.0';
+
+/**
+ * The `squall` command tree. Settings made here before the subcommands are added (exit override,
+ * output, help) are inherited by every subcommand.
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('squall');
+  program
+    .description('ChatOps-first automation, compatible with StackStorm packs and API')
+    .version(VERSION, '-V, --version')
+    .option('--api-url <url>', `Squall server (env SQUALL_API_URL; default ${DEFAULT_API_URL})`)
+    .option('--api-key <key>', 'API key (env SQUALL_API_KEY); see `squall login` and <data-dir>/credentials')
+    .option('--data-dir <dir>', 'data directory (env SQUALL_HOME; default ~/.squall)')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({
+      writeOut: (s) => ctx.output.raw(s),
+      writeErr: (s) => ctx.output.rawErr(s),
+      // Commander's own errors ("error: unknown option") become `squall: unknown option ...`.
+      outputError: (s, write) => write(`squall: ${s.replace(/^error: /, '')}`),
+    })
+    .addHelpText(
+      'after',
+      examples(
+        'squall start',
+        'squall run core.local cmd=date',
+        'squall execution list --status failed',
+        'squall shell',
+        'squall <command> --help',
+      ),
+    );
+
+  registerStartCommand(program, ctx);
+  registerRunCommand(program, ctx);
+  registerExecutionCommand(program, ctx);
+  registerActionCommand(program, ctx);
+  registerPackCommand(program, ctx);
+  registerApiKeyCommand(program, ctx);
+  registerUserCommand(program, ctx);
+  registerLoginCommand(program, ctx);
+  registerAliasCommand(program, ctx);
+  registerShellCommand(program, ctx);
+  return program;
+}

@@ -1,0 +1,19 @@
+/** A spinner on stderr while the CLI waits; a no-op unless stderr is a terminal. */
+export interface Spinner {
+  stop(): void;
+}
+
+export async function startSpinner(text: string, stream: NodeJS.WriteStream = process.stderr): Promise<Spinner> {
+  if (!stream.isTTY) return { stop() {} };
+  // Loaded only when a terminal will show it, to keep non-interactive runs light.
+  const { default: ora } = await import('ora');
+  const s = ora({ text, stream }).start();
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      s.stop();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { squallVersion } from '../runners/squall-version.js';
+import { type ApiDeps, type ApiOptions, resolveApiOptions } from './api-deps.js';
+import { toHttpError } from './http-errors.js';
+import { installJsonBodyParser } from './json-body.js';
+import { trackRouteMethods } from './method-not-allowed.js';
+import { installAuth, type RouteAuth } from './request-auth.js';
+import type { RouteContext } from './route-context.js';
+import { actionRoutes } from './routes/actions.js';
+import { apiKeyRoutes } from './routes/apikeys.js';
+import { executionRoutes } from './routes/executions.js';
+import { healthRoutes } from './routes/health.js';
+import { openApiRoutes } from './routes/openapi.js';
+import { packRoutes } from './routes/packs.js';
+import { runnerTypeRoutes } from './routes/runnertypes.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+
+/**
+ * Builds Squall's REST API (StackStorm's `/api/v1` and `/auth/v1` resources) without listening:
+ * the server module listens, tests call `app.inject()`.
+ *
+ * @example
+ * const app = buildApi(deps, { publicUrl: 'https://squall.example.com' });
+ * await app.listen({ port: 9101 });
+ */
+export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstance {
+  const opts = resolveApiOptions(options);
+  const log = deps.logger.child({ component: 'api' });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // Unknown body properties are errors, not silently dropped; query strings still need coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+  });
+
+  installJsonBodyParser(app);
+  installAuth(app, deps.auth);
+  const allowedMethods = trackRouteMethods(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Request-ID', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    // The path only: query strings may carry credentials (x-auth-token, st2-api-key).
+    log.debug('request', {
+      method: req.method,
+      path: req.url.split('?')[0],
+      status: reply.statusCode,
+      requestId: req.id,
+    });
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const r = toHttpError(err, { requestId: req.id, bodyLimit: opts.bodyLimit });
+    if (r.internal) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      log.error('request failed', {
+        method: req.method,
+        path: req.url.split('?')[0],
+        requestId: req.id,
+        error: e.message,
+        stack: e.stack,
+      });
+    }
+    void reply.status(r.status).send(r.body);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const allow = allowedMethods(req.method, path);
+    if (allow.length > 0) {
+      void reply
+        .status(405)
+        .header('Allow', allow.join(', '))
+        .send({
+          faultstring: `Method ${req.method} is not allowed on ${path}; use ${allow.join(', ')}`,
+          code: 'SQ_BAD_REQUEST',
+        });
+      return;
+    }
+    void reply.status(404).send({ faultstring: `No such route: ${req.method} ${path}`, code: 'SQ_NOT_FOUND' });
+  });
+
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Squall API',
+        version: squallVersion(),
+        description: 'StackStorm-compatible REST API. Errors answer {faultstring, code}; see docs/api.md.',
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'St2-Api-Key' },
+          basic: { type: 'http', scheme: 'basic' },
+        },
+      },
+      security: [{ token: [] }, { apiKey: [] }],
+    },
+    transform: ({ schema, url, route }) => {
+      const auth = (route.config ?? {}) as RouteAuth;
+      const base = (schema ?? {}) as Record<string, unknown>;
+      const described = auth.public
+        ? { ...base, security: base.security ?? [] }
+        : { ...base, description: `${String(base.description ?? '')} Permission: \`${auth.permission}\`.`.trim() };
+      return { schema: described as typeof schema, url };
+    },
+  });
+
+  const ctx: RouteContext = { deps, opts };
+  void app.register(async (api) => {
+    healthRoutes(api, ctx);
+    openApiRoutes(api);
+    tokenRoutes(api, ctx);
+    actionRoutes(api, ctx);
+    runnerTypeRoutes(api, ctx);
+    executionRoutes(api, ctx);
+    packRoutes(api, ctx);
+    apiKeyRoutes(api, ctx);
+    userRoutes(api, ctx);
+  });
+  return app;
+}

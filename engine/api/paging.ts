@@ -1,0 +1,38 @@
+import type { FastifyReply } from 'fastify';
+import { SquallError } from '../errors.js';
+
+/** JSON schema for `limit`/`offset` query parameters (StackStorm's names). */
+export const pagingQuerySchema = {
+  limit: { type: 'integer', description: 'Page size; -1 means the maximum.' },
+  offset: { type: 'integer', minimum: 0, description: 'Items to skip.' },
+} as const;
+
+export interface Paging {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Resolves `limit`/`offset`. `-1` (what hubot and st2 clients send for "everything") and anything
+ * above the maximum mean the maximum, so one request can never ask for an unbounded page.
+ */
+export function resolvePaging(
+  q: { limit?: number; offset?: number },
+  bounds: { defaultLimit: number; maxLimit: number },
+): Paging {
+  const raw = q.limit ?? bounds.defaultLimit;
+  if (raw < -1 || raw === 0) {
+    throw new SquallError(
+      'SQ_VALIDATION',
+      `Invalid query parameter 'limit': must be a positive integer or -1, got ${raw}`,
+    );
+  }
+  const limit = raw === -1 ? bounds.maxLimit : Math.min(raw, bounds.maxLimit);
+  return { limit, offset: q.offset ?? 0 };
+}
+
+/** Sets StackStorm's paging headers, which st2client reads (`X-Total-Count`, `X-Limit`). */
+export function setPagingHeaders(reply: FastifyReply, total: number, paging: Paging): void {
+  reply.header('X-Total-Count', String(total));
+  reply.header('X-Limit', String(paging.limit));
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { squallVersion } from '../../runners/squall-version.js';
+import type { RouteContext } from '../route-context.js';
+
+/** `GET /health`: no credentials; answers 503 when the store cannot be reached. */
+export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void {
+  const started = Date.now();
+  app.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Liveness and store reachability',
+        tags: ['health'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' }, version: { type: 'string' }, uptime_s: { type: 'number' } },
+          },
+          503: {
+            type: 'object',
+            properties: {
+              status: { type: 'string' },
+              version: { type: 'string' },
+              uptime_s: { type: 'number' },
+              faultstring: { type: 'string' },
+              code: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async (_req, reply) => {
+      const base = { version: squallVersion(), uptime_s: Math.round((Date.now() - started) / 1000) };
+      try {
+        await deps.store.kv.get('squall:health');
+      } catch (e) {
+        deps.logger.warn('health check: store unreachable', { error: (e as Error).message });
+        return reply.status(503).send({
+          status: 'unavailable',
+          ...base,
+          faultstring: 'The store cannot be reached',
+          code: 'SQ_STORE_UNAVAILABLE',
+        });
+      }
+      return { status: 'ok', ...base };
+    },
+  );
+}

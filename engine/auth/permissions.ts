@@ -1,0 +1,51 @@
+import type { Role } from '../model/auth.js';
+
+const ALL: readonly Role[] = ['admin', 'operator', 'viewer'];
+const OPERATORS: readonly Role[] = ['admin', 'operator'];
+const ADMINS: readonly Role[] = ['admin'];
+
+/**
+ * Which roles hold each permission. Roles are fixed (admin ⊇ operator ⊇ viewer); StackStorm's custom
+ * RBAC roles are not supported. `*:own` permissions cover the caller's own records; the `*:any`
+ * forms cover everyone's.
+ */
+export const PERMISSIONS = {
+  'action:read': ALL,
+  'action:write': ADMINS,
+  'runner:read': ALL,
+  'pack:read': ALL,
+  'pack:register': ADMINS,
+  'alias:read': ALL,
+  'alias:write': ADMINS,
+  'execution:read': ALL,
+  'execution:run': OPERATORS,
+  'execution:cancel': OPERATORS,
+  'execution:rerun': OPERATORS,
+  /** Run as another user (`context.user`) or set system-only context keys such as `chat`. */
+  'execution:impersonate': ADMINS,
+  /** See secret parameters in clear with `?show_secrets=true`. */
+  'execution:show_secrets': ADMINS,
+  'apikey:own': ALL,
+  'apikey:any': ADMINS,
+  /** Read one's own user record (`GET /api/v1/user`). */
+  'self:read': ALL,
+  'user:read': ADMINS,
+  'user:create': ADMINS,
+  'user:update': ADMINS,
+  'user:nickname': ADMINS,
+  'stream:read': ALL,
+  'kv:read': ALL,
+  'kv:write': OPERATORS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function isPermission(s: string): s is Permission {
+  return Object.hasOwn(PERMISSIONS, s);
+}
+
+/** True when any of `roles` holds `permission`. */
+export function rolesCan(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((r) => allowed.includes(r));
+}

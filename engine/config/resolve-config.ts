@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZodError } from 'zod';
+import type { BusConfig } from '../bus/bus.js';
+import { SquallError } from '../errors.js';
+import type { LogLevel } from '../logger.js';
+import type { Role } from '../model/auth.js';
+import type { StoreConfig } from '../store/store.js';
+import { configSchema, type ProcessRole, ROLE_NAMES, type SquallOptions } from './config-schema.js';
+import type { EnvSettings } from './from-env.js';
+
+/** Configuration with every default applied, durations in milliseconds, frozen. */
+export interface ResolvedConfig {
+  readonly dataDir: string;
+  readonly api: { host: string; port: number; publicUrl: string | undefined; bodyLimit: number };
+  readonly store: StoreConfig;
+  readonly bus: BusConfig;
+  readonly roles: readonly ProcessRole[];
+  readonly packPaths: readonly string[];
+  readonly executions: {
+    defaultTimeoutS: number;
+    maxTimeoutS: number;
+    concurrency: number;
+    heartbeatMs: number;
+    abandonAfterMs: number;
+    requeueAfterMs: number;
+    sweepMs: number;
+  };
+  readonly auth: { tokenTtlS: number };
+  readonly logLevel: LogLevel;
+  readonly chat: {
+    prefix: string;
+    defaultRole: Role | 'none';
+    users: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    shell: boolean;
+    slack: Readonly<Record<string, unknown>> | undefined;
+  };
+  /** The environment, for adapters that read their own variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  roles?: string[];
+}
+
+function describeZodError(e: ZodError, file: string): string {
+  return e.issues
+    .map((i) => {
+      const path = i.path.join('.') || '(top level)';
+      if (i.code === 'unrecognized_keys') return `${file}: ${path}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `${file}: ${path}: ${i.message}`;
+    })
+    .join('\n');
+}
+
+/** Reads and validates a squall.yaml; a missing file is an error only when a path was given explicitly. */
+export function loadConfigFile(path: string): SquallOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SquallError('SQ_CONFIG_INVALID', `cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new SquallError('SQ_CONFIG_INVALID', `${path}: invalid YAML: ${(e as Error).message}`);
+  }
+  return parseConfig(doc, path);
+}
+
+export function parseConfig(doc: unknown, source = 'config'): SquallOptions {
+  const parsed = configSchema.safeParse(doc);
+  if (!parsed.success) throw new SquallError('SQ_CONFIG_INVALID', describeZodError(parsed.error, source));
+  return parsed.data;
+}
+
+export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: ConfigOverrides = {}): ResolvedConfig {
+  const dataDir = resolve(overrides.dataDir ?? opts.data_dir ?? env.home);
+  const host = overrides.host ?? opts.api?.host ?? '127.0.0.1';
+  const port = overrides.port ?? opts.api?.port ?? 9101;
+  let store: StoreConfig;
+  if (opts.store?.kind === 'mongo') store = { kind: 'mongo', url: opts.store.url };
+  else if (!opts.store && env.mongoUrl) store = { kind: 'mongo', url: env.mongoUrl };
+  else {
+    const p = opts.store?.kind === 'sqlite' && opts.store.path ? opts.store.path : 'squall.db';
+    store = { kind: 'sqlite', path: p === ':memory:' || isAbsolute(p) ? p : join(dataDir, p) };
+  }
+  let bus: BusConfig;
+  if (opts.bus?.kind === 'amqp') bus = { kind: 'amqp', url: opts.bus.url, ...(opts.bus.prefix ? { prefix: opts.bus.prefix } : {}) };
+  else if (!opts.bus && env.amqpUrl) bus = { kind: 'amqp', url: env.amqpUrl };
+  else bus = { kind: 'memory' };
+
+  const roles = overrides.roles?.length ? overrides.roles : (opts.roles ?? [...ROLE_NAMES]);
+  for (const r of roles) {
+    if (!(ROLE_NAMES as readonly string[]).includes(r)) {
+      throw new SquallError('SQ_CONFIG_INVALID', `unknown role "${r}" (roles: ${ROLE_NAMES.join(', ')})`);
+    }
+  }
+  if (bus.kind === 'memory' && roles.length < ROLE_NAMES.length) {
+    throw new SquallError(
+      'SQ_CONFIG_INVALID',
+      'running a subset of roles needs a shared bus: set bus: {kind: amqp, url: ...} (the in-process bus cannot reach other processes)',
+    );
+  }
+  const ex = opts.executions ?? {};
+  const level = (env.logLevel ?? opts.log?.level ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) {
+    throw new SquallError('SQ_CONFIG_INVALID', `SQUALL_LOG_LEVEL: must be one of debug, info, warn, error, silent`);
+  }
+  return Object.freeze({
+    dataDir,
+    api: { host, port, publicUrl: opts.api?.public_url, bodyLimit: opts.api?.body_limit ?? 1024 * 1024 },
+    store,
+    bus,
+    roles: roles as ProcessRole[],
+    packPaths: (opts.packs?.paths ?? []).map((p) => resolve(p)),
+    executions: {
+      defaultTimeoutS: ex.default_timeout ?? 600,
+      maxTimeoutS: ex.max_timeout ?? 86400,
+      concurrency: ex.concurrency ?? 64,
+      heartbeatMs: (ex.heartbeat_interval ?? 2) * 1000,
+      abandonAfterMs: (ex.abandon_after ?? 30) * 1000,
+      requeueAfterMs: (ex.requeue_after ?? 10) * 1000,
+      sweepMs: (ex.sweep_interval ?? 5) * 1000,
+    },
+    auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400 },
+    logLevel: level,
+    chat: {
+      prefix: opts.chat?.prefix ?? '!',
+      defaultRole: opts.chat?.default_role ?? 'none',
+      users: opts.chat?.users ?? {},
+      shell: opts.chat?.shell ?? true,
+      slack: opts.chat?.slack,
+    },
+    env: env.raw,
+  });
+}

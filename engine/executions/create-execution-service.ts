@@ -1,0 +1,171 @@
+import { effectiveSpecs, resolveParameters } from '../actions/parameters.js';
+import type { Bus } from '../bus/bus.js';
+import { SquallError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { Action } from '../model/action.js';
+import { CANCELABLE_STATUSES, type Execution, isTerminal, type NewExecution } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
+import type { RunnerRegistry } from '../runners/runner-registry.js';
+import type { Store } from '../store/store.js';
+import type { ExecutionService, RequestExecutionInput } from './execution-service.js';
+import { type ExecutionEvents, noExecutionEvents } from './status-events.js';
+import { TerminalWaiters } from './terminal-waiters.js';
+
+export interface ExecutionServiceDeps {
+  store: Store;
+  bus: Bus;
+  runners: RunnerRegistry;
+  logger: Logger;
+  events?: ExecutionEvents;
+  /** Broadcast of terminal states, shared with the worker; lets `waitForTerminal` avoid polling. */
+  waiters?: TerminalWaiters;
+  timeouts: { defaultTimeoutS: number; maxTimeoutS: number };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** The timeout in force: the action's `timeout` parameter when it has one, else the configured default, capped. */
+export function resolveTimeoutS(parameters: JsonObject, t: { defaultTimeoutS: number; maxTimeoutS: number }): number {
+  const declared = parameters.timeout;
+  const s = typeof declared === 'number' && declared > 0 ? declared : t.defaultTimeoutS;
+  return Math.min(s, t.maxTimeoutS);
+}
+
+export function createExecutionService(deps: ExecutionServiceDeps): ExecutionService {
+  const { store, bus, runners } = deps;
+  const events = deps.events ?? noExecutionEvents;
+  const waiters = deps.waiters ?? new TerminalWaiters(store);
+
+  async function findAction(refOrId: string): Promise<Action> {
+    const action = await store.actions.get(refOrId);
+    if (!action) throw new SquallError('SQ_ACTION_NOT_FOUND', `Action "${refOrId}" does not exist.`);
+    if (!action.enabled) throw new SquallError('SQ_ACTION_DISABLED', `Action "${action.ref}" is disabled.`);
+    return action;
+  }
+
+  async function request(input: RequestExecutionInput): Promise<Execution> {
+    const action = await findAction(input.action);
+    const runner = runners.get(action.runner_type);
+    if (!runner) {
+      throw new SquallError('SQ_RUNNER_NOT_FOUND', `Action "${action.ref}" uses runner "${action.runner_type}", which Squall does not have.`);
+    }
+    const specs = effectiveSpecs(runner.parameters, action.parameters);
+    const parameters = resolveParameters(specs, input.parameters ?? {}, {
+      castStrings: input.castStrings ?? false,
+      subject: action.ref,
+    });
+    const ts = now();
+    const context = { ...input.context };
+    if (!context.trace_context) context.trace_context = { trace_tag: newId() };
+    if (input.parent) context.parent = { execution_id: input.parent };
+    const notify = input.notify ?? action.notify;
+    const e: NewExecution = {
+      id: newId(),
+      action,
+      runner_type: action.runner_type,
+      parameters,
+      status: 'requested',
+      start_timestamp: ts,
+      context,
+      ...(notify ? { notify } : {}),
+      ...(input.parent ? { parent: input.parent } : {}),
+      log: [{ status: 'requested', timestamp: ts }],
+      timeout_s: resolveTimeoutS(parameters, deps.timeouts),
+    };
+    // Stored before it is queued: if the publish is lost, the sweeper finds it and publishes again.
+    const stored = await store.executions.create(e);
+    events.created(stored);
+    try {
+      await bus.publish('execution.requested', { id: stored.id });
+    } catch (err) {
+      deps.logger.warn('publish failed; the sweeper will re-queue the execution', {
+        executionId: stored.id,
+        error: (err as Error).message,
+      });
+    }
+    if (input.parent) {
+      const parent = await store.executions.get(input.parent);
+      if (parent) {
+        await store.executions.update(parent.id, { expect: { status: parent.status } }, { children: [...parent.children, stored.id] });
+      }
+    }
+    return stored;
+  }
+
+  async function cancel(id: string, user: string): Promise<Execution> {
+    // A few attempts: the status may move between our read and the compare-and-set.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const e = await store.executions.get(id);
+      if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
+      if (e.status === 'canceling') return e;
+      if (isTerminal(e.status)) {
+        throw new SquallError('SQ_EXECUTION_NOT_CANCELABLE', `Execution "${id}" already finished (status ${e.status}); it cannot be canceled.`);
+      }
+      if (!CANCELABLE_STATUSES.includes(e.status)) continue;
+      const ts = now();
+      const context = { ...e.context, cancelled_by: user };
+      if (e.status === 'running') {
+        const updated = await store.executions.update(
+          id,
+          { expect: { status: 'running' } },
+          { status: 'canceling', context, appendLog: { status: 'canceling', timestamp: ts } },
+        );
+        if (!updated) continue;
+        events.updated(updated);
+        await bus.publish('execution.cancel', { id });
+        return updated;
+      }
+      const updated = await store.executions.update(
+        id,
+        { expect: { status: e.status } },
+        {
+          status: 'canceled',
+          end_timestamp: ts,
+          context,
+          result: { message: 'Action canceled by user.', user },
+          appendLog: { status: 'canceled', timestamp: ts },
+        },
+      );
+      if (!updated) continue;
+      events.updated(updated);
+      waiters.settle(updated);
+      await bus.publish('execution.completed', { id });
+      return updated;
+    }
+    throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);
+  }
+
+  async function rerun(id: string, opts: { user: string; parameters?: Record<string, unknown> }): Promise<Execution> {
+    const e = await store.executions.get(id);
+    if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
+    // Immutable parameters hold their default already; passing them again would be refused.
+    const action = await findAction(e.action.ref);
+    const runner = runners.get(action.runner_type);
+    const specs = runner ? effectiveSpecs(runner.parameters, action.parameters) : action.parameters;
+    const given: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e.parameters)) {
+      if (!specs[k]?.immutable) given[k] = v;
+    }
+    return request({
+      action: action.ref,
+      parameters: { ...given, ...(opts.parameters ?? {}) },
+      castStrings: opts.parameters !== undefined,
+      context: {
+        user: opts.user,
+        re_run: { ref: id },
+        ...(e.context.trace_context ? { trace_context: e.context.trace_context } : {}),
+      },
+      ...(e.notify ? { notify: e.notify } : {}),
+    });
+  }
+
+  return {
+    request,
+    cancel,
+    rerun,
+    waitForTerminal: (id, timeoutMs) => waiters.wait(id, timeoutMs),
+  };
+}

@@ -1,0 +1,150 @@
+import { hostname } from 'node:os';
+import { effectiveSpecs, maskDeep, maskText, secretValues } from '../actions/parameters.js';
+import type { Bus, Subscription } from '../bus/bus.js';
+import type { Logger } from '../logger.js';
+import type { Execution } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
+import type { RunnerRegistry } from '../runners/runner-registry.js';
+import type { RunOutcome } from '../runners/runner.js';
+import type { Store } from '../store/store.js';
+import { OutputPipe } from './output-pipe.js';
+import type { ExecutionEvents } from './status-events.js';
+import type { TerminalWaiters } from './terminal-waiters.js';
+
+export interface WorkerDeps {
+  store: Store;
+  bus: Bus;
+  runners: RunnerRegistry;
+  logger: Logger;
+  events: ExecutionEvents;
+  waiters: TerminalWaiters;
+  /** Executions run at once by this process. */
+  concurrency: number;
+  heartbeatMs: number;
+  /** Extra environment for an execution's child processes (API URL, a short-lived token, ...). */
+  actionEnv?: (e: Execution) => Promise<Record<string, string>>;
+}
+
+const WORKER_ID = `${hostname()}:${process.pid}`;
+
+/**
+ * The runner role: claims scheduled executions (compare-and-set `scheduled → running`, so a
+ * redelivered message never runs one twice), runs them, heart-beats while they run and records the
+ * terminal state with `running|canceling → terminal`.
+ */
+export class Worker {
+  readonly #deps: WorkerDeps;
+  readonly #running = new Map<string, AbortController>();
+  readonly #subs: Subscription[] = [];
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #log: Logger;
+
+  protected constructor(deps: WorkerDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: 'runner' });
+  }
+
+  static async start(deps: WorkerDeps): Promise<Worker> {
+    const w = new Worker(deps);
+    w.#subs.push(await deps.bus.subscribe('execution.cancel', async ({ id }) => w.#cancel(id)));
+    w.#subs.push(
+      await deps.bus.consume('execution.scheduled', 'runners', async ({ id }) => w.#run(id), {
+        prefetch: deps.concurrency,
+      }),
+    );
+    w.#heartbeat = setInterval(() => void w.#beat(), deps.heartbeatMs);
+    w.#heartbeat.unref();
+    return w;
+  }
+
+  /** Executions this process is running now. */
+  get active(): number {
+    return this.#running.size;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    await Promise.all(this.#subs.map((s) => s.cancel()));
+  }
+
+  async #cancel(id: string): Promise<void> {
+    this.#running.get(id)?.abort('cancel');
+  }
+
+  async #beat(): Promise<void> {
+    const at = new Date().toISOString();
+    for (const id of this.#running.keys()) {
+      try {
+        await this.#deps.store.executions.heartbeat(id, at);
+      } catch (e) {
+        this.#log.warn('heartbeat failed', { executionId: id, error: (e as Error).message });
+      }
+    }
+  }
+
+  async #run(id: string): Promise<void> {
+    const { store, bus, runners, events } = this.#deps;
+    const startedAt = new Date().toISOString();
+    const e = await store.executions.update(
+      id,
+      { expect: { status: 'scheduled' } },
+      { status: 'running', worker: WORKER_ID, heartbeat_at: startedAt, appendLog: { status: 'running', timestamp: startedAt } },
+    );
+    if (!e) return; // another runner has it, or it was canceled before it started
+    events.updated(e);
+    const log = this.#log.child({ executionId: id, action: e.action.ref });
+    const runner = runners.get(e.runner_type);
+    const specs = runner ? effectiveSpecs(runner.parameters, e.action.parameters) : e.action.parameters;
+    const secrets = secretValues(specs, e.parameters);
+    const mask = secrets.length > 0 ? (s: string) => maskText(s, secrets) : (s: string) => s;
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    const timeoutS = e.timeout_s ?? 600;
+    const timer = setTimeout(() => controller.abort('timeout'), timeoutS * 1000);
+    const output = new OutputPipe(e, { store, bus, events, logger: log }, mask);
+
+    let outcome: RunOutcome;
+    try {
+      if (!runner) {
+        outcome = { status: 'failed', result: { error: `Runner "${e.runner_type}" is not available in this process.` } };
+      } else {
+        const pack = await store.packs.get(e.action.pack);
+        const env = this.#deps.actionEnv ? await this.#deps.actionEnv(e) : {};
+        outcome = await runner.run({
+          execution: e,
+          action: e.action,
+          pack,
+          parameters: e.parameters,
+          signal: controller.signal,
+          timeoutS,
+          emit: (stream, data) => output.write(stream, data),
+          env,
+          logger: log,
+        });
+      }
+    } catch (err) {
+      log.error('runner failed', { error: (err as Error).message });
+      outcome = { status: 'failed', result: { error: `Runner error: ${(err as Error).message}` } };
+    } finally {
+      clearTimeout(timer);
+      this.#running.delete(id);
+    }
+    if (controller.signal.aborted && controller.signal.reason === 'cancel') outcome = { ...outcome, status: 'canceled' };
+    await output.flush();
+
+    const endedAt = new Date().toISOString();
+    const result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;
+    const done = await store.executions.update(
+      id,
+      { expect: { status: ['running', 'canceling'] } },
+      { status: outcome.status, end_timestamp: endedAt, result, appendLog: { status: outcome.status, timestamp: endedAt } },
+    );
+    if (!done) {
+      log.warn('execution changed state while running (marked abandoned?); result dropped');
+      return;
+    }
+    events.updated(done);
+    this.#deps.waiters.settle(done);
+    await bus.publish('execution.completed', { id });
+  }
+}

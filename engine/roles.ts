@@ -1,0 +1,96 @@
+import { dirname, join } from 'node:path';
+import type { EngineCore } from './engine.js';
+import type { ProcessRole } from './config/config-schema.js';
+import { startScheduler } from './executions/scheduler.js';
+import { Sweeper } from './executions/sweeper.js';
+import { Worker } from './executions/worker.js';
+import type { Subscription } from './bus/bus.js';
+import type { Execution } from './model/execution.js';
+import { startNotifier } from './notifier/notifier.js';
+import { builtinPacksDir } from './packs/packs-root.js';
+
+export interface EngineRoles {
+  worker: Worker | undefined;
+  sweeper: Sweeper | undefined;
+  stop(): Promise<void>;
+}
+
+/** Runners that start child processes get the API's address and a short-lived token, as StackStorm's do. */
+const SHELL_RUNNERS = new Set(['local-shell-cmd', 'local-shell-script']);
+
+/**
+ * Starts the engine roles this process runs. In embedded mode (in-process bus) this process is the
+ * only runner, so start-up first recovers whatever a previous process left: `requested`/`scheduled`
+ * work is queued again and `running` work (whose process is gone) is marked abandoned.
+ */
+export async function startEngineRoles(core: EngineCore, roles: readonly ProcessRole[], apiUrl: string | undefined): Promise<EngineRoles> {
+  const { store, bus, logger, runners, stream, waiters, config } = core;
+  const subs: Subscription[] = [];
+  let worker: Worker | undefined;
+  let sweeper: Sweeper | undefined;
+  const embedded = config.bus.kind === 'memory';
+
+  if (roles.includes('scheduler')) {
+    sweeper = new Sweeper({
+      store,
+      bus,
+      logger,
+      events: stream,
+      waiters,
+      requeueAfterMs: config.executions.requeueAfterMs,
+      abandonAfterMs: config.executions.abandonAfterMs,
+      sweepMs: config.executions.sweepMs,
+    });
+    subs.push(await startScheduler({ store, bus, logger, events: stream }));
+  }
+  if (roles.includes('notifier')) subs.push(await startNotifier({ store, bus, runners, logger }));
+  if (embedded && sweeper) {
+    const recovered = await sweeper.sweep({ requeueOlderThanMs: 0, abandonOlderThanMs: 0 });
+    if (recovered.requeued + recovered.abandoned > 0) logger.info('recovered work left by a previous run', recovered);
+  }
+  if (roles.includes('runner')) {
+    const cli = join(dirname(builtinPacksDir()), 'bin', 'squall.js');
+    worker = await Worker.start({
+      store,
+      bus,
+      runners,
+      logger,
+      events: stream,
+      waiters,
+      concurrency: config.executions.concurrency,
+      heartbeatMs: config.executions.heartbeatMs,
+      actionEnv: async (e: Execution) => {
+        if (!SHELL_RUNNERS.has(e.runner_type)) return {};
+        const env: Record<string, string> = {
+          ST2_ACTION_PACK_NAME: e.action.pack,
+          ST2_ACTION_EXECUTION_ID: e.id,
+          SQUALL_CLI: cli,
+          SQUALL_NODE: process.execPath,
+        };
+        if (apiUrl) {
+          env.ST2_ACTION_API_URL = `${apiUrl}/api/v1`;
+          env.SQUALL_API_URL = apiUrl;
+          try {
+            const ttl = Math.max(60, Math.ceil((e.timeout_s ?? 600) + 60));
+            const { token } = await core.auth.issueToken(e.context.user, ttl, { execution_id: e.id });
+            env.ST2_ACTION_AUTH_TOKEN = token;
+            env.SQUALL_AUTH_TOKEN = token;
+          } catch {
+            // A user without an account (a chat default-role user) gets no token; the action runs without one.
+          }
+        }
+        return env;
+      },
+    });
+  }
+  sweeper?.start();
+  return {
+    worker,
+    sweeper,
+    async stop() {
+      sweeper?.stop();
+      await worker?.stop();
+      await Promise.all(subs.map((s) => s.cancel()));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { CliAdapter } from '../bot/cli/cli-adapter.js';
+import { asSquallError } from './errors.js';
+import type { RunServerOptions } from './server.js';
+import { startServer } from './server.js';
+
+const SHELL_CHANNEL = 'terminal';
+
+function describeStore(s: { kind: string; path?: string; url?: string }): string {
+  return s.kind === 'sqlite' ? `SQLite at ${s.path}` : 'MongoDB';
+}
+
+/** The foreground server behind `squall start` / `npm start`. */
+export async function runServerInTerminal(opts: RunServerOptions): Promise<number> {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  let shell: CliAdapter | undefined;
+  const wantShell = opts.shell !== false && interactive;
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+      ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
+      ...(opts.roles !== undefined ? { roles: opts.roles } : {}),
+      localShellChannel: SHELL_CHANNEL,
+      adapters: (_parts, core) => {
+        const platformConfigured = core.config.chat.slack !== undefined || Boolean(core.config.env.SQUALL_SLACK_BOT_TOKEN);
+        if (!wantShell || !core.config.chat.shell || platformConfigured) return [];
+        shell = new CliAdapter({
+          input: process.stdin,
+          output: process.stdout,
+          user: 'admin',
+          channel: SHELL_CHANNEL,
+          color: !process.env.NO_COLOR,
+          historyFile: join(core.config.dataDir, 'shell_history'),
+        });
+        return [shell];
+      },
+    });
+  } catch (e) {
+    const err = asSquallError(e);
+    const msg = (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' || /EADDRINUSE/.test(err.message)
+      ? `${err.message} (is another Squall running? use --port)`
+      : err.message;
+    process.stderr.write(`squall: cannot start: ${msg}\n`);
+    return 1;
+  }
+  const { config } = running;
+  const lines = [
+    `Squall is running${running.url ? ` at ${running.url}` : ''} (roles: ${config.roles.join(', ')}).`,
+    `Store: ${describeStore(config.store)}; bus: ${config.bus.kind === 'memory' ? 'in-process' : 'RabbitMQ'}.`,
+    `Packs: ${(await running.core.store.packs.list()).items.map((p) => p.ref).join(', ')}.`,
+  ];
+  if (running.credentialsPath) lines.push(`Admin credentials: ${running.credentialsPath} (the squall CLI reads them from there).`);
+  lines.push(shell ? 'Chat shell open: type !help. Ctrl-D or Ctrl-C stops Squall.' : 'Press Ctrl-C to stop.');
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    void shell?.closed.then(stop);
+  });
+  process.stderr.write('Stopping Squall...\n');
+  await running.close();
+  return 0;
+}

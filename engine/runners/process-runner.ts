@@ -1,0 +1,194 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
+import type { OutputStream } from '../model/execution.js';
+import { OutputTail } from './output-tail.js';
+import { CANCELED_MESSAGE, armTimeout, stopKind, timeoutMessage } from './run-signal.js';
+import type { RunContext, RunOutcome } from './runner.js';
+import { shellResult, signalReturnCode } from './shell-result.js';
+
+/** Options shared by the runners that start a local process. */
+export interface ProcessRunnerOptions {
+  /** Most characters of stdout, and of stderr, kept in the result (the tail is kept). @default 1048576 */
+  maxOutputChars?: number;
+  /** Time between SIGTERM and SIGKILL to the process group on cancel or timeout. @default 2000 */
+  killGraceMs?: number;
+  /**
+   * How long to wait for stdout/stderr to close once the command exited. A background child
+   * (`cmd &` without redirection) keeps them open; after this the run ends and the child is left alone,
+   * as a daemon the action meant to start. @default 1000
+   */
+  drainGraceMs?: number;
+}
+
+export type ResolvedProcessOptions = Readonly<Required<ProcessRunnerOptions>>;
+
+export function resolveProcessOptions(opts: ProcessRunnerOptions = {}): ResolvedProcessOptions {
+  return Object.freeze({
+    maxOutputChars: opts.maxOutputChars ?? 1024 * 1024,
+    killGraceMs: opts.killGraceMs ?? 2000,
+    drainGraceMs: opts.drainGraceMs ?? 1000,
+  });
+}
+
+/** What to start: an executable and its arguments, never a shell line built from parameters. */
+export interface ProcessSpec {
+  file: string;
+  args: string[];
+  cwd?: string;
+  env: Record<string, string>;
+  /** Written to stdin, then stdin is closed (sudo's password). Without it stdin is /dev/null. */
+  stdin?: string;
+}
+
+/** A result for a run that could not start (missing cwd, missing interpreter, ...). */
+export function startFailure(error: string): RunOutcome {
+  return { status: 'failed', result: { succeeded: false, failed: true, return_code: 255, stdout: '', stderr: '', error } };
+}
+
+/** The parent's environment, then the action's `env` parameter, then Squall's ST2_ACTION_* variables. */
+export function childEnv(paramEnv: Record<string, string>, ctxEnv: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return Object.assign(env, paramEnv, ctxEnv);
+}
+
+/**
+ * Wraps a command in sudo unless Squall already runs as root. `-n` fails at once rather than waiting
+ * for a password nobody will type; with a password, `-S` reads it from stdin.
+ */
+export function withSudo(spec: ProcessSpec, sudo: boolean, password: string | undefined): ProcessSpec {
+  if (!sudo || process.getuid?.() === 0) return spec;
+  const flags = password === undefined ? ['-n'] : ['-S', '-p', ''];
+  return {
+    ...spec,
+    file: 'sudo',
+    args: [...flags, '-E', '--', spec.file, ...spec.args],
+    ...(password === undefined ? {} : { stdin: `${password}\n` }),
+  };
+}
+
+function safeEmit(ctx: RunContext, stream: OutputStream, data: string): void {
+  try {
+    ctx.emit(stream, data);
+  } catch (e) {
+    ctx.logger.warn('could not stream output', { error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the whole group is already gone.
+  }
+}
+
+/**
+ * Runs one process in its own process group and turns it into StackStorm's shell result. Output is
+ * streamed through `ctx.emit` as it arrives. On abort the whole group gets SIGTERM, then SIGKILL, so
+ * that grandchildren die with the command.
+ */
+export async function runProcess(ctx: RunContext, spec: ProcessSpec, opts: ResolvedProcessOptions): Promise<RunOutcome> {
+  if (spec.cwd !== undefined) {
+    const isDir = await stat(spec.cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) return startFailure(`Working directory "${spec.cwd}" does not exist or is not a directory`);
+  }
+  const armed = armTimeout(ctx.signal, ctx.timeoutS);
+  try {
+    return await spawnAndWait(ctx, spec, opts, armed.signal, () => armed.firedAfterS() ?? ctx.timeoutS);
+  } finally {
+    armed.dispose();
+  }
+}
+
+function spawnAndWait(
+  ctx: RunContext,
+  spec: ProcessSpec,
+  opts: ResolvedProcessOptions,
+  signal: AbortSignal,
+  timeoutS: () => number,
+): Promise<RunOutcome> {
+  const stdout = new OutputTail(opts.maxOutputChars);
+  const stderr = new OutputTail(opts.maxOutputChars);
+  const stoppedOutcome = (): RunOutcome => {
+    const kind = stopKind(signal);
+    if (kind === 'timeout') {
+      return { status: 'timeout', result: shellResult(-9, stdout, stderr, { error: timeoutMessage(timeoutS()) }) };
+    }
+    return { status: 'canceled', result: shellResult(-15, stdout, stderr, { error: CANCELED_MESSAGE }) };
+  };
+  if (signal.aborted) return Promise.resolve(stoppedOutcome());
+
+  return new Promise<RunOutcome>((resolve) => {
+    const child = spawn(spec.file, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let spawnError: Error | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    let done = false;
+
+    const onAbort = (): void => {
+      if (child.pid === undefined) return;
+      killGroup(child.pid, 'SIGTERM');
+      const pid = child.pid;
+      killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs);
+    };
+
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      signal.removeEventListener('abort', onAbort);
+      if (drainTimer) clearTimeout(drainTimer);
+      if (killTimer) {
+        // Aborted: whatever is left of the group ignored SIGTERM or has not handled it yet.
+        clearTimeout(killTimer);
+        if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
+      }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      if (signal.aborted) return resolve(stoppedOutcome());
+      if (spawnError) {
+        return resolve({
+          status: 'failed',
+          result: shellResult(255, stdout, stderr, { error: `Could not start ${spec.file}: ${spawnError.message}` }),
+        });
+      }
+      const code = exit?.code ?? signalReturnCode(exit?.signal, osConstants.signals);
+      resolve({ status: code === 0 ? 'succeeded' : 'failed', result: shellResult(code, stdout, stderr) });
+    };
+
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      stdout.push(d);
+      safeEmit(ctx, 'stdout', d);
+    });
+    child.stderr?.on('data', (d: string) => {
+      stderr.push(d);
+      safeEmit(ctx, 'stderr', d);
+    });
+    if (spec.stdin !== undefined && child.stdin) {
+      child.stdin.on('error', () => {}); // the command may exit without reading it
+      child.stdin.end(spec.stdin);
+    }
+    child.on('error', (e) => {
+      spawnError = e;
+      finish();
+    });
+    child.on('exit', (code, sig) => {
+      exit = { code, signal: sig };
+      if (!signal.aborted) drainTimer = setTimeout(finish, opts.drainGraceMs);
+    });
+    child.on('close', finish);
+  });
+}

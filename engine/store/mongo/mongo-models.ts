@@ -1,0 +1,121 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { CounterDoc } from './mongo-types.js';
+
+// Schemas declare only keys and indexed fields; `strict: false` stores everything else exactly as
+// given (JSON in, JSON out), `minimize: false` keeps empty objects such as `parameters: {}`, and no
+// version key is added to Squall's documents. Without buffering an operation on a connection that is
+// not open fails at once (SQ_STORE_UNAVAILABLE) instead of waiting in memory.
+const OPTIONS = { strict: false, minimize: false, versionKey: false, bufferCommands: false } as const;
+
+function schema(fields: Record<string, unknown>): Schema {
+  return new Schema(fields, OPTIONS);
+}
+
+function executionSchema(): Schema {
+  const s = schema({
+    _id: String,
+    status: String,
+    start_timestamp: String,
+    updated_at: String,
+    heartbeat_at: String,
+    parent: String,
+  });
+  s.index({ start_timestamp: -1, _id: -1 });
+  s.index({ status: 1, updated_at: 1 });
+  s.index({ 'action.ref': 1, start_timestamp: -1 });
+  s.index({ 'context.user': 1, start_timestamp: -1 });
+  s.index({ parent: 1 });
+  return s;
+}
+
+function catalogSchema(packField: 'pack' | 'ref'): Schema {
+  const s = schema({ _id: String, ref: String, pack: String, name: String });
+  s.index({ ref: 1 }, { unique: true });
+  s.index({ [packField]: 1, name: 1, ref: 1 });
+  return s;
+}
+
+/**
+ * What mongoose is told about a document. The precise shapes (mongo-types.ts) are applied to lean
+ * results instead: mongoose's typing of recursive JSON types is too deep for the compiler.
+ */
+export interface MongoRecord {
+  _id: string | number;
+}
+export type MongoModel = Model<MongoRecord>;
+
+/** One mongoose model per entity, compiled on Squall's own connection (never the global one). */
+export interface MongoModels {
+  executions: MongoModel;
+  output: MongoModel;
+  actions: MongoModel;
+  packs: MongoModel;
+  aliases: MongoModel;
+  users: MongoModel;
+  apiKeys: MongoModel;
+  tokens: MongoModel;
+  events: MongoModel;
+  outbox: MongoModel;
+  dedup: MongoModel;
+  kv: MongoModel;
+  counters: MongoModel;
+}
+
+export function createModels(conn: Connection): MongoModels {
+  const output = schema({ _id: Number, execution_id: String, stream: String, data: String, timestamp: String });
+  output.index({ execution_id: 1, _id: 1 });
+
+  const apiKeys = schema({ _id: String, key_hash: String, user: String });
+  apiKeys.index({ key_hash: 1 }, { unique: true });
+  apiKeys.index({ user: 1 });
+
+  const tokens = schema({ _id: String, user: String, expiry: String });
+  tokens.index({ expiry: 1 });
+
+  const events = schema({ _id: Number, event: String, timestamp: String });
+  events.index({ timestamp: 1 });
+
+  const outbox = schema({ _id: String, seq: Number, queue: String, due_at: String, attempts: Number });
+  outbox.index({ queue: 1, seq: 1 });
+
+  const dedup = schema({ _id: String, at: String });
+  dedup.index({ at: 1 });
+
+  const kv = schema({ _id: String, expires_at: String, expire_date: Date });
+  // MongoDB removes expired rows on its own schedule (about once a minute); reads check expires_at.
+  kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
+
+  return {
+    executions: conn.model<MongoRecord>('Execution', executionSchema(), 'executions'),
+    output: conn.model<MongoRecord>('OutputChunk', output, 'execution_output'),
+    actions: conn.model<MongoRecord>('Action', catalogSchema('pack'), 'actions'),
+    packs: conn.model<MongoRecord>('Pack', catalogSchema('ref'), 'packs'),
+    aliases: conn.model<MongoRecord>('ActionAlias', catalogSchema('pack'), 'action_aliases'),
+    users: conn.model<MongoRecord>('User', schema({ _id: String }), 'users'),
+    apiKeys: conn.model<MongoRecord>('ApiKey', apiKeys, 'api_keys'),
+    tokens: conn.model<MongoRecord>('Token', tokens, 'tokens'),
+    events: conn.model<MongoRecord>('StreamEvent', events, 'stream_events'),
+    outbox: conn.model<MongoRecord>('OutboxItem', outbox, 'outbox'),
+    dedup: conn.model<MongoRecord>('DedupKey', dedup, 'dedup'),
+    kv: conn.model<MongoRecord>('KvRecord', kv, 'kv'),
+    counters: conn.model<MongoRecord>('Counter', schema({ _id: String, seq: Number }), 'counters'),
+  };
+}
+
+/**
+ * Reserves `n` consecutive numbers from a named counter and returns the last one. `$inc` on one
+ * document is atomic, so concurrent callers (in any process) never get the same number.
+ */
+export async function nextSeq(counters: MongoModel, name: string, n = 1): Promise<number> {
+  const doc = await counters
+    .findOneAndUpdate({ _id: name }, { $inc: { seq: n } }, { upsert: true, returnDocument: 'after' })
+    .lean<CounterDoc>();
+  if (!doc) throw new Error(`counter ${name} was not returned after $inc`);
+  return doc.seq;
+}
+
+/** The current value of a named counter (0 before first use). */
+export async function currentSeq(counters: MongoModel, name: string): Promise<number> {
+  const doc = await counters.findById(name).lean<CounterDoc>();
+  return doc?.seq ?? 0;
+}

@@ -1,0 +1,71 @@
+import { createConnection } from 'mongoose';
+import type { Logger } from '../../logger.js';
+import type { Action, Pack } from '../../model/action.js';
+import type { ActionAlias } from '../../model/alias.js';
+import type { Store } from '../store.js';
+import { MongoApiKeyRepo, MongoTokenRepo, MongoUserRepo } from './mongo-auth.js';
+import { MongoCatalogRepo } from './mongo-catalog.js';
+import { mapMongoError } from './mongo-errors.js';
+import { MongoExecutionRepo } from './mongo-executions.js';
+import { MongoDedupRepo, MongoKvRepo, MongoOutboxRepo } from './mongo-misc.js';
+import { createModels } from './mongo-models.js';
+import { MongoEventRepo, MongoOutputRepo } from './mongo-streams.js';
+
+/** How long an operation waits for a reachable server before SQ_STORE_UNAVAILABLE. */
+const SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+/**
+ * The cluster store: MongoDB through mongoose, on a connection of its own (never mongoose's global
+ * one, so that several stores and other libraries cannot interfere). `init()` connects and builds
+ * the indexes; the adapter needs no other migration because documents carry their own shape.
+ *
+ * @example
+ * const store = await createMongoStore({ kind: 'mongo', url: 'mongodb://db/squall' }, { logger });
+ * await store.init();
+ */
+export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps: { logger: Logger }): Promise<Store> {
+  const log = deps.logger.child({ component: 'store', store: 'mongo' });
+  const conn = createConnection();
+  const m = createModels(conn);
+  return {
+    executions: new MongoExecutionRepo(m.executions),
+    output: new MongoOutputRepo(m.output, m.counters),
+    packs: new MongoCatalogRepo<Pack>(m.packs, 'pack', 'ref'),
+    actions: new MongoCatalogRepo<Action>(m.actions, 'action', 'pack'),
+    aliases: new MongoCatalogRepo<ActionAlias>(m.aliases, 'action alias', 'pack'),
+    users: new MongoUserRepo(m.users),
+    apiKeys: new MongoApiKeyRepo(m.apiKeys),
+    tokens: new MongoTokenRepo(m.tokens),
+    events: new MongoEventRepo(m.events, m.counters),
+    outbox: new MongoOutboxRepo(m.outbox, m.counters),
+    dedup: new MongoDedupRepo(m.dedup),
+    kv: new MongoKvRepo(m.kv),
+    async init() {
+      try {
+        if (conn.readyState !== 1) {
+          await conn.openUri(cfg.url, {
+            // Fail fast instead of queueing operations while disconnected: callers see
+            // SQ_STORE_UNAVAILABLE and the bus redelivers, rather than work piling up in memory.
+            bufferCommands: false,
+            autoIndex: false,
+            autoCreate: true,
+            // JSON has no `undefined`; drop such fields as JSON.stringify does instead of storing null.
+            ignoreUndefined: true,
+            // A timeout given in the URL wins over Squall's default.
+            ...(/[?&]serverSelectionTimeoutMS=/i.test(cfg.url)
+              ? {}
+              : { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS }),
+          });
+        }
+        await Promise.all(Object.values(m).map((model) => model.createIndexes()));
+      } catch (e) {
+        // A server we cannot reach or log in to is an outage, whatever the driver called the error.
+        throw mapMongoError(e, 'connecting to MongoDB', 'SQ_STORE_UNAVAILABLE');
+      }
+      log.info('MongoDB store ready', { db: conn.name });
+    },
+    async close() {
+      await conn.close();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { OutputChunk, OutputStream } from '../../model/execution.js';
+import type { JsonObject } from '../../model/json.js';
+import type { EventRepo, OutputRepo, StreamEvent } from '../store.js';
+import { guard } from './mongo-errors.js';
+import { currentSeq, type MongoModel, nextSeq } from './mongo-models.js';
+import { type EventDoc, type OutputDoc, raw } from './mongo-types.js';
+
+/**
+ * Execution output. `seq` comes from a counter reserved a batch at a time, so it grows across the
+ * store; a reader tailing with `afterSeq` while two appends race may see the later batch first,
+ * which live tails tolerate by re-reading from their last seen seq.
+ */
+export class MongoOutputRepo implements OutputRepo {
+  readonly #model: MongoModel;
+  readonly #counters: MongoModel;
+
+  constructor(model: MongoModel, counters: MongoModel) {
+    this.#model = model;
+    this.#counters = counters;
+  }
+
+  async append(
+    chunks: { execution_id: string; stream: OutputStream; data: string; timestamp?: string }[],
+  ): Promise<OutputChunk[]> {
+    if (chunks.length === 0) return [];
+    return guard('appending execution output', async () => {
+      const last = await nextSeq(this.#counters, 'output', chunks.length);
+      const now = new Date().toISOString();
+      const out = chunks.map(
+        (c, i): OutputChunk => ({
+          seq: last - chunks.length + 1 + i,
+          execution_id: c.execution_id,
+          stream: c.stream,
+          data: c.data,
+          timestamp: c.timestamp ?? now,
+        }),
+      );
+      await raw<OutputDoc>(this.#model).insertMany(
+        out.map(({ seq, ...rest }) => ({ _id: seq, ...rest })),
+        { ordered: true },
+      );
+      return out;
+    });
+  }
+
+  async list(executionId: string, opts: { afterSeq?: number; stream?: OutputStream } = {}): Promise<OutputChunk[]> {
+    const q: Record<string, unknown> = { execution_id: executionId, _id: { $gt: opts.afterSeq ?? 0 } };
+    if (opts.stream !== undefined) q.stream = opts.stream;
+    const docs = await guard(`reading output of execution ${executionId}`, () =>
+      this.#model.find(q).sort({ _id: 1 }).lean<OutputDoc[]>().exec(),
+    );
+    return docs.map((d) => ({
+      seq: d._id,
+      execution_id: d.execution_id,
+      stream: d.stream,
+      data: d.data,
+      timestamp: d.timestamp,
+    }));
+  }
+}
+
+/** The public event stream's memory; ids come from the `events` counter. */
+export class MongoEventRepo implements EventRepo {
+  readonly #model: MongoModel;
+  readonly #counters: MongoModel;
+
+  constructor(model: MongoModel, counters: MongoModel) {
+    this.#model = model;
+    this.#counters = counters;
+  }
+
+  async append(e: { event: string; data: JsonObject }): Promise<StreamEvent> {
+    return guard(`appending event ${e.event}`, async () => {
+      const id = await nextSeq(this.#counters, 'events');
+      const timestamp = new Date().toISOString();
+      await raw<EventDoc>(this.#model).insertOne({ _id: id, event: e.event, data: e.data, timestamp });
+      return { id, event: e.event, data: e.data, timestamp };
+    });
+  }
+
+  async since(afterId: number, limit?: number): Promise<StreamEvent[]> {
+    const docs = await guard('reading events', () => {
+      let find = this.#model.find({ _id: { $gt: afterId } }).sort({ _id: 1 });
+      if (limit !== undefined) find = find.limit(limit);
+      return find.lean<EventDoc[]>().exec();
+    });
+    return docs.map((d) => ({ id: d._id, event: d.event, data: d.data, timestamp: d.timestamp }));
+  }
+
+  async lastId(): Promise<number> {
+    // The counter remembers the highest id handed out, even after prune emptied the collection.
+    return guard('reading the last event id', () => currentSeq(this.#counters, 'events'));
+  }
+
+  async prune(before: string): Promise<number> {
+    const r = await guard('pruning events', () => this.#model.deleteMany({ timestamp: { $lt: before } }).exec());
+    return r.deletedCount;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Action, Pack } from '../../model/action.js';
+import type { ActionAlias } from '../../model/alias.js';
+import type { ApiKey, Token, User } from '../../model/auth.js';
+import type { Execution, OutputStream } from '../../model/execution.js';
+import type { JsonObject, JsonValue } from '../../model/json.js';
+
+// Document shapes as stored in MongoDB: each entity's natural key becomes `_id`, so lookups by key
+// use the primary index and uniqueness comes for free.
+
+export type ExecutionDoc = Omit<Execution, 'id'> & { _id: string };
+export type ActionDoc = Omit<Action, 'id'> & { _id: string };
+export type PackDoc = Omit<Pack, 'id'> & { _id: string };
+export type AliasDoc = Omit<ActionAlias, 'id'> & { _id: string };
+export type CatalogDoc = ActionDoc | PackDoc | AliasDoc;
+export type UserDoc = Omit<User, 'name'> & { _id: string };
+export type ApiKeyDoc = Omit<ApiKey, 'id'> & { _id: string };
+export type TokenDoc = Omit<Token, 'token_hash'> & { _id: string };
+
+export interface OutputDoc {
+  /** The chunk's `seq`, from the `output` counter. */
+  _id: number;
+  execution_id: string;
+  stream: OutputStream;
+  data: string;
+  timestamp: string;
+}
+
+export interface EventDoc {
+  _id: number;
+  event: string;
+  data: JsonObject;
+  timestamp: string;
+}
+
+export interface OutboxDoc {
+  _id: string;
+  /** Enqueue order, from the `outbox` counter; a queue's items go out in this order. */
+  seq: number;
+  queue: string;
+  payload: JsonObject;
+  due_at: string;
+  attempts: number;
+  created_at: string;
+}
+
+export interface DedupDoc {
+  _id: string;
+  at: string;
+}
+
+export interface KvDoc {
+  _id: string;
+  value: JsonValue;
+  expires_at?: string | null;
+  /** The same instant as a Date, for MongoDB's TTL index to clean up; reads check `expires_at`. */
+  expire_date?: Date | null;
+}
+
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+/** Maps `_id` back to the model's key field. */
+export function fromDoc<K extends string, D extends { _id: unknown }>(
+  key: K,
+  doc: D,
+): Omit<D, '_id'> & Record<K, D['_id']> {
+  const { _id, ...rest } = doc;
+  return { [key]: _id, ...rest } as Omit<D, '_id'> & Record<K, D['_id']>;
+}
+
+/**
+ * The slice of the driver's collection used for plain inserts and replacements, typed by Squall's
+ * document shapes (the driver's own types assume ObjectId keys). Going around mongoose here skips
+ * document hydration, which buys nothing for JSON records.
+ */
+export interface RawCollection<D extends { _id: unknown }> {
+  insertOne(doc: D): Promise<unknown>;
+  insertMany(docs: readonly D[], options?: { ordered?: boolean }): Promise<unknown>;
+  replaceOne(filter: Pick<D, '_id'>, replacement: Omit<D, '_id'>, options?: { upsert?: boolean }): Promise<unknown>;
+}
+
+export function raw<D extends { _id: unknown }>(model: { collection: unknown }): RawCollection<D> {
+  return model.collection as RawCollection<D>;
+}

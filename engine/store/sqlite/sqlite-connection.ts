@@ -1,0 +1,167 @@
+import Database from 'better-sqlite3';
+import { SquallError } from '../../errors.js';
+import { guard, mapSqliteError } from './sqlite-errors.js';
+import { migrate } from './sqlite-migrations.js';
+import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-types.js';
+
+const Driver = Database as unknown as SqliteDatabaseConstructor;
+
+/** How long a writer waits for another connection's lock before failing with SQ_STORE_UNAVAILABLE. */
+const BUSY_TIMEOUT_MS = 5000;
+
+interface PendingWrite {
+  what: string;
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Owns the better-sqlite3 handle: opens it at `open()` (pragmas + migrations), hands out prepared
+ * statements cached by SQL text so that no call re-parses SQL, and commits writes in groups.
+ *
+ * Group commit: a commit costs more than the statements in it (the WAL write, and checkpoints), so
+ * writes issued during one event-loop turn run together in one IMMEDIATE transaction at the next
+ * `setImmediate`, and their promises settle after COMMIT. Each write keeps its own outcome: a failed
+ * statement is rolled back alone and only its promise rejects. The write lock is held only inside
+ * that synchronous flush, never across an await, so several connections in one process (or other
+ * processes on the same file) cannot deadlock on it.
+ */
+export class SqliteConnection {
+  readonly #path: string;
+  #db: SqliteDatabase | undefined;
+  readonly #statements = new Map<string, SqliteStatement>();
+  #pending: PendingWrite[] = [];
+  #flushScheduled = false;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  get db(): SqliteDatabase {
+    if (!this.#db) throw new SquallError('SQ_STORE_UNAVAILABLE', 'SQLite store used before init() or after close()');
+    return this.#db;
+  }
+
+  /** Opens the file (idempotent) and applies pending migrations; returns the versions applied now. */
+  open(): number[] {
+    const what = `opening SQLite store at ${this.#path}`;
+    return guard(what, () => {
+      if (!this.#db) {
+        let db: SqliteDatabase;
+        try {
+          db = new Driver(this.#path, { timeout: BUSY_TIMEOUT_MS });
+        } catch (e) {
+          // A missing folder or unreadable file throws a plain TypeError with no SQLite code.
+          throw mapSqliteError(e, what, 'SQ_STORE_UNAVAILABLE');
+        }
+        // WAL lets readers run beside the one writer; NORMAL syncs at checkpoints, not every commit,
+        // which keeps commits cheap and is still crash-safe for the database (a power loss may lose
+        // the last commits, which the scheduler's sweep of `requested` rows tolerates).
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        this.#db = db;
+      }
+      return migrate(this.#db);
+    });
+  }
+
+  /** A prepared statement, compiled once per connection. */
+  prepare<R = unknown>(sql: string): SqliteStatement<R> {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = guard('preparing a SQLite statement', () => this.db.prepare(sql));
+      this.#statements.set(sql, s);
+    }
+    return s as SqliteStatement<R>;
+  }
+
+  /** Like `prepare`, but the statement yields the first column's value instead of a row object. */
+  prepareValue<R = unknown>(sql: string): SqliteStatement<R> {
+    const key = `pluck:${sql}`;
+    let s = this.#statements.get(key);
+    if (!s) {
+      s = guard('preparing a SQLite statement', () => this.db.prepare(sql).pluck());
+      this.#statements.set(key, s);
+    }
+    return s as SqliteStatement<R>;
+  }
+
+  /**
+   * Queues a write for the next group commit. `run` executes synchronously inside the group's
+   * transaction; the promise settles with its result once the group is committed. `what` names the
+   * operation in errors.
+   */
+  write<T>(what: string, run: () => T): Promise<T> {
+    if (!this.#db) return Promise.reject(this.#closedError(what));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ what, run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const db = this.#db;
+    if (!db) {
+      for (const w of batch) w.reject(this.#closedError(w.what));
+      return;
+    }
+    const failAll = (e: unknown, what: string) => {
+      const err = mapSqliteError(e, what, 'SQ_STORE_UNAVAILABLE');
+      for (const w of batch) w.reject(err);
+    };
+    try {
+      this.prepare('BEGIN IMMEDIATE').run();
+    } catch (e) {
+      failAll(e, 'starting a SQLite write transaction');
+      return;
+    }
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    for (const w of batch) {
+      try {
+        outcomes.push({ ok: true, value: w.run() });
+      } catch (e) {
+        // Constraint errors undo only their statement; I/O errors can abort the whole transaction,
+        // and then the writes before this one are gone too.
+        if (!db.inTransaction) {
+          failAll(e, w.what);
+          return;
+        }
+        outcomes.push({ ok: false, value: mapSqliteError(e, w.what) });
+      }
+    }
+    try {
+      this.prepare('COMMIT').run();
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      failAll(e, 'committing SQLite writes');
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.value);
+    });
+  };
+
+  #closedError(what: string): SquallError {
+    return new SquallError('SQ_STORE_UNAVAILABLE', `${what}: SQLite store used before init() or after close()`);
+  }
+
+  /** Commits queued writes, then closes the file. */
+  close(): void {
+    this.#flush();
+    this.#statements.clear();
+    const db = this.#db;
+    this.#db = undefined;
+    if (db?.open) db.close();
+  }
+}

@@ -1,0 +1,133 @@
+import type { SqliteDatabase } from './sqlite-types.js';
+
+/** One schema step. Versions only ever grow; an applied step is never edited, only followed by a new one. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Entities are stored as one JSON document (`doc`) plus the columns Squall filters or sorts on,
+// so adding a model field needs no migration; adding a filter does.
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'executions and output',
+    sql: `
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        action_ref TEXT NOT NULL,
+        user TEXT,
+        parent TEXT,
+        start_timestamp TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        heartbeat_at TEXT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX executions_start ON executions (start_timestamp, id);
+      CREATE INDEX executions_status ON executions (status, updated_at);
+      CREATE INDEX executions_action ON executions (action_ref, start_timestamp);
+      CREATE INDEX executions_user ON executions (user, start_timestamp);
+      CREATE INDEX executions_parent ON executions (parent);
+      CREATE TABLE output (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        execution_id TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        data TEXT NOT NULL,
+        timestamp TEXT NOT NULL
+      );
+      CREATE INDEX output_execution ON output (execution_id, seq);
+    `,
+  },
+  {
+    version: 2,
+    name: 'catalog: packs, actions, aliases',
+    sql: ['packs', 'actions', 'aliases']
+      .map(
+        (t) => `
+      CREATE TABLE ${t} (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        pack TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX ${t}_pack ON ${t} (pack, name);`,
+      )
+      .join('\n'),
+  },
+  {
+    version: 3,
+    name: 'users, api keys, tokens',
+    sql: `
+      CREATE TABLE users (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        key_hash TEXT NOT NULL UNIQUE,
+        user TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX api_keys_user ON api_keys (user);
+      CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        expiry TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX tokens_expiry ON tokens (expiry);
+    `,
+  },
+  {
+    version: 4,
+    name: 'events, outbox, dedup, kv',
+    sql: `
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event TEXT NOT NULL,
+        data TEXT NOT NULL,
+        timestamp TEXT NOT NULL
+      );
+      CREATE INDEX events_timestamp ON events (timestamp);
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        queue TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_queue ON outbox (queue, seq);
+      CREATE TABLE dedup (key TEXT PRIMARY KEY, at TEXT NOT NULL);
+      CREATE INDEX dedup_at ON dedup (at);
+      CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at TEXT);
+    `,
+  },
+];
+
+/**
+ * Applies every step newer than the recorded ones, each in its own IMMEDIATE transaction so that two
+ * processes opening the same file at once cannot both apply it. Returns the versions applied now.
+ */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const isApplied = db.prepare<number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: number[] = [];
+  const step = db.transaction((m: Migration) => {
+    // Checked inside the write lock: another process may have applied it while we waited.
+    if (isApplied.get(m.version) !== undefined) return;
+    db.exec(m.sql);
+    record.run(m.version, m.name, new Date().toISOString());
+    applied.push(m.version);
+  });
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (isApplied.get(m.version) === undefined) step.immediate(m);
+  }
+  return applied;
+}

@@ -1,0 +1,47 @@
+import type { Logger } from '../../logger.js';
+import type { Action, Pack } from '../../model/action.js';
+import type { ActionAlias } from '../../model/alias.js';
+import type { Store } from '../store.js';
+import { SqliteApiKeyRepo, SqliteTokenRepo, SqliteUserRepo } from './sqlite-auth.js';
+import { SqliteCatalogRepo } from './sqlite-catalog.js';
+import { SqliteConnection } from './sqlite-connection.js';
+import { SqliteExecutionRepo } from './sqlite-executions.js';
+import { SqliteDedupRepo, SqliteKvRepo, SqliteOutboxRepo } from './sqlite-misc.js';
+import { SqliteEventRepo, SqliteOutputRepo } from './sqlite-streams.js';
+
+/**
+ * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. The file opens at
+ * `init()`, which also applies pending migrations; several stores (or processes) may share a file.
+ *
+ * @example
+ * const store = await createSqliteStore({ kind: 'sqlite', path: 'squall.db' }, { logger });
+ * await store.init();
+ */
+export async function createSqliteStore(
+  cfg: { kind: 'sqlite'; path: string },
+  deps: { logger: Logger },
+): Promise<Store> {
+  const log = deps.logger.child({ component: 'store', store: 'sqlite' });
+  const conn = new SqliteConnection(cfg.path);
+  return {
+    executions: new SqliteExecutionRepo(conn),
+    output: new SqliteOutputRepo(conn),
+    packs: new SqliteCatalogRepo<Pack>(conn, { table: 'packs', noun: 'pack', pack: (p) => p.ref }),
+    actions: new SqliteCatalogRepo<Action>(conn, { table: 'actions', noun: 'action', pack: (a) => a.pack }),
+    aliases: new SqliteCatalogRepo<ActionAlias>(conn, { table: 'aliases', noun: 'action alias', pack: (a) => a.pack }),
+    users: new SqliteUserRepo(conn),
+    apiKeys: new SqliteApiKeyRepo(conn),
+    tokens: new SqliteTokenRepo(conn),
+    events: new SqliteEventRepo(conn),
+    outbox: new SqliteOutboxRepo(conn),
+    dedup: new SqliteDedupRepo(conn),
+    kv: new SqliteKvRepo(conn),
+    async init() {
+      const applied = conn.open();
+      if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
+    },
+    async close() {
+      conn.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { OutputChunk, OutputStream } from '../../model/execution.js';
+import type { JsonObject } from '../../model/json.js';
+import type { EventRepo, OutputRepo, StreamEvent } from '../store.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+import { guard } from './sqlite-errors.js';
+
+/** Execution output: AUTOINCREMENT makes `seq` grow across the whole store, never reused. */
+export class SqliteOutputRepo implements OutputRepo {
+  readonly #conn: SqliteConnection;
+
+  constructor(conn: SqliteConnection) {
+    this.#conn = conn;
+  }
+
+  async append(
+    chunks: { execution_id: string; stream: OutputStream; data: string; timestamp?: string }[],
+  ): Promise<OutputChunk[]> {
+    if (chunks.length === 0) return [];
+    const conn = this.#conn;
+    const tx = conn.db.transaction(() => {
+      const insert = conn.prepareValue<number>(
+        'INSERT INTO output (execution_id, stream, data, timestamp) VALUES (?, ?, ?, ?) RETURNING seq',
+      );
+      const now = new Date().toISOString();
+      return chunks.map((c): OutputChunk => {
+        const timestamp = c.timestamp ?? now;
+        const seq = insert.get(c.execution_id, c.stream, c.data, timestamp) as number;
+        return { seq, execution_id: c.execution_id, stream: c.stream, data: c.data, timestamp };
+      });
+    });
+    return conn.write('appending execution output', () => tx());
+  }
+
+  async list(executionId: string, opts: { afterSeq?: number; stream?: OutputStream } = {}): Promise<OutputChunk[]> {
+    return guard(`reading output of execution ${executionId}`, () =>
+      opts.stream === undefined
+        ? this.#conn
+            .prepare<OutputChunk>(
+              `SELECT seq, execution_id, stream, data, timestamp FROM output
+               WHERE execution_id = ? AND seq > ? ORDER BY seq`,
+            )
+            .all(executionId, opts.afterSeq ?? 0)
+        : this.#conn
+            .prepare<OutputChunk>(
+              `SELECT seq, execution_id, stream, data, timestamp FROM output
+               WHERE execution_id = ? AND seq > ? AND stream = ? ORDER BY seq`,
+            )
+            .all(executionId, opts.afterSeq ?? 0, opts.stream),
+    );
+  }
+}
+
+interface EventRow {
+  id: number;
+  event: string;
+  data: string;
+  timestamp: string;
+}
+
+function toEvent(r: EventRow): StreamEvent {
+  return { id: r.id, event: r.event, data: JSON.parse(r.data) as JsonObject, timestamp: r.timestamp };
+}
+
+/** The public event stream's memory, so that SSE clients can resume with Last-Event-ID. */
+export class SqliteEventRepo implements EventRepo {
+  readonly #conn: SqliteConnection;
+
+  constructor(conn: SqliteConnection) {
+    this.#conn = conn;
+  }
+
+  async append(e: { event: string; data: JsonObject }): Promise<StreamEvent> {
+    const timestamp = new Date().toISOString();
+    const id = (await this.#conn.write(`appending event ${e.event}`, () =>
+      this.#conn
+        .prepareValue<number>('INSERT INTO events (event, data, timestamp) VALUES (?, ?, ?) RETURNING id')
+        .get(e.event, JSON.stringify(e.data), timestamp),
+    )) as number;
+    return { id, event: e.event, data: e.data, timestamp };
+  }
+
+  async since(afterId: number, limit?: number): Promise<StreamEvent[]> {
+    const rows = guard('reading events', () =>
+      this.#conn
+        .prepare<EventRow>('SELECT id, event, data, timestamp FROM events WHERE id > ? ORDER BY id LIMIT ?')
+        .all(afterId, limit ?? -1),
+    );
+    return rows.map(toEvent);
+  }
+
+  async lastId(): Promise<number> {
+    // sqlite_sequence remembers the highest id ever handed out, even after prune emptied the table,
+    // so a client's Last-Event-ID never points past the end.
+    const id = guard('reading the last event id', () =>
+      this.#conn.prepareValue<number>("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get(),
+    );
+    return id ?? 0;
+  }
+
+  async prune(before: string): Promise<number> {
+    const r = await this.#conn.write('pruning events', () =>
+      this.#conn.prepare('DELETE FROM events WHERE timestamp < ?').run(before),
+    );
+    return r.changes;
+  }
+}

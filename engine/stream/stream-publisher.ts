@@ -1,0 +1,78 @@
+import type { Bus } from '../bus/bus.js';
+import type { ExecutionEvents } from '../executions/status-events.js';
+import type { Logger } from '../logger.js';
+import type { Execution } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Writes public stream events (StackStorm's names: `st2.execution__create`, `st2.execution__update`,
+ * `st2.execution_output__create`, `st2.announcement__<route>`) to the store, which gives them their
+ * resumable ids, then broadcasts them to every API process for its SSE clients.
+ *
+ * Writes are queued, not awaited by the caller: the stream must never slow an execution down, and
+ * the queue keeps events in order.
+ */
+export class StreamPublisher implements ExecutionEvents {
+  #chain: Promise<void> = Promise.resolve();
+  #pending = 0;
+  readonly #log: Logger;
+
+  constructor(
+    private readonly deps: { store: Store; bus: Bus; logger: Logger; present: (e: Execution) => JsonObject },
+  ) {
+    this.#log = deps.logger.child({ component: 'stream' });
+  }
+
+  created(e: Execution): void {
+    this.emit('st2.execution__create', this.deps.present(e));
+  }
+
+  updated(e: Execution): void {
+    this.emit('st2.execution__update', this.deps.present(e));
+  }
+
+  output(
+    e: Pick<Execution, 'id' | 'action' | 'runner_type'>,
+    c: { stream: 'stdout' | 'stderr'; data: string; seq: number; timestamp: string },
+  ): void {
+    this.emit('st2.execution_output__create', {
+      id: String(c.seq),
+      execution_id: e.id,
+      action_ref: e.action.ref,
+      runner_ref: e.runner_type,
+      timestamp: c.timestamp,
+      output_type: c.stream,
+      data: c.data,
+    });
+  }
+
+  /** An announcement for chat clients that listen on the stream (the remote terminal shell, hubot-style bots). */
+  announce(route: string, payload: JsonObject): void {
+    this.emit(`st2.announcement__${route}`, { payload });
+  }
+
+  emit(event: string, data: JsonObject): void {
+    this.#pending++;
+    this.#chain = this.#chain.then(async () => {
+      try {
+        const stored = await this.deps.store.events.append({ event, data });
+        await this.deps.bus.publish('stream.event', { id: stored.id, event, data });
+      } catch (err) {
+        this.#log.warn('could not publish stream event', { event, error: (err as Error).message });
+      } finally {
+        this.#pending--;
+      }
+    });
+  }
+
+  /** Events queued but not yet written. */
+  get backlog(): number {
+    return this.#pending;
+  }
+
+  /** Resolves when every queued event is written (shutdown, tests). */
+  drain(): Promise<void> {
+    return this.#chain;
+  }
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readEnv } from '../../../engine/config/from-env.js';
+import { loadConfigFile, parseConfig, resolveConfig } from '../../../engine/config/resolve-config.js';
+
+const env = readEnv({ SQUALL_HOME: '/tmp/squall-home-test' });
+
+describe('squall.yaml', () => {
+  it('applies defaults: embedded SQLite in the data dir, in-process bus, every role, 127.0.0.1:9101', () => {
+    const c = resolveConfig({}, env);
+    expect(c.dataDir).toBe('/tmp/squall-home-test');
+    expect(c.store).toEqual({ kind: 'sqlite', path: '/tmp/squall-home-test/squall.db' });
+    expect(c.bus).toEqual({ kind: 'memory' });
+    expect(c.api).toMatchObject({ host: '127.0.0.1', port: 9101 });
+    expect(c.roles).toEqual(['api', 'scheduler', 'runner', 'notifier', 'bot']);
+    expect(c.chat.prefix).toBe('!');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names an unknown key and where it is', () => {
+    expect(() => parseConfig({ api: { prot: 9000 } }, 'squall.yaml')).toThrow(/squall\.yaml: api: unknown key\(s\) "prot"/);
+    expect(() => parseConfig({ colour: true }, 'squall.yaml')).toThrow(/unknown key\(s\) "colour"/);
+  });
+
+  it('names a wrongly typed value', () => {
+    expect(() => parseConfig({ api: { port: 'ninety' } }, 'squall.yaml')).toThrow(/squall\.yaml: api\.port:/);
+    expect(() => parseConfig({ store: { kind: 'postgres' } }, 'squall.yaml')).toThrow(/store/);
+  });
+
+  it('reports a YAML syntax error with the file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-cfg-'));
+    const file = join(dir, 'squall.yaml');
+    writeFileSync(file, 'api:\n  port: [1,\n');
+    expect(() => loadConfigFile(file)).toThrow(new RegExp(`${file}: invalid YAML`));
+  });
+
+  it('command-line overrides win over the file', () => {
+    const c = resolveConfig(parseConfig({ api: { port: 1000, host: '0.0.0.0' } }), env, { port: 2000, dataDir: '/tmp/x' });
+    expect(c.api.port).toBe(2000);
+    expect(c.api.host).toBe('0.0.0.0');
+    expect(c.dataDir).toBe('/tmp/x');
+  });
+
+  it('refuses a subset of roles on the in-process bus, which cannot reach other processes', () => {
+    expect(() => resolveConfig({ roles: ['runner'] }, env)).toThrow(/shared bus/);
+    const c = resolveConfig({ roles: ['runner'], bus: { kind: 'amqp', url: 'amqp://localhost' } }, env);
+    expect(c.roles).toEqual(['runner']);
+  });
+
+  it('takes durations in seconds and keeps them in milliseconds', () => {
+    const c = resolveConfig(parseConfig({ executions: { abandon_after: 12, heartbeat_interval: 0.5 } }), env);
+    expect(c.executions.abandonAfterMs).toBe(12_000);
+    expect(c.executions.heartbeatMs).toBe(500);
+  });
+});

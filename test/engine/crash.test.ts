@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../engine/store/sqlite/sqlite-store.js';
+import { silentLogger } from '../../engine/logger.js';
+import type { Execution } from '../../engine/model/execution.js';
+import { tempDir } from '../../bench/bench-util.js';
+import { apiClient, startSquallProcess } from '../support/squall-process.js';
+import { join } from 'node:path';
+
+const N = 200;
+
+async function allExecutions(dbPath: string): Promise<Execution[]> {
+  const store = await createSqliteStore({ kind: 'sqlite', path: dbPath }, { logger: silentLogger });
+  await store.init();
+  try {
+    return (await store.executions.list({ limit: 10_000 })).items;
+  } finally {
+    await store.close();
+  }
+}
+
+describe('crash test: kill -9 mid-run, restart, nothing lost or run twice', () => {
+  const dir = tempDir('squall-crash-');
+  afterAll(() => dir.remove());
+
+  it(`ends all ${N} executions in a terminal state after a kill -9 and a restart`, async () => {
+    const first = await startSquallProcess(dir.path);
+    const api = apiClient(first);
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const r = await api<{ id: string }>('POST', '/api/v1/executions', { action: 'core.local', parameters: { cmd: 'sleep 2' } });
+      expect(r.status).toBe(201);
+      ids.push(r.body.id);
+    }
+    // Let some finish and many be running or queued, then pull the plug.
+    await new Promise((r) => setTimeout(r, 3500));
+    await first.kill9();
+
+    const db = join(dir.path, 'squall.db');
+    const beforeRestart = new Map((await allExecutions(db)).map((e) => [e.id, e]));
+    const finishedBefore = [...beforeRestart.values()].filter((e) => e.status === 'succeeded');
+    const unfinishedBefore = [...beforeRestart.values()].filter((e) => !e.end_timestamp);
+    expect(beforeRestart.size).toBe(N);
+    expect(finishedBefore.length).toBeGreaterThan(0);
+    expect(unfinishedBefore.length).toBeGreaterThan(0);
+
+    const second = await startSquallProcess(dir.path);
+    try {
+      const deadline = Date.now() + 90_000;
+      let pending = N;
+      while (Date.now() < deadline) {
+        const after = await allExecutions(db);
+        pending = after.filter((e) => ['requested', 'scheduled', 'running', 'canceling'].includes(e.status)).length;
+        if (pending === 0) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(pending).toBe(0);
+      // The restarted server answers for the executions the first one accepted.
+      const r = await apiClient(second)<{ status: string }>('GET', `/api/v1/executions/${ids[0]}`);
+      expect(r.status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+
+    const after = await allExecutions(db);
+    expect(after.map((e) => e.id).sort()).toEqual([...ids].sort());
+    for (const e of after) {
+      expect(['succeeded', 'failed', 'timeout', 'canceled', 'abandoned']).toContain(e.status);
+      // Never run twice: one `running` entry at most in the status log.
+      expect(e.log.filter((l) => l.status === 'running').length).toBeLessThanOrEqual(1);
+    }
+    for (const e of finishedBefore) {
+      const now = after.find((a) => a.id === e.id)!;
+      expect(now.status).toBe('succeeded');
+      expect(now.end_timestamp).toBe(e.end_timestamp);
+      expect(now.log).toEqual(e.log);
+    }
+    // The ones that were mid-run when the process died are marked abandoned, not re-run.
+    const runningAtKill = [...beforeRestart.values()].filter((e) => e.status === 'running');
+    for (const e of runningAtKill) expect(after.find((a) => a.id === e.id)!.status).toBe('abandoned');
+  }, 180_000);
+});

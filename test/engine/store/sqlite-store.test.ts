@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../engine/logger.js';
+import { MIGRATIONS } from '../../../engine/store/sqlite/sqlite-migrations.js';
+import { createSqliteStore } from '../../../engine/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../engine/store/store.js';
+import { storeContract } from '../../contract/store.contract.js';
+import { makeAction, makeExecution, makeUser } from '../../support/store-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'squall-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const tempPath = () => join(dir, `store-${++n}.db`);
+const open = (path: string) => createSqliteStore({ kind: 'sqlite', path }, { logger: silentLogger });
+
+storeContract('sqlite file', () => open(tempPath()));
+storeContract('sqlite :memory:', () => open(':memory:'));
+
+describe('SQLite store', () => {
+  it('keeps its data across close and reopen of the same file', async () => {
+    const path = tempPath();
+    const first = await open(path);
+    await first.init();
+    const e = await first.executions.create(makeExecution());
+    await first.executions.update(e.id, { expect: { status: 'requested' } }, { status: 'scheduled' });
+    const action = await first.actions.upsert(makeAction());
+    await first.users.create(makeUser({ nicknames: { slack: 'U1' } }));
+    await first.output.append([{ execution_id: e.id, stream: 'stdout', data: 'hello' }]);
+    const ev = await first.events.append({ event: 'x', data: {} });
+    await first.close();
+
+    const second = await open(path);
+    await second.init();
+    try {
+      expect((await second.executions.get(e.id))?.status).toBe('scheduled');
+      expect(await second.actions.get(action.ref)).toEqual(action);
+      expect((await second.users.findByNickname('slack', 'U1'))?.name).toBe('alice');
+      expect((await second.output.list(e.id)).map((c) => c.data)).toEqual(['hello']);
+      expect(await second.events.lastId()).toBe(ev.id);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('records each migration once and treats a second init as a no-op', async () => {
+    const path = tempPath();
+    const store = await open(path);
+    await store.init();
+    await store.executions.create(makeExecution());
+    await store.init();
+    await store.close();
+    const again = await open(path);
+    await again.init();
+    expect((await again.executions.list({})).total).toBe(1);
+    await again.close();
+
+    const db = new Database(path, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('fails with SQ_STORE_UNAVAILABLE when the file cannot be opened', async () => {
+    const store = await open(join(dir, 'missing-folder', 'x.db'));
+    await expect(store.init()).rejects.toMatchObject({ code: 'SQ_STORE_UNAVAILABLE' });
+  });
+
+  it('lets exactly one of two connections on one file win a CAS race', async () => {
+    const path = tempPath();
+    const stores: Store[] = [await open(path), await open(path), await open(path)];
+    await Promise.all(stores.map((s) => s.init()));
+    try {
+      const [a, b, c] = stores as [Store, Store, Store];
+      const ids: string[] = [];
+      for (let i = 0; i < 50; i++) ids.push((await a.executions.create(makeExecution({ status: 'scheduled' }))).id);
+      const claims = await Promise.all(
+        ids.flatMap((id) =>
+          [a, b, c].map((s, w) =>
+            s.executions.update(id, { expect: { status: 'scheduled' } }, { status: 'running', worker: `w${w}` }),
+          ),
+        ),
+      );
+      for (const id of ids) {
+        const winners = claims.filter((r) => r?.id === id);
+        expect(winners).toHaveLength(1);
+        expect((await c.executions.get(id))?.worker).toBe(winners[0]?.worker);
+      }
+      expect(await b.executions.countByStatus()).toEqual({ running: 50 });
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
