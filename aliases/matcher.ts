@@ -1,7 +1,7 @@
 import { SquallError } from '../engine/errors.js';
 import type { ActionAlias } from '../engine/model/alias.js';
 import { aliasFormatEntries } from './alias-formats.js';
-import { type CommandChoice, closestCommands } from './closest.js';
+import { ClosestIndex, type CommandChoice } from './closest.js';
 import { type CompiledFormat, compileFormat } from './compile-format.js';
 import { matchFormat } from './extract.js';
 import { findOccurrences } from './multi-match.js';
@@ -86,10 +86,10 @@ const quote = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(
 export class AliasMatcher {
   /** Formats that could not be compiled; their aliases keep working with their other formats. */
   readonly problems: { ref: string; format: string; problem: string }[] = [];
-  #aliases: readonly ActionAlias[] = [];
   #byFirstWord = new Map<string, WordBucket>();
   #unindexed: Entry[] = [];
   #multiple: Entry[] = [];
+  #closest = new ClosestIndex<ActionAlias>([]);
 
   constructor(aliases: readonly ActionAlias[] = []) {
     this.setAliases(aliases);
@@ -97,13 +97,19 @@ export class AliasMatcher {
 
   /** Replaces the alias set, compiling every format once. Invalid formats are skipped and recorded. */
   setAliases(aliases: readonly ActionAlias[]): void {
-    this.#aliases = aliases;
     this.problems.length = 0;
     this.#byFirstWord = new Map();
     this.#unindexed = [];
     this.#multiple = [];
     let ord = 0;
+    const choices: { item: ActionAlias; choice: CommandChoice }[] = [];
     for (const alias of aliases) {
+      for (const f of aliasFormatEntries(alias)) {
+        if (f.display === undefined) continue;
+        const choice: CommandChoice = { ref: alias.ref, display: f.display };
+        if (alias.description !== undefined) choice.description = alias.description;
+        choices.push({ item: alias, choice });
+      }
       for (const f of aliasFormatEntries(alias)) {
         let compiled: CompiledFormat;
         try {
@@ -125,6 +131,7 @@ export class AliasMatcher {
         } else this.#unindexed.push(entry);
       }
     }
+    this.#closest = new ClosestIndex(choices);
   }
 
   /**
@@ -173,15 +180,7 @@ export class AliasMatcher {
           `${candidates.map((c) => `${c.display} (${c.ref})`).join(', ')}. Add words to say which one you mean.`,
       };
     }
-    const choices: CommandChoice[] = [];
-    for (const alias of this.#aliases) {
-      if (!may(alias)) continue;
-      for (const f of aliasFormatEntries(alias)) {
-        if (f.display === undefined) continue;
-        choices.push(alias.description === undefined ? { ref: alias.ref, display: f.display } : { ref: alias.ref, display: f.display, description: alias.description });
-      }
-    }
-    const closest = closestCommands(command, choices);
+    const closest = this.#closest.rank(command, may);
     return {
       kind: 'none',
       closest,

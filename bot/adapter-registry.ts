@@ -8,6 +8,11 @@ export class AdapterRegistry {
     this.#adapters.push(a);
   }
 
+  remove(a: ChatAdapter): void {
+    const i = this.#adapters.indexOf(a);
+    if (i >= 0) this.#adapters.splice(i, 1);
+  }
+
   list(): readonly ChatAdapter[] {
     return this.#adapters;
   }

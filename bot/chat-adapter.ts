@@ -77,6 +77,10 @@ export interface ChatAction {
   messageRef?: PostedRef;
 }
 
+export interface PostOptions {
+  key?: string;
+}
+
 export interface ChatCapabilities {
   threads: boolean;
   buttons: boolean;
@@ -102,8 +106,12 @@ export interface ChatAdapter {
   onAction?(handler: (a: ChatAction) => Promise<void>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
-  post(target: ChatTarget, msg: OutboundMessage): Promise<PostedRef>;
-  update(ref: PostedRef, msg: OutboundMessage): Promise<void>;
+  /**
+   * Posts a message. `opts.key` names the logical message (e.g. `result:<execution id>`) so that an
+   * adapter with a durable outbox can make a repeated post of the same message a no-op.
+   */
+  post(target: ChatTarget, msg: OutboundMessage, opts?: PostOptions): Promise<PostedRef>;
+  update(ref: PostedRef, msg: OutboundMessage, opts?: PostOptions): Promise<void>;
 }
 
 /**

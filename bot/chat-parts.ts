@@ -21,8 +21,10 @@ export interface ChatParts {
   hub: StreamHub;
   /** Registers the chat-facing API routes (aliases, alias executions, stream, chatops messages). */
   registerRoutes(app: FastifyInstance): Promise<void>;
-  /** Starts the bot role: adapters, result delivery and its safety net. */
+  /** Starts the bot role: adapters, result delivery and its safety net. May be called again after stopBot. */
   startBot(adapters: ChatAdapter[]): Promise<void>;
+  /** Stops the bot role (adapters and result delivery); results owed meanwhile wait in the store and queue. */
+  stopBot(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function createChatParts(core: EngineCore, opts: { localShellChanne
   const subs: Subscription[] = [];
   let started: ChatAdapter[] = [];
 
-  return {
+  const parts: ChatParts = {
     catalog,
     router,
     adapters,
@@ -84,12 +86,20 @@ export async function createChatParts(core: EngineCore, opts: { localShellChanne
       );
       pending.start();
     },
-    async stop() {
+    async stopBot() {
       pending.stop();
+      await Promise.all(subs.splice(0).map((s) => s.cancel()));
+      for (const a of started) {
+        await a.stop();
+        adapters.remove(a);
+      }
+      started = [];
+    },
+    async stop() {
+      await parts.stopBot();
       catalog.stop();
-      await Promise.all(subs.map((s) => s.cancel()));
-      for (const a of started) await a.stop();
       await hub.stop();
     },
   };
+  return parts;
 }

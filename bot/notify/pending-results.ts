@@ -36,7 +36,7 @@ export class PendingResults {
 
   start(): void {
     void this.sweep();
-    this.#timer = setInterval(() => void this.sweep(), this.deps.everyMs ?? 15_000);
+    this.#timer = setInterval(() => void this.sweep(), this.deps.everyMs ?? 5_000);
     this.#timer.unref();
   }
 
@@ -46,7 +46,7 @@ export class PendingResults {
 
   async sweep(): Promise<number> {
     const { store, bus } = this.deps;
-    const grace = this.deps.graceMs ?? 5_000;
+    const grace = this.deps.graceMs ?? 3_000;
     let resent = 0;
     try {
       for (const item of await store.outbox.pending(PENDING_QUEUE)) {
@@ -67,6 +67,8 @@ export class PendingResults {
         await bus.publish('notify.chat', { execution_id: id, route });
         resent++;
       }
+      // Once-only keys (Slack event ids, ...) are only needed while a platform may still retry.
+      await store.dedup.prune(new Date(Date.now() - 86_400_000).toISOString());
     } catch (err) {
       this.deps.logger.warn('pending chat results sweep failed', { error: (err as Error).message });
     }

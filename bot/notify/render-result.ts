@@ -4,14 +4,6 @@ import type { JsonObject, JsonValue } from '../../engine/model/json.js';
 import { renderTemplate } from '../../engine/templates/templates.js';
 import type { MessageTone, OutboundMessage } from '../chat-adapter.js';
 
-const ICON: Record<string, string> = {
-  succeeded: '✔',
-  failed: '✖',
-  timeout: '⏱',
-  canceled: '⊘',
-  abandoned: '⚠',
-};
-
 export function toneFor(status: string): MessageTone {
   if (status === 'succeeded') return 'success';
   if (status === 'canceled') return 'warning';
@@ -84,7 +76,8 @@ export function renderResult(
   if (alias?.result?.enabled === false) return undefined;
   const tone = toneFor(e.status);
   const took = durationText(e);
-  const title = `${ICON[e.status] ?? '•'} ${e.action.ref} ${e.status}${took ? ` in ${took}` : ''} (execution ${e.id})`;
+  // Adapters show the status colour or icon from `tone`, so the title stays plain words.
+  const title = `${e.action.ref} ${e.status}${took ? ` in ${took}` : ''} (execution ${e.id})`;
   const pointer = `Output cut; full output: \`squall execution get ${e.id}\`${opts.moreUrl ? ` or ${opts.moreUrl}` : ''}`;
   if (alias?.result?.format) {
     try {

@@ -66,8 +66,9 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
         const thread = typeof data.thread === 'string' ? data.thread : chat?.thread;
         const target: ChatTarget = { platform: adapter.platform, channel, ...(thread ? { thread } : {}) };
         const ack = (await deps.store.kv.get(ackKey(e.id))) as PostedRef | undefined;
-        if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg);
-        else await adapter.post(target, msg);
+        const key = { key: `result:${e.id}:${n.route}` };
+        if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg, key);
+        else await adapter.post(target, msg, key);
       }
       await deps.store.kv.set(postedKey(n.execution_id, n.route), true, {
         expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),

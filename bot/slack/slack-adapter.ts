@@ -190,7 +190,10 @@ export class SlackAdapter implements ChatAdapter {
     const key = opts.key ?? hashKey('post', op);
     const { sent } = await this.#outbox.enqueue(target.channel, key, op as unknown as JsonObject);
     // Ephemeral messages cannot carry files; their inline preview has to do.
-    const file = r.upload && !target.ephemeralUser ? await this.#queueUpload(target.channel, target.thread, key, r.upload) : undefined;
+    const file =
+      r.upload && !target.ephemeralUser
+        ? await this.#queueUpload(target.channel, target.thread, key, r.upload)
+        : undefined;
     const result = await sent;
     await file;
     const ref: PostedRef = { platform: 'slack', channel: target.channel, id: String(result.ts) };
@@ -259,9 +262,12 @@ export class SlackAdapter implements ChatAdapter {
     clearTimeout(timer);
     if (first === 'late') {
       // The router is slow: acknowledge now, post its reply when it comes.
-      void answer.then(async (reply) => {
-        if (reply && !isEmpty(reply.message)) await this.post({ platform: 'slack', channel: msg.channel }, reply.message);
-      }).catch((e: unknown) => this.#log.error('posting a late slash command reply failed', { err: String(e) }));
+      void answer
+        .then(async (reply) => {
+          if (reply && !isEmpty(reply.message))
+            await this.post({ platform: 'slack', channel: msg.channel }, reply.message);
+        })
+        .catch((e: unknown) => this.#log.error('posting a late slash command reply failed', { err: String(e) }));
       return { response_type: 'ephemeral', text: 'Working on it…' };
     }
     if (first === undefined) return { response_type: 'ephemeral', text: `Nothing to do for "${msg.text}".` };

@@ -121,13 +121,15 @@ export function resolveSlackConfig(input: unknown, env: Record<string, string | 
   const problems: string[] = [];
 
   if (!botToken) problems.push(`slack.bot_token is required (or set ${ENV.bot_token})`);
-  else if (!botToken.startsWith('xoxb-')) problems.push(`slack.bot_token must start with xoxb- (got ${tokenKind(botToken)})`);
+  else if (!botToken.startsWith('xoxb-'))
+    problems.push(`slack.bot_token must start with xoxb- (got ${tokenKind(botToken)})`);
   if (mode === 'http' && !signingSecret) {
     problems.push(`slack.signing_secret is required in http mode (or set ${ENV.signing_secret})`);
   }
   if (mode === 'socket') {
     if (!appToken) problems.push(`slack.app_token is required in socket mode (or set ${ENV.app_token})`);
-    else if (!appToken.startsWith('xapp-')) problems.push(`slack.app_token must start with xapp- (got ${tokenKind(appToken)})`);
+    else if (!appToken.startsWith('xapp-'))
+      problems.push(`slack.app_token must start with xapp- (got ${tokenKind(appToken)})`);
   }
   let apiUrl = apiUrlRaw;
   try {

@@ -210,7 +210,10 @@ export function formatSlackMessage(msg: OutboundMessage, opts: SlackFormatOption
     }
   }
 
-  const fallbackParts = [msg.title ? `${emoji}${msg.title}` : '', textIsOutput ? '' : `${msg.title ? '' : emoji}${msg.text}`];
+  const fallbackParts = [
+    msg.title ? `${emoji}${msg.title}` : '',
+    textIsOutput ? '' : `${msg.title ? '' : emoji}${msg.text}`,
+  ];
   let fallback = escapeMrkdwn(fallbackParts.filter((p) => p.trim() !== '').join('\n'));
   if (fallback.trim() === '') fallback = output !== undefined ? escapeMrkdwn(head(output, 200)) : ' ';
   const rendered: SlackRendered = {

@@ -152,7 +152,10 @@ export class SlackOutbox {
     await Promise.allSettled([...this.#pumps]);
     for (const e of this.#byKey.values()) {
       e.waiter.reject(
-        new SquallError('SQ_CHAT_UNAVAILABLE', 'the Slack adapter stopped; the message stays queued for the next start'),
+        new SquallError(
+          'SQ_CHAT_UNAVAILABLE',
+          'the Slack adapter stopped; the message stays queued for the next start',
+        ),
       );
     }
     this.#byKey.clear();
@@ -240,7 +243,8 @@ export class SlackOutbox {
         const delay =
           f.kind === 'rate_limited'
             ? f.retryAfterMs
-            : Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempts - 1, 20)) * (0.8 + Math.random() * 0.4);
+            : Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempts - 1, 20)) *
+              (0.8 + Math.random() * 0.4);
         const dueAt = new Date(Date.now() + delay).toISOString();
         await this.#o.repo.reschedule(entry.item.id, dueAt, attempts);
         entry.item = { ...entry.item, due_at: dueAt, attempts };

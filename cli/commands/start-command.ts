@@ -2,18 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../cli-config.js';
 import { type CliContext, examples } from '../cli-context.js';
-import { importFunction } from '../optional-module.js';
 import { positiveInt } from './execution-command.js';
-
-/** engine/server.ts's entry point: runs until SIGINT/SIGTERM and resolves to the exit code. */
-type RunServer = (opts: {
-  host?: string;
-  port?: number;
-  dataDir?: string;
-  configPath?: string;
-  roles?: string[];
-  shell?: boolean;
-}) => Promise<number>;
 
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
@@ -41,7 +30,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         const port = positiveInt(flags.port, '--port');
         const globals = cmd.optsWithGlobals<{ dataDir?: string }>();
         // Loaded here, not at the top, so that every other command starts without the engine.
-        const runServer = await importFunction<RunServer>('../engine/server.js', 'runServer', 'the server');
+        const { runServer } = await import('../../engine/server.js');
         ctx.exitCode = await runServer({
           host: flags.host,
           port,

@@ -88,44 +88,50 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     void reply.status(404).send({ faultstring: `No such route: ${req.method} ${path}`, code: 'SQ_NOT_FOUND' });
   });
 
-  void app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Squall API',
-        version: squallVersion(),
-        description: 'StackStorm-compatible REST API. Errors answer {faultstring, code}; see docs/api.md.',
-      },
-      components: {
-        securitySchemes: {
-          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'St2-Api-Key' },
-          basic: { type: 'http', scheme: 'basic' },
+  // Applied directly rather than through register(): the plugin's onRoute hook must be in place before
+  // any route exists, including routes the server adds right after buildApi returns (chat, stream).
+  swagger(
+    app,
+    {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Squall API',
+          version: squallVersion(),
+          description: 'StackStorm-compatible REST API. Errors answer {faultstring, code}; see docs/api.md.',
         },
+        components: {
+          securitySchemes: {
+            token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+            apiKey: { type: 'apiKey', in: 'header', name: 'St2-Api-Key' },
+            basic: { type: 'http', scheme: 'basic' },
+          },
+        },
+        security: [{ token: [] }, { apiKey: [] }],
       },
-      security: [{ token: [] }, { apiKey: [] }],
+      transform: ({ schema, url, route }) => {
+        const auth = (route.config ?? {}) as RouteAuth;
+        const base = (schema ?? {}) as Record<string, unknown>;
+        const described = auth.public
+          ? { ...base, security: base.security ?? [] }
+          : { ...base, description: `${String(base.description ?? '')} Permission: \`${auth.permission}\`.`.trim() };
+        return { schema: described as typeof schema, url };
+      },
     },
-    transform: ({ schema, url, route }) => {
-      const auth = (route.config ?? {}) as RouteAuth;
-      const base = (schema ?? {}) as Record<string, unknown>;
-      const described = auth.public
-        ? { ...base, security: base.security ?? [] }
-        : { ...base, description: `${String(base.description ?? '')} Permission: \`${auth.permission}\`.`.trim() };
-      return { schema: described as typeof schema, url };
+    (err) => {
+      if (err) throw err;
     },
-  });
+  );
 
   const ctx: RouteContext = { deps, opts };
-  void app.register(async (api) => {
-    healthRoutes(api, ctx);
-    openApiRoutes(api);
-    tokenRoutes(api, ctx);
-    actionRoutes(api, ctx);
-    runnerTypeRoutes(api, ctx);
-    executionRoutes(api, ctx);
-    packRoutes(api, ctx);
-    apiKeyRoutes(api, ctx);
-    userRoutes(api, ctx);
-  });
+  healthRoutes(app, ctx);
+  openApiRoutes(app);
+  tokenRoutes(app, ctx);
+  actionRoutes(app, ctx);
+  runnerTypeRoutes(app, ctx);
+  executionRoutes(app, ctx);
+  packRoutes(app, ctx);
+  apiKeyRoutes(app, ctx);
+  userRoutes(app, ctx);
   return app;
 }

@@ -6,16 +6,21 @@ function reviver(key: string, value: unknown): unknown {
   return key === '__proto__' ? undefined : value;
 }
 
+function asText(body: string | Buffer): string {
+  return typeof body === 'string' ? body : body.toString('utf8');
+}
+
 /**
- * Makes JSON the only body type (others get 415, rather than a string that fails the schema with a
- * confusing message) and replaces fastify's JSON parser: an empty body is "no body" (st2client posts token requests without
- * one, with or without a JSON content type), a malformed body is a 400 naming the parse problem, and
- * `__proto__` keys are dropped.
+ * Makes JSON the only body type the API reads:
+ * - an empty body is "no body", whatever its content type: st2client (axios 0.21) posts token
+ *   requests without a body, labelled `application/x-www-form-urlencoded`;
+ * - a non-empty body of another type is 415, rather than a string that fails the schema confusingly;
+ * - malformed JSON is a 400 naming the parse problem, and `__proto__` keys are dropped.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const text = asText(body);
     if (text.trim() === '') {
       done(null, undefined);
       return;
@@ -25,5 +30,14 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     } catch (e) {
       done(new SquallError('SQ_BAD_REQUEST', `Invalid JSON body: ${(e as Error).message}`), undefined);
     }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    if (asText(body).trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    const type = String(req.headers['content-type'] ?? '').split(';')[0];
+    const err = Object.assign(new Error(`Unsupported Content-Type "${type}"; send application/json`), { statusCode: 415 });
+    done(err, undefined);
   });
 }

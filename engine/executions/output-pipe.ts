@@ -17,15 +17,28 @@ export class OutputPipe {
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** Per stream, the end of the output held back because it may be the start of a secret. */
+  readonly #carry: Record<OutputStream, string> = { stdout: '', stderr: '' };
 
+  /**
+   * @param secrets the secret values `mask` hides. Masking works chunk by chunk, so without them a
+   * secret printed in two pieces (two pipe reads, or a pause between them) would reach the stream
+   * unmasked in two chunks; with them, output that may be the start of a secret waits for the rest.
+   */
   constructor(
     private readonly execution: Execution,
     private readonly deps: { store: Store; bus: Bus; events: ExecutionEvents; logger: Logger },
     private readonly mask: (s: string) => string,
+    private readonly secrets: readonly string[] = [],
   ) {}
 
   write(stream: OutputStream, data: string): void {
     if (data.length === 0) return;
+    const carried = this.#carry[stream];
+    if (carried !== '') {
+      this.#carry[stream] = '';
+      data = carried + data;
+    }
     const last = this.#pending[this.#pending.length - 1];
     if (last && last.stream === stream) last.data += data;
     else this.#pending.push({ stream, data });
@@ -43,8 +56,11 @@ export class OutputPipe {
     }, ms);
   }
 
-  /** Writes what is pending; resolves when everything written so far is stored. */
-  flush(): Promise<void> {
+  /**
+   * Writes what is pending; resolves when everything written so far is stored. Call it with
+   * `final: true` once the run is over, so that output held back as a possible secret goes out too.
+   */
+  flush(final = false): Promise<void> {
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -52,9 +68,32 @@ export class OutputPipe {
     const batch = this.#pending;
     this.#pending = [];
     this.#bytes = 0;
+    if (final) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (this.#carry[stream] !== '') batch.push({ stream, data: this.#carry[stream] });
+        this.#carry[stream] = '';
+      }
+    } else if (this.secrets.length > 0) {
+      this.#holdBack(batch);
+    }
     if (batch.length === 0) return this.#flushing;
     this.#flushing = this.#flushing.then(() => this.#write(batch));
     return this.#flushing;
+  }
+
+  /** Moves the end of each stream's last entry into the carry when it may be the start of a secret. */
+  #holdBack(batch: { stream: OutputStream; data: string }[]): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let i = batch.length - 1;
+      while (i >= 0 && batch[i]!.stream !== stream) i--;
+      const entry = batch[i];
+      if (!entry) continue;
+      const n = secretPrefixAtEnd(entry.data, this.secrets);
+      if (n === 0) continue;
+      this.#carry[stream] = entry.data.slice(-n);
+      entry.data = entry.data.slice(0, -n);
+      if (entry.data === '') batch.splice(i, 1);
+    }
   }
 
   async #write(batch: { stream: OutputStream; data: string }[]): Promise<void> {
@@ -72,4 +111,18 @@ export class OutputPipe {
       logger.warn('could not store output chunk', { executionId: this.execution.id, error: (e as Error).message });
     }
   }
+}
+
+/** Length of the longest end of `text` that is the start (not the whole) of one of the secrets. */
+export function secretPrefixAtEnd(text: string, secrets: readonly string[]): number {
+  let best = 0;
+  for (const secret of secrets) {
+    for (let n = Math.min(secret.length - 1, text.length); n > best; n--) {
+      if (text.endsWith(secret.slice(0, n))) {
+        best = n;
+        break;
+      }
+    }
+  }
+  return best;
 }

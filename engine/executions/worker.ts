@@ -63,8 +63,10 @@ export class Worker {
   }
 
   async stop(): Promise<void> {
-    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    // Cancelling the subscriptions waits for the runs in flight; they keep heart-beating meanwhile,
+    // so that a sweeper elsewhere does not take a slow graceful stop for a dead runner.
     await Promise.all(this.#subs.map((s) => s.cancel()));
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
   }
 
   async #cancel(id: string): Promise<void> {
@@ -73,9 +75,14 @@ export class Worker {
 
   async #beat(): Promise<void> {
     const at = new Date().toISOString();
-    for (const id of this.#running.keys()) {
+    for (const [id, controller] of this.#running) {
       try {
-        await this.#deps.store.executions.heartbeat(id, at);
+        if (await this.#deps.store.executions.heartbeat(id, at)) continue;
+        // No longer `running` in the store. `canceling` whose broadcast this process missed, or
+        // marked abandoned by a sweeper that took this runner for dead: either way nobody will
+        // take this run's result, so stop the command instead of letting it run on unseen.
+        const e = await this.#deps.store.executions.get(id);
+        if (e && e.status !== 'running' && this.#running.get(id) === controller) controller.abort('cancel');
       } catch (e) {
         this.#log.warn('heartbeat failed', { executionId: id, error: (e as Error).message });
       }
@@ -101,7 +108,7 @@ export class Worker {
     this.#running.set(id, controller);
     const timeoutS = e.timeout_s ?? 600;
     const timer = setTimeout(() => controller.abort('timeout'), timeoutS * 1000);
-    const output = new OutputPipe(e, { store, bus, events, logger: log }, mask);
+    const output = new OutputPipe(e, { store, bus, events, logger: log }, mask, secrets);
 
     let outcome: RunOutcome;
     try {
@@ -130,7 +137,7 @@ export class Worker {
       this.#running.delete(id);
     }
     if (controller.signal.aborted && controller.signal.reason === 'cancel') outcome = { ...outcome, status: 'canceled' };
-    await output.flush();
+    await output.flush(true);
 
     const endedAt = new Date().toISOString();
     const result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;

@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonContentType, readCappedBody } from './http-body.js';
-import { CANCELED_MESSAGE, armTimeout, stopKind, timeoutMessage } from './run-signal.js';
-import type { RunOutcome, Runner } from './runner.js';
+import { armTimeout, CANCELED_MESSAGE, stopKind, timeoutMessage } from './run-signal.js';
+import type { Runner, RunOutcome } from './runner.js';
 import { envValue, readBoolean, readNumber, readObject, readString, requireString } from './runner-params.js';
 import { squallVersion } from './squall-version.js';
 

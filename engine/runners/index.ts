@@ -1,8 +1,12 @@
-export type { RunContext, RunOutcome, RunStatus, Runner } from './runner.js';
-export { type RunnerRegistry, builtinRunners, createRunnerRegistry } from './runner-registry.js';
-export { noopRunner } from './noop-runner.js';
+export { createHttpRequestRunner, type HttpRequestRunnerOptions, httpRequestRunner } from './http-request-runner.js';
 export { createLocalShellCmdRunner, localShellCmdRunner } from './local-shell-cmd-runner.js';
 export { createLocalShellScriptRunner, localShellScriptRunner } from './local-shell-script-runner.js';
-export { type RemoteShellCmdRunnerOptions, createRemoteShellCmdRunner, remoteShellCmdRunner } from './remote-shell-cmd-runner.js';
-export { type HttpRequestRunnerOptions, createHttpRequestRunner, httpRequestRunner } from './http-request-runner.js';
+export { noopRunner } from './noop-runner.js';
 export type { ProcessRunnerOptions } from './process-runner.js';
+export {
+  createRemoteShellCmdRunner,
+  type RemoteShellCmdRunnerOptions,
+  remoteShellCmdRunner,
+} from './remote-shell-cmd-runner.js';
+export type { RunContext, Runner, RunOutcome, RunStatus } from './runner.js';
+export { builtinRunners, createRunnerRegistry, type RunnerRegistry } from './runner-registry.js';

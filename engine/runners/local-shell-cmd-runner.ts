@@ -1,11 +1,5 @@
-import {
-  type ProcessRunnerOptions,
-  childEnv,
-  resolveProcessOptions,
-  runProcess,
-  withSudo,
-} from './process-runner.js';
 import { LOCAL_SHELL_PARAMETERS } from './local-runner-params.js';
+import { childEnv, type ProcessRunnerOptions, resolveProcessOptions, runProcess, withSudo } from './process-runner.js';
 import type { Runner } from './runner.js';
 import { readBoolean, readEnv, readString, requireString } from './runner-params.js';
 

@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LOCAL_SHELL_PARAMETERS } from './local-runner-params.js';
 import {
-  type ProcessRunnerOptions,
   childEnv,
+  type ProcessRunnerOptions,
   resolveProcessOptions,
   runProcess,
   startFailure,

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import type { OutputStream } from '../model/execution.js';
 import { OutputTail } from './output-tail.js';
-import { CANCELED_MESSAGE, armTimeout, stopKind, timeoutMessage } from './run-signal.js';
+import { armTimeout, CANCELED_MESSAGE, stopKind, timeoutMessage } from './run-signal.js';
 import type { RunContext, RunOutcome } from './runner.js';
 import { shellResult, signalReturnCode } from './shell-result.js';
 
@@ -43,7 +43,10 @@ export interface ProcessSpec {
 
 /** A result for a run that could not start (missing cwd, missing interpreter, ...). */
 export function startFailure(error: string): RunOutcome {
-  return { status: 'failed', result: { succeeded: false, failed: true, return_code: 255, stdout: '', stderr: '', error } };
+  return {
+    status: 'failed',
+    result: { succeeded: false, failed: true, return_code: 255, stdout: '', stderr: '', error },
+  };
 }
 
 /** The parent's environment, then the action's `env` parameter, then Squall's ST2_ACTION_* variables. */
@@ -89,7 +92,11 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * streamed through `ctx.emit` as it arrives. On abort the whole group gets SIGTERM, then SIGKILL, so
  * that grandchildren die with the command.
  */
-export async function runProcess(ctx: RunContext, spec: ProcessSpec, opts: ResolvedProcessOptions): Promise<RunOutcome> {
+export async function runProcess(
+  ctx: RunContext,
+  spec: ProcessSpec,
+  opts: ResolvedProcessOptions,
+): Promise<RunOutcome> {
   if (spec.cwd !== undefined) {
     const isDir = await stat(spec.cwd).then(
       (s) => s.isDirectory(),
@@ -143,6 +150,16 @@ function spawnAndWait(
       killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs);
     };
 
+    const outcome = (): RunOutcome => {
+      if (signal.aborted) return stoppedOutcome();
+      if (spawnError) {
+        const error = `Could not start ${spec.file}: ${spawnError.message}`;
+        return { status: 'failed', result: shellResult(255, stdout, stderr, { error }) };
+      }
+      const code = exit?.code ?? signalReturnCode(exit?.signal, osConstants.signals);
+      return { status: code === 0 ? 'succeeded' : 'failed', result: shellResult(code, stdout, stderr) };
+    };
+
     const finish = (): void => {
       if (done) return;
       done = true;
@@ -155,15 +172,7 @@ function spawnAndWait(
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
-      if (signal.aborted) return resolve(stoppedOutcome());
-      if (spawnError) {
-        return resolve({
-          status: 'failed',
-          result: shellResult(255, stdout, stderr, { error: `Could not start ${spec.file}: ${spawnError.message}` }),
-        });
-      }
-      const code = exit?.code ?? signalReturnCode(exit?.signal, osConstants.signals);
-      resolve({ status: code === 0 ? 'succeeded' : 'failed', result: shellResult(code, stdout, stderr) });
+      resolve(outcome());
     };
 
     signal.addEventListener('abort', onAbort, { once: true });

@@ -2,13 +2,13 @@ import type { OutputStream } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import { LinePrefixer } from './line-prefixer.js';
 import { remoteCommand } from './remote-command.js';
-import { CANCELED_MESSAGE, armTimeout, stopKind, timeoutMessage } from './run-signal.js';
-import type { RunContext, RunOutcome, RunStatus, Runner } from './runner.js';
+import { armTimeout, CANCELED_MESSAGE, stopKind, timeoutMessage } from './run-signal.js';
+import type { RunContext, Runner, RunOutcome, RunStatus } from './runner.js';
 import { readBoolean, readEnv, readNumber, readString, requireString } from './runner-params.js';
 import { shellResult } from './shell-result.js';
 import { resolveSshAuth } from './ssh-auth.js';
 import { parseHosts, type SshTarget } from './ssh-hosts.js';
-import { type HostOutcome, type SshAuth, runOnHost } from './ssh-session.js';
+import { type HostOutcome, runOnHost, type SshAuth } from './ssh-session.js';
 
 export interface RemoteShellCmdRunnerOptions {
   /** Most characters of stdout, and of stderr, kept per host (the tail is kept). @default 1048576 */
@@ -138,4 +138,3 @@ export function createRemoteShellCmdRunner(options: RemoteShellCmdRunnerOptions 
 }
 
 export const remoteShellCmdRunner: Runner = createRemoteShellCmdRunner();
-

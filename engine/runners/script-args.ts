@@ -10,7 +10,8 @@ export function serializeParam(v: JsonValue): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   if (v === null) return '';
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : serializeParam(x))).join(',');
+  if (Array.isArray(v))
+    return v.map((x) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : serializeParam(x))).join(',');
   return JSON.stringify(v);
 }
 

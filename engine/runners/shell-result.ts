@@ -32,7 +32,12 @@ function outputValue(tail: OutputTail): JsonValue {
  * The `{succeeded, failed, return_code, stdout, stderr}` shape shared by the shell runners (local and per
  * remote host). Truncated streams get `stdout_truncated`/`stderr_truncated` with the characters dropped.
  */
-export function shellResult(returnCode: number, stdout: OutputTail, stderr: OutputTail, extra?: JsonObject): JsonObject {
+export function shellResult(
+  returnCode: number,
+  stdout: OutputTail,
+  stderr: OutputTail,
+  extra?: JsonObject,
+): JsonObject {
   const succeeded = returnCode === 0 && extra?.error === undefined;
   const result: JsonObject = {
     succeeded,

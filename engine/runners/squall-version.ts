@@ -14,7 +14,10 @@ export function squallVersion(): string {
   for (let i = 0; i < 6; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'squall' && typeof pkg.version === 'string') return (cached = pkg.version);
+      if (pkg.name === 'squall' && typeof pkg.version === 'string') {
+        cached = pkg.version;
+        return cached;
+      }
     } catch {
       // no package.json here; keep climbing
     }
@@ -22,5 +25,6 @@ export function squallVersion(): string {
     if (up === dir) break;
     dir = up;
   }
-  return (cached = '0.0.0');
+  cached = '0.0.0';
+  return cached;
 }

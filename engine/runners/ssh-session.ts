@@ -86,10 +86,12 @@ export function runOnHost(run: HostRun): Promise<HostOutcome> {
     let channel: ClientChannel | undefined;
     let exitCode: number | undefined;
     let settled = false;
+    /** Set while the remote group is being killed: the end comes from that, not from channel events. */
+    let stopping = false;
     const pidFilter = new RemotePidFilter();
 
-    const settle = (how: HostEnd): void => {
-      if (settled) return;
+    const settle = (how: HostEnd, fromStop = false): void => {
+      if (settled || (stopping && !fromStop)) return;
       settled = true;
       // Once aborted, whatever the channel reports next (killed, closed) is the consequence of the stop.
       const end: HostEnd = run.signal.aborted ? { kind: 'stopped' } : how;
@@ -101,13 +103,17 @@ export function runOnHost(run: HostRun): Promise<HostOutcome> {
     };
     const onAbort = (): void => {
       const pid = pidFilter.pid;
-      if (channel === undefined || pid === undefined || exitCode !== undefined) return settle({ kind: 'stopped' });
+      if (channel === undefined || pid === undefined || exitCode !== undefined) {
+        settle({ kind: 'stopped' });
+        return;
+      }
+      stopping = true;
       try {
         channel.signal('KILL'); // honoured for non-root logins (OpenSSH >= 7.9); harmless otherwise
       } catch {
         // The channel may already be closing.
       }
-      void killRemoteGroup(client, pid).then(() => settle({ kind: 'stopped' }));
+      void killRemoteGroup(client, pid).then(() => settle({ kind: 'stopped' }, true));
     };
     run.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -131,7 +137,8 @@ export function runOnHost(run: HostRun): Promise<HostOutcome> {
           exitCode = typeof code === 'number' ? code : signalReturnCode(signalName, osConstants.signals);
         });
         ch.on('close', () => {
-          if (exitCode === undefined) settle({ kind: 'error', message: 'The connection closed before the command reported its exit status' });
+          if (exitCode === undefined)
+            settle({ kind: 'error', message: 'The connection closed before the command reported its exit status' });
           else settle({ kind: 'exit', code: exitCode });
         });
         // Close stdin as `ssh host cmd </dev/null` would, so a command reading it cannot hang.
@@ -142,7 +149,9 @@ export function runOnHost(run: HostRun): Promise<HostOutcome> {
       const what = e.level === 'client-authentication' ? 'Authentication failed' : 'Connection failed';
       settle({ kind: 'error', message: `${what} for ${run.auth.username}@${run.target.label}: ${e.message}` });
     });
-    client.on('close', () => settle({ kind: 'error', message: `Connection to ${run.target.label} closed unexpectedly` }));
+    client.on('close', () =>
+      settle({ kind: 'error', message: `Connection to ${run.target.label} closed unexpectedly` }),
+    );
 
     const cfg: ConnectConfig = {
       host: run.target.host,

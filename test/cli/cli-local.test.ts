@@ -79,10 +79,10 @@ describe('squall (local commands)', () => {
       expect(JSON.parse(r.stdout)).toEqual({ parameters: { cmd: 'date', hosts: 'web1' } });
     });
 
-    it('applies defaults and trailing key=value pairs', async () => {
-      const r = await runCli(['alias', 'parse', '--format', 'deploy {{app}} to {{env=staging}}', 'deploy api version=2']);
+    it('applies the default of an optional placeholder left out', async () => {
+      const r = await runCli(['alias', 'parse', '--format', 'status {{service}} {{env=prod}}', 'status web']);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ parameters: { app: 'api', env: 'staging', version: '2' } });
+      expect(JSON.parse(r.stdout)).toEqual({ parameters: { service: 'web', env: 'prod' } });
     });
 
     it('prints why a command does not match and exits 1', async () => {

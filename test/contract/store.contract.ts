@@ -64,6 +64,7 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
         const asc = await store.executions.list({ order: 'asc', limit: 2, offset: 1 });
         expect(asc.items.map((e) => e.id)).toEqual(ids.slice(1, 3));
         expect(asc.total).toBe(5);
+        expect(await store.executions.list({ limit: 0 })).toEqual({ items: [], total: 5 });
         const tail = await store.executions.list({ offset: 4 });
         expect(tail.items.map((e) => e.id)).toEqual([ids[0]]);
       });

@@ -42,7 +42,16 @@ export function makeRunContext(input: TestRunContextInput = {}): TestRunContext 
     parameters: input.actionParameters ?? {},
   };
   const pack: Pack | undefined = input.packPath
-    ? { id: 'p'.repeat(24), uid: 'pack:test', ref: 'test', name: 'test', description: '', version: '1.0.0', author: 't', path: input.packPath }
+    ? {
+        id: 'p'.repeat(24),
+        uid: 'pack:test',
+        ref: 'test',
+        name: 'test',
+        description: '',
+        version: '1.0.0',
+        author: 't',
+        path: input.packPath,
+      }
     : undefined;
   const parameters = input.parameters ?? {};
   const execution: Execution = {

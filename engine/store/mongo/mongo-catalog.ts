@@ -60,7 +60,9 @@ export class MongoCatalogRepo<T extends { id: string; ref: string; name: string 
       let find = m.find(q).sort({ [this.#packField]: 1, name: 1, ref: 1 });
       if (filter.offset) find = find.skip(filter.offset);
       if (filter.limit !== undefined) find = find.limit(filter.limit);
-      return Promise.all([find.lean<Doc<T>[]>().exec(), m.countDocuments(q).exec()]);
+      // MongoDB reads limit(0) as "no limit"; Squall's limit 0 means no items, as on SQLite.
+      const items = filter.limit === 0 ? Promise.resolve([]) : find.lean<Doc<T>[]>().exec();
+      return Promise.all([items, m.countDocuments(q).exec()]);
     });
     return { items: docs.map((d) => fromDoc('id', d) as unknown as T), total };
   }

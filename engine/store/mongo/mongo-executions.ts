@@ -67,7 +67,9 @@ export class MongoExecutionRepo implements ExecutionRepo {
       let find = m.find(q).sort({ start_timestamp: dir, _id: dir });
       if (filter.offset) find = find.skip(filter.offset);
       if (filter.limit !== undefined) find = find.limit(filter.limit);
-      return Promise.all([find.lean<ExecutionDoc[]>().exec(), m.countDocuments(q).exec()]);
+      // MongoDB reads limit(0) as "no limit"; Squall's limit 0 means no items, as on SQLite.
+      const items = filter.limit === 0 ? Promise.resolve([]) : find.lean<ExecutionDoc[]>().exec();
+      return Promise.all([items, m.countDocuments(q).exec()]);
     });
     return { items: docs.map(toExecution), total };
   }

@@ -81,6 +81,7 @@ export class MongoEventRepo implements EventRepo {
   async since(afterId: number, limit?: number): Promise<StreamEvent[]> {
     const docs = await guard('reading events', () => {
       let find = this.#model.find({ _id: { $gt: afterId } }).sort({ _id: 1 });
+      if (limit === 0) return Promise.resolve([]);
       if (limit !== undefined) find = find.limit(limit);
       return find.lean<EventDoc[]>().exec();
     });

@@ -28,10 +28,24 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
 
   it('answers an @mention in the thread of the message, with the mention removed from the text', async () => {
     const ts = nextTs();
-    const r = await h.requests.event({ type: 'app_mention', user: 'U1', text: '<@UBOT> deploy prod', ts, channel: 'C1' });
+    const r = await h.requests.event({
+      type: 'app_mention',
+      user: 'U1',
+      text: '<@UBOT> deploy prod',
+      ts,
+      channel: 'C1',
+    });
     expect(r.status).toBe(200);
     const call = await fake.waitFor((c) => c.method === 'chat.postMessage');
-    expect(h.received[0]).toMatchObject({ platform: 'slack', channel: 'C1', user: 'U1', text: 'deploy prod', mentioned: true, direct: false, thread: ts });
+    expect(h.received[0]).toMatchObject({
+      platform: 'slack',
+      channel: 'C1',
+      user: 'U1',
+      text: 'deploy prod',
+      mentioned: true,
+      direct: false,
+      thread: ts,
+    });
     expect(call.args).toMatchObject({ channel: 'C1', thread_ts: ts, text: 'ack: deploy prod' });
     expect(call.token).toBe('xoxb-test');
     expect(JSON.stringify(call.args.blocks)).toContain('ack: deploy prod');
@@ -57,17 +71,51 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
   });
 
   it('marks direct messages as direct', async () => {
-    await h.requests.event({ type: 'message', channel_type: 'im', user: 'U1', text: 'status', ts: nextTs(), channel: 'D1' });
+    await h.requests.event({
+      type: 'message',
+      channel_type: 'im',
+      user: 'U1',
+      text: 'status',
+      ts: nextTs(),
+      channel: 'D1',
+    });
     await fake.waitFor((c) => c.method === 'chat.postMessage');
     expect(h.received[0]).toMatchObject({ channel: 'D1', direct: true, mentioned: false, text: 'status' });
   });
 
   it('ignores its own messages, other bots, edits, and the duplicate message event of a mention', async () => {
     await h.requests.event({ type: 'message', user: 'UBOT', text: '!self', ts: nextTs(), channel: 'C1' });
-    await h.requests.event({ type: 'message', bot_id: 'B2', user: 'U9', text: '!other bot', ts: nextTs(), channel: 'C1' });
-    await h.requests.event({ type: 'message', subtype: 'bot_message', bot_id: 'B3', text: '!legacy bot', ts: nextTs(), channel: 'C1' });
-    await h.requests.event({ type: 'message', subtype: 'message_changed', text: '!edited', ts: nextTs(), channel: 'C1' });
-    await h.requests.event({ type: 'message', channel_type: 'channel', user: 'U1', text: '<@UBOT> twice', ts: nextTs(), channel: 'C1' });
+    await h.requests.event({
+      type: 'message',
+      bot_id: 'B2',
+      user: 'U9',
+      text: '!other bot',
+      ts: nextTs(),
+      channel: 'C1',
+    });
+    await h.requests.event({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: 'B3',
+      text: '!legacy bot',
+      ts: nextTs(),
+      channel: 'C1',
+    });
+    await h.requests.event({
+      type: 'message',
+      subtype: 'message_changed',
+      text: '!edited',
+      ts: nextTs(),
+      channel: 'C1',
+    });
+    await h.requests.event({
+      type: 'message',
+      channel_type: 'channel',
+      user: 'U1',
+      text: '<@UBOT> twice',
+      ts: nextTs(),
+      channel: 'C1',
+    });
     // A last, ordinary message: once its ack is out, every earlier event has been processed.
     await h.requests.event({ type: 'message', user: 'U1', text: '!barrier', ts: nextTs(), channel: 'C1' });
     await fake.waitFor((c) => c.method === 'chat.postMessage');
@@ -81,13 +129,22 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     const body = JSON.parse(r.body) as { response_type: string; text: string; blocks: unknown[] };
     expect(body).toMatchObject({ response_type: 'in_channel', text: 'ack: deploy &lt;prod&gt;' });
     expect(body.blocks.length).toBeGreaterThan(0);
-    expect(h.received[0]).toMatchObject({ text: 'deploy <prod>', mentioned: true, via: 'slash', userName: 'alice', channel: 'C1' });
+    expect(h.received[0]).toMatchObject({
+      text: 'deploy <prod>',
+      mentioned: true,
+      via: 'slash',
+      userName: 'alice',
+      channel: 'C1',
+    });
     expect(h.received[0]?.thread).toBeUndefined();
     expect(posts()).toHaveLength(0);
   });
 
   it('refuses a bad signature and a stale timestamp with 401: no handler call, no Slack call', async () => {
-    const bad = await h.requests.event({ type: 'message', user: 'U1', text: '!forged', ts: nextTs(), channel: 'C1' }, { secret: 'wrong' });
+    const bad = await h.requests.event(
+      { type: 'message', user: 'U1', text: '!forged', ts: nextTs(), channel: 'C1' },
+      { secret: 'wrong' },
+    );
     const stale = await h.requests.event(
       { type: 'message', user: 'U1', text: '!replayed', ts: nextTs(), channel: 'C1' },
       { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
@@ -100,7 +157,7 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     expect(fake.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 
-  it("runs a command once when Slack retries the same event (X-Slack-Retry-Num)", async () => {
+  it('runs a command once when Slack retries the same event (X-Slack-Retry-Num)', async () => {
     const event = { type: 'message', user: 'U1', text: '!restart web', ts: nextTs(), channel: 'C1' };
     const first = await h.requests.event(event, { eventId: 'EvRETRY' });
     await fake.waitFor((c) => c.method === 'chat.postMessage');
@@ -124,7 +181,10 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
       },
     );
     const call = await fake.waitFor((c) => c.method === 'chat.postMessage');
-    const blocks = call.args.blocks as { type: string; elements?: { action_id: string; value: string; style?: string }[] }[];
+    const blocks = call.args.blocks as {
+      type: string;
+      elements?: { action_id: string; value: string; style?: string }[];
+    }[];
     const actions = blocks.find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => [e.action_id, e.value, e.style])).toEqual([
       ['squall:approve', 'inq-1:yes', 'primary'],
@@ -132,7 +192,14 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     ]);
     expect(ref).toMatchObject({ platform: 'slack', channel: 'C1', thread: '1.1' });
 
-    const r = await h.requests.action({ channel: 'C1', user: 'U2', action_id: 'squall:approve', value: 'inq-1:yes', message_ts: ref.id, thread_ts: '1.1' });
+    const r = await h.requests.action({
+      channel: 'C1',
+      user: 'U2',
+      action_id: 'squall:approve',
+      value: 'inq-1:yes',
+      message_ts: ref.id,
+      thread_ts: '1.1',
+    });
     expect(r.status).toBe(200);
     await expect.poll(() => h.actions.length).toBe(1);
     expect(h.actions[0]).toEqual({
@@ -162,7 +229,11 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     expect(ackRef).toEqual({ platform: 'slack', channel: 'C1', thread: ts, id: expect.any(String) });
     await h.adapter.update(ackRef as never, { text: 'up 3 days', tone: 'success' });
     const upd = await fake.waitFor((c) => c.method === 'chat.update');
-    expect(upd.args).toMatchObject({ channel: 'C1', ts: (ackRef as { id: string }).id, text: ':white_check_mark: up 3 days' });
+    expect(upd.args).toMatchObject({
+      channel: 'C1',
+      ts: (ackRef as { id: string }).id,
+      text: ':white_check_mark: up 3 days',
+    });
     expect(ack?.args.text).toBe('running uptime');
   });
 

@@ -112,11 +112,41 @@ describe('Slack adapter delivery: outbox, rate limits, outages, restarts, long o
     expect(fake.ok('chat.postMessage').every((c) => c.args.thread_ts === '1700.1')).toBe(true);
   });
 
+  it('drops a message Slack refuses for good, tells the caller, and sends the next one', async () => {
+    const h = await start();
+    fake.fail('chat.postMessage', { error: 'channel_not_found' });
+    const refused = h.adapter.post(C1, { text: 'to nowhere' });
+    const next = h.adapter.post(C1, { text: 'next' });
+    await expect(refused).rejects.toMatchObject({
+      code: 'SQ_CHAT_UNAVAILABLE',
+      message: 'Slack refused the message: channel_not_found',
+    });
+    await next;
+    expect(texts()).toEqual(['to nowhere', 'next']); // the first was answered ok:false
+    expect(await store.outbox.pending('slack:')).toEqual([]);
+  });
+
+  it('sends the message again as plain text when Slack rejects its blocks', async () => {
+    const h = await start();
+    fake.fail('chat.postMessage', { error: 'invalid_blocks' });
+    await h.adapter.post(C1, { text: 'fallback me', code: 'x' });
+    const calls = fake.ok('chat.postMessage');
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.args.blocks).toBeDefined();
+    expect(calls[1]?.args.blocks).toBeUndefined();
+    expect(calls[1]?.args.text).toBe('fallback me');
+  });
+
   it('uploads output past upload_threshold as a file in the thread and shows the tail inline', async () => {
     const h = await start({ upload_threshold: 5000 });
     const lines = Array.from({ length: 2000 }, (_, i) => `line ${i} <ok> & done`);
     const code = lines.join('\n');
-    const ref = await h.adapter.post(C1, { title: 'core.local succeeded', text: 'Output below', tone: 'success', code });
+    const ref = await h.adapter.post(C1, {
+      title: 'core.local succeeded',
+      text: 'Output below',
+      tone: 'success',
+      code,
+    });
     const msg = fake.ok('chat.postMessage')[0];
     const blocks = JSON.stringify(msg?.args.blocks);
     expect(blocks.length).toBeLessThan(12_000);
@@ -125,7 +155,7 @@ describe('Slack adapter delivery: outbox, rate limits, outages, restarts, long o
     expect(fake.ok('files.getUploadURLExternal')).toHaveLength(1);
     const complete = fake.ok('files.completeUploadExternal')[0];
     expect(complete?.args).toMatchObject({ channel_id: 'C1', thread_ts: '1700.1' });
-    const fileId = (complete?.args.files as { id: string }[])[0]?.id ?? '';
+    const fileId = (complete?.args.files as { id: string }[] | undefined)?.[0]?.id ?? '';
     expect(fake.uploads.get(fileId)).toBe(code);
     expect(ref).toMatchObject({ channel: 'C1', thread: '1700.1', id: expect.stringMatching(/^\d+\.\d+$/) });
   });
@@ -139,7 +169,9 @@ describe('Slack adapter delivery: outbox, rate limits, outages, restarts, long o
     expect(sections.length).toBeGreaterThan(2);
     for (const s of sections) {
       expect(s.text?.text.length).toBeLessThanOrEqual(3000);
-      expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s.text?.text ?? '')).toBe(false);
+      expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s.text?.text ?? '')).toBe(
+        false,
+      );
     }
     const joined = sections.map((s) => (s.text?.text ?? '').replace(/^```\n/, '').replace(/\n```$/, '')).join('');
     expect(joined).toBe(code);

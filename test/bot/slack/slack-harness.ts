@@ -10,7 +10,7 @@ import { resolveSlackConfig, type SlackOptions } from '../../../bot/slack/slack-
 import { silentLogger } from '../../../engine/logger.js';
 import { createSqliteStore } from '../../../engine/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../engine/store/store.js';
-import { FakeSlack } from '../../fakes/slack/fake-slack.js';
+import type { FakeSlack } from '../../fakes/slack/fake-slack.js';
 import { SlackRequests } from '../../fakes/slack/slack-requests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';

@@ -111,6 +111,15 @@ describe('executions API', () => {
     const extra = await run({ action: 'core.noop', actoin: 'typo' });
     expect(extra.json().faultstring).toBe("Invalid body: unknown property 'actoin'");
 
+    const text = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/executions',
+      headers: { ...h.as('operator'), 'content-type': 'text/plain' },
+      payload: 'action=core.noop',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().faultstring).toBe('Unsupported Content-Type "text/plain"; send application/json');
+
     const notObject = await run({ action: 'core.noop', parameters: [1, 2] });
     expect(notObject.statusCode).toBe(400);
     expect(notObject.json().faultstring).toContain("'parameters' must be of type object");

@@ -23,7 +23,12 @@ function request(parameters: JsonObject) {
 }
 
 /** The request as the server saw it (the /echo body). */
-function echoed(result: JsonObject): { method: string; query: Record<string, string[]>; headers: Record<string, string>; body: string } {
+function echoed(result: JsonObject): {
+  method: string;
+  query: Record<string, string[]>;
+  headers: Record<string, string>;
+  body: string;
+} {
   expect(result.parsed).toBe(true);
   return result.body as never;
 }
@@ -36,7 +41,9 @@ describe('http-request runner', () => {
     const seen = echoed(out.result);
     expect(seen.method).toBe('GET');
     expect(seen.headers['user-agent']).toBe(`squall/${squallVersion()}`);
-    expect(squallVersion()).toBe(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
+    expect(squallVersion()).toBe(
+      JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version,
+    );
     expect((out.result.headers as JsonObject)['x-echo']).toBe('yes');
   });
 
@@ -126,9 +133,29 @@ describe('http-request runner', () => {
     let dir: string;
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'squall-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'),
-        '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-      tls = await startHttpEcho({ key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+        ],
+        { stdio: 'ignore' },
+      );
+      tls = await startHttpEcho({
+        key: readFileSync(join(dir, 'k.pem'), 'utf8'),
+        cert: readFileSync(join(dir, 'c.pem'), 'utf8'),
+      });
     });
     afterAll(async () => {
       await tls.close();

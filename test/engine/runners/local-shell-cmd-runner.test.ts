@@ -61,7 +61,9 @@ describe('local-shell-cmd runner', () => {
 
   it('streams output through emit while the command is still running', async () => {
     const { t, done } = run('echo ready; echo err-ready >&2; sleep 30');
-    await waitFor(() => (t.emitted('stdout') === 'ready\n' && t.emitted('stderr') === 'err-ready\n' ? true : undefined));
+    await waitFor(() =>
+      t.emitted('stdout') === 'ready\n' && t.emitted('stderr') === 'err-ready\n' ? true : undefined,
+    );
     t.controller.abort('cancel');
     const out = await done;
     expect(out.status).toBe('canceled');

@@ -14,7 +14,10 @@ const marker = join(pack, 'pwned');
 beforeAll(() => {
   mkdirSync(join(pack, 'actions', 'lib'), { recursive: true });
   // Executable: prints its argv as JSON, so every argument can be compared exactly.
-  writeFileSync(join(pack, 'actions', 'argv.js'), '#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n");\n');
+  writeFileSync(
+    join(pack, 'actions', 'argv.js'),
+    '#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify(process.argv.slice(2)) + "\\n");\n',
+  );
   chmodSync(join(pack, 'actions', 'argv.js'), 0o755);
   // Not executable: run with bash.
   writeFileSync(
@@ -27,13 +30,27 @@ beforeAll(() => {
 afterAll(() => rmSync(pack, { recursive: true, force: true }));
 
 function run(entryPoint: string, parameters: JsonObject, actionParameters: ParamSpecs = {}) {
-  const t = makeRunContext({ runnerType: 'local-shell-script', entryPoint, packPath: pack, parameters, actionParameters });
+  const t = makeRunContext({
+    runnerType: 'local-shell-script',
+    entryPoint,
+    packPath: pack,
+    parameters,
+    actionParameters,
+  });
   return { t, done: localShellScriptRunner.run(t.ctx) };
 }
 
 describe('local-shell-script runner', () => {
   it('passes each parameter as exactly one argument, however hostile its text', async () => {
-    const nasty = [`two words`, `"quoted" and 'single'`, `$(touch ${marker})`, '`touch x`; rm -rf /', 'line1\nline2', '--flag', ''];
+    const nasty = [
+      `two words`,
+      `"quoted" and 'single'`,
+      `$(touch ${marker})`,
+      '`touch x`; rm -rf /',
+      'line1\nline2',
+      '--flag',
+      '',
+    ];
     const specs: ParamSpecs = Object.fromEntries(nasty.map((_, i) => [`p${i}`, { type: 'string', position: i }]));
     const params: JsonObject = Object.fromEntries(nasty.map((v, i) => [`p${i}`, v]));
     const out = await run('argv.js', params, specs).done;
@@ -42,7 +59,7 @@ describe('local-shell-script runner', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it("serialises like StackStorm: positional by position, then --named, booleans 1/0, lists joined, objects JSON", async () => {
+  it('serialises like StackStorm: positional by position, then --named, booleans 1/0, lists joined, objects JSON', async () => {
     const specs: ParamSpecs = {
       second: { type: 'integer', position: 1 },
       first: { type: 'string', position: 0 },
@@ -74,7 +91,11 @@ describe('local-shell-script runner', () => {
 
   it('runs a non-executable script with bash, parameters also in ST2_PARAM_* variables', async () => {
     const specs: ParamSpecs = { message: { type: 'string', position: 0 } };
-    const out = await run('lib/report.sh', { message: 'hi there; $(id)', count: 3, tags: ['a', 'b'], id: { x: 1 }, timeout: 5, cwd: pack }, specs).done;
+    const out = await run(
+      'lib/report.sh',
+      { message: 'hi there; $(id)', count: 3, tags: ['a', 'b'], id: { x: 1 }, timeout: 5, cwd: pack },
+      specs,
+    ).done;
     expect(out.status).toBe('succeeded');
     // 4 arguments: message, --count, --tags, --id; timeout/cwd are the runner's and stay out of args and env.
     expect(out.result.stdout).toBe(`4|hi there; $(id)|hi there; $(id)|3|a,b|{"x":1}||${pack}|`);
@@ -90,9 +111,9 @@ describe('local-shell-script runner', () => {
     const missing = await run('nope.sh', {}).done;
     expect(missing.status).toBe('failed');
     expect(String(missing.result.error)).toContain('does not exist');
-    const escape = await run('../../../../etc/passwd', {}).done;
-    expect(escape.status).toBe('failed');
-    expect(String(escape.result.error)).toContain('outside pack');
+    const outside = await run('../../../../etc/passwd', {}).done;
+    expect(outside.status).toBe('failed');
+    expect(String(outside.result.error)).toContain('outside pack');
   });
 
   it('kills the script and its children on timeout', async () => {

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../../engine/model/json.js';
 import { remoteShellCmdRunner } from '../../../engine/runners/remote-shell-cmd-runner.js';
 import { waitFor, waitForExit, waitForPidFile } from '../../support/processes.js';
 import { makeRunContext } from '../../support/run-context.js';
-import { startSshd, sshdUnavailableReason, type TestSshd } from '../../support/sshd.js';
+import { sshdUnavailableReason, startSshd, type TestSshd } from '../../support/sshd.js';
 
 const unavailable = sshdUnavailableReason();
 const required = process.env.SQUALL_TEST_SSH === '1';
@@ -40,7 +40,9 @@ describe.skipIf(unavailable !== undefined && !required)('remote-shell-cmd runner
     const { t, done } = run({ hosts: host, cmd: 'echo hi; echo err >&2' });
     const out = await done;
     expect(out.status).toBe('succeeded');
-    expect(out.result).toEqual({ [host]: { succeeded: true, failed: false, return_code: 0, stdout: 'hi', stderr: 'err' } });
+    expect(out.result).toEqual({
+      [host]: { succeeded: true, failed: false, return_code: 0, stdout: 'hi', stderr: 'err' },
+    });
     expect(t.emitted('stdout')).toBe('hi\n');
   });
 
@@ -74,7 +76,8 @@ describe.skipIf(unavailable !== undefined && !required)('remote-shell-cmd runner
     const cwd = join(dir, "it's a dir");
     mkdirSync(cwd);
     const value = `it's "quoted" $(id) \`id\` ; exit 3 \\ \n second line`;
-    const out = await run({ hosts: host, cwd, env: { MSG: value, N: 5 }, cmd: 'printf "%s|%s|%s" "$MSG" "$N" "$PWD"' }).done;
+    const out = await run({ hosts: host, cwd, env: { MSG: value, N: 5 }, cmd: 'printf "%s|%s|%s" "$MSG" "$N" "$PWD"' })
+      .done;
     expect(out.result[host]).toMatchObject({ succeeded: true, stdout: `${value}|5|${cwd}` });
   });
 
@@ -93,9 +96,9 @@ describe.skipIf(unavailable !== undefined && !required)('remote-shell-cmd runner
     expect(missing.result[host]).toMatchObject({ failed: true, return_code: 255 });
   });
 
-  it('reports timeout when every host timed out, and stops the remote command', async () => {
+  it('reports timeout when every host timed out, and kills the remote command and its children', async () => {
     const pidFile = join(dir, 'remote.pid');
-    const { t, done } = run({ hosts: host, cmd: `echo $$ > '${pidFile}'; echo started; exec sleep 60` });
+    const { t, done } = run({ hosts: host, cmd: `sleep 60 & echo $! > '${pidFile}'; echo started; wait` });
     await waitFor(() => (t.emitted('stdout').includes('started') ? true : undefined));
     const pid = await waitForPidFile(pidFile);
     t.controller.abort('timeout');

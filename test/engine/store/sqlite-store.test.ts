@@ -1,6 +1,8 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/logger.js';
@@ -72,7 +74,43 @@ describe('SQLite store', () => {
     await expect(store.init()).rejects.toMatchObject({ code: 'SQ_STORE_UNAVAILABLE' });
   });
 
-  it('lets exactly one of two connections on one file win a CAS race', async () => {
+  it('lets exactly one of two processes on one file win each CAS race', async () => {
+    const path = tempPath();
+    const store = await open(path);
+    await store.init();
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 300; i++)
+        ids.push((await store.executions.create(makeExecution({ status: 'scheduled' }))).id);
+      const racers = ['p1', 'p2'].map((w) =>
+        fork(fileURLToPath(new URL('./cas-racer.child.ts', import.meta.url)), [path, w], {
+          execArgv: ['--import', 'tsx'],
+        }),
+      );
+      const message = (c: ChildProcess) =>
+        new Promise<{ ready?: boolean; won?: string[] }>((resolve, reject) => {
+          c.once('message', (m) => resolve(m as { ready?: boolean; won?: string[] }));
+          c.once('error', reject);
+          c.once('exit', (code) => reject(new Error(`racer exited with ${code} before replying`)));
+        });
+      await Promise.all(racers.map(message));
+      const replies = racers.map(message);
+      // The same order, so that the two processes contend for every id.
+      for (const r of racers) r.send(ids);
+      const [p1, p2] = await Promise.all(replies);
+      const won = [...(p1?.won ?? []), ...(p2?.won ?? [])];
+      expect(won.sort()).toEqual([...ids].sort());
+      const stored = await store.executions.list({ status: 'running' });
+      expect(stored.total).toBe(ids.length);
+      const byId = new Map(stored.items.map((e) => [e.id, e.worker]));
+      for (const id of p1?.won ?? []) expect(byId.get(id)).toBe('p1');
+      for (const id of p2?.won ?? []) expect(byId.get(id)).toBe('p2');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets exactly one of several connections on one file win a CAS race', async () => {
     const path = tempPath();
     const stores: Store[] = [await open(path), await open(path), await open(path)];
     await Promise.all(stores.map((s) => s.init()));

@@ -133,7 +133,11 @@ export class FakeSlack {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`fake Slack: no matching call within ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method}/${c.status}`).join(', ')}`));
+        reject(
+          new Error(
+            `fake Slack: no matching call within ${timeoutMs} ms; calls: ${this.calls.map((c) => `${c.method}/${c.status}`).join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -145,8 +149,7 @@ export class FakeSlack {
 
   /** Waits until `n` successful calls of `method` arrived; returns them. */
   async waitForCount(method: string, n: number, timeoutMs = 5000): Promise<FakeSlackCall[]> {
-    let seen = 0;
-    await this.waitFor((c) => c.method === method && c.status === 200 && ++seen >= n, timeoutMs).catch(() => {});
+    await this.waitFor(() => this.ok(method).length >= n, timeoutMs).catch(() => {});
     const got = this.ok(method);
     if (got.length < n) throw new Error(`fake Slack: ${got.length} of ${n} ${method} calls arrived`);
     return got;
@@ -169,7 +172,11 @@ export class FakeSlack {
   }
 
   /** Sends an envelope over Socket Mode; resolves with the payload of the client's ack. */
-  async sendEnvelope(type: 'events_api' | 'slash_commands' | 'interactive', payload: unknown, timeoutMs = 5000): Promise<unknown> {
+  async sendEnvelope(
+    type: 'events_api' | 'slash_commands' | 'interactive',
+    payload: unknown,
+    timeoutMs = 5000,
+  ): Promise<unknown> {
     const ws = this.#ws;
     if (!ws) throw new Error('fake Slack: no Socket Mode client connected');
     const envelopeId = `env-${++this.#envelopeCounter}`;
@@ -261,7 +268,9 @@ export class FakeSlack {
       this.#record({ method, args, token, status: f.status, at: Date.now() });
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (f.status === 429) headers['retry-after'] = String(f.retryAfter);
-      res.writeHead(f.status, headers).end(JSON.stringify({ ok: false, error: f.status === 429 ? 'ratelimited' : 'fatal_error' }));
+      res
+        .writeHead(f.status, headers)
+        .end(JSON.stringify({ ok: false, error: f.status === 429 ? 'ratelimited' : 'fatal_error' }));
       return;
     }
     this.#record({ method, args, token, status: 200, at: Date.now() });

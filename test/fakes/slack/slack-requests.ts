@@ -39,7 +39,10 @@ export class SlackRequests {
   }
 
   /** An Events API callback wrapping `event`; returns the response and the event id used. */
-  async event(event: Record<string, unknown>, opts: SendOptions & { eventId?: string } = {}): Promise<SlackResponse & { eventId: string }> {
+  async event(
+    event: Record<string, unknown>,
+    opts: SendOptions & { eventId?: string } = {},
+  ): Promise<SlackResponse & { eventId: string }> {
     const eventId = opts.eventId ?? `Ev${++eventCounter}`;
     const body = JSON.stringify({
       token: 'legacy',
@@ -55,7 +58,10 @@ export class SlackRequests {
   }
 
   /** A slash command, e.g. `command({ text: 'deploy prod', channel_id: 'C1', user_id: 'U1' })`. */
-  async command(fields: { text: string; channel_id: string; user_id: string; command?: string; user_name?: string }, opts: SendOptions = {}): Promise<SlackResponse> {
+  async command(
+    fields: { text: string; channel_id: string; user_id: string; command?: string; user_name?: string },
+    opts: SendOptions = {},
+  ): Promise<SlackResponse> {
     const form = new URLSearchParams({
       token: 'legacy',
       team_id: 'T1',
@@ -89,7 +95,9 @@ export class SlackRequests {
 
   async #send(body: string, contentType: string, opts: SendOptions): Promise<SlackResponse> {
     const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
-    const sig = `v0=${createHmac('sha256', opts.secret ?? this.#secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const sig = `v0=${createHmac('sha256', opts.secret ?? this.#secret)
+      .update(`v0:${ts}:${body}`)
+      .digest('hex')}`;
     const headers: Record<string, string> = {
       'content-type': contentType,
       'x-slack-request-timestamp': String(ts),
@@ -122,14 +130,22 @@ export function blockActions(a: {
     trigger_id: 't.2',
     channel: { id: a.channel, name: 'general' },
     container: { type: 'message', message_ts: a.message_ts, channel_id: a.channel, is_ephemeral: false },
-    message: { type: 'message', ts: a.message_ts, text: 'approve?', ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}) },
+    message: {
+      type: 'message',
+      ts: a.message_ts,
+      text: 'approve?',
+      ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}),
+    },
     response_url: 'http://127.0.0.1:9/respond/2',
     actions: [{ type: 'button', action_id: a.action_id, block_id: 'b1', value: a.value, action_ts: '1.2' }],
   };
 }
 
 /** An Events API envelope body for Socket Mode (the same body Slack POSTs in HTTP mode). */
-export function eventCallback(event: Record<string, unknown>, eventId = `Ev${++eventCounter}`): Record<string, unknown> {
+export function eventCallback(
+  event: Record<string, unknown>,
+  eventId = `Ev${++eventCounter}`,
+): Record<string, unknown> {
   return {
     team_id: 'T1',
     api_app_id: 'A1',

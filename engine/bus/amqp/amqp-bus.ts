@@ -1,0 +1,211 @@
+import { SquallError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Bus, BusConfig, ConsumeOptions, Handler, Subscription, Topic, Topics } from '../bus.js';
+import { AmqpConsumer, type ConsumerSpec } from './amqp-consumer.js';
+import { readDeadLetters } from './amqp-dead-letters.js';
+import { AmqpLink, type AmqpSession } from './amqp-link.js';
+import { DEFAULT_PREFIX, declareExchange, groupNames } from './amqp-topology.js';
+import type { AmqpConfirmChannel, AmqpPublishOptions, AmqpTable } from './amqp-types.js';
+
+export interface AmqpBusOptions {
+  /** How long a publish may wait for the broker, a reconnect included, before SQ_BUS_UNAVAILABLE. @default 15000 */
+  publishTimeoutMs?: number;
+  /** How long the first connection may take, retries included, before `createAmqpBus` fails. @default 30000 */
+  connectTimeoutMs?: number;
+  /** First delay before reconnecting after the connection dropped. @default 100 */
+  reconnectInitialDelayMs?: number;
+  /** Cap on the (doubling, jittered) reconnect delay. @default 10000 */
+  reconnectMaxDelayMs?: number;
+  /** How long `close()` waits for in-flight handlers before closing the connection anyway. @default 5000 */
+  closeGraceMs?: number;
+}
+
+export type AmqpBusConfig = Extract<BusConfig, { kind: 'amqp' }> & AmqpBusOptions;
+
+interface ResolvedAmqpBusConfig extends Required<AmqpBusOptions> {
+  readonly url: string;
+  readonly prefix: string;
+}
+
+const DEFAULT_PREFETCH = 16;
+const DEFAULT_MAX_ATTEMPTS = 5;
+/** Subscribers' handlers start in publish order; this bounds how many of them run at once. */
+const SUBSCRIBER_PREFETCH = 64;
+
+function resolve(cfg: AmqpBusConfig): ResolvedAmqpBusConfig {
+  return Object.freeze({
+    url: cfg.url,
+    prefix: cfg.prefix ?? DEFAULT_PREFIX,
+    publishTimeoutMs: cfg.publishTimeoutMs ?? 15_000,
+    connectTimeoutMs: cfg.connectTimeoutMs ?? 30_000,
+    reconnectInitialDelayMs: cfg.reconnectInitialDelayMs ?? 100,
+    reconnectMaxDelayMs: cfg.reconnectMaxDelayMs ?? 10_000,
+    closeGraceMs: cfg.closeGraceMs ?? 5_000,
+  });
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SquallError('SQ_VALIDATION', `bus consume option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** One publish on the confirm channel, settled by the broker's confirm or, failing that, by `ms`. */
+function publishConfirmed(
+  ch: AmqpConfirmChannel,
+  exchange: string,
+  key: string,
+  content: Buffer,
+  opts: AmqpPublishOptions,
+  ms: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no publisher confirm in time')), ms);
+    const done = (err: unknown): void => {
+      clearTimeout(timer);
+      if (err) reject(err instanceof Error ? err : new Error(`message refused by RabbitMQ: ${String(err)}`));
+      else resolve();
+    };
+    try {
+      ch.publish(exchange, key, content, opts, done);
+    } catch (e) {
+      done(e); // the channel closed under us
+    }
+  });
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The RabbitMQ bus (cluster mode): a durable topic exchange, a durable quorum queue per consumer
+ * group, persistent messages with publisher confirms, per-consumer prefetch, dead-lettering after
+ * `maxAttempts`, and exclusive auto-delete queues for broadcast. Survives broker restarts: the
+ * connection is re-established with back-off, topology re-declared and every consumer and
+ * subscription re-attached; publishes made meanwhile wait for the reconnect (up to
+ * `publishTimeoutMs`). Delivery is at least once: a handler may see a message again after a crash.
+ */
+export async function createAmqpBus(cfg: AmqpBusConfig, deps: { logger: Logger }): Promise<Bus> {
+  const c = resolve(cfg);
+  const logger = deps.logger.child({ component: 'bus', bus: 'amqp', prefix: c.prefix });
+  const consumers = new Set<AmqpConsumer>();
+  let closed = false;
+
+  const link = await AmqpLink.open({
+    url: c.url,
+    connectionName: `squall ${c.prefix} pid ${process.pid}`,
+    initialDelayMs: c.reconnectInitialDelayMs,
+    maxDelayMs: c.reconnectMaxDelayMs,
+    connectTimeoutMs: c.connectTimeoutMs,
+    logger,
+    async onOpen(s: AmqpSession) {
+      await declareExchange(s.publisher, c.prefix);
+      for (const consumer of consumers) await consumer.attach(s);
+    },
+  });
+
+  /** Publishes with confirm, waiting out reconnects and retrying a lost confirm until the deadline. */
+  async function publishReliably(exchange: string, key: string, content: Buffer, headers?: AmqpTable): Promise<void> {
+    const opts: AmqpPublishOptions = { persistent: true, contentType: 'application/json', ...(headers && { headers }) };
+    const deadline = Date.now() + c.publishTimeoutMs;
+    for (let tries = 0; ; tries++) {
+      let s: AmqpSession;
+      try {
+        s = await link.session(deadline);
+      } catch (e) {
+        logger.error('publish failed: RabbitMQ unavailable', { topic: key, error: errText(e) });
+        throw e;
+      }
+      try {
+        await publishConfirmed(s.publisher, exchange, key, content, opts, Math.max(1, deadline - Date.now()));
+        return;
+      } catch (e) {
+        // Lost with its connection (the usual case) or refused: either way, try again on the next session.
+        if (closed || Date.now() >= deadline) {
+          throw new SquallError('SQ_BUS_UNAVAILABLE', `RabbitMQ did not confirm a message on ${key}: ${errText(e)}`, {
+            cause: e,
+          });
+        }
+        logger.debug('publish not confirmed; retrying', { topic: key, tries, error: errText(e) });
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** tries, 1000)));
+      }
+    }
+  }
+
+  async function start(spec: ConsumerSpec): Promise<Subscription> {
+    if (closed) throw new SquallError('SQ_BUS_UNAVAILABLE', 'the RabbitMQ bus is closed');
+    const consumer = new AmqpConsumer(spec, {
+      prefix: c.prefix,
+      logger: logger.child({ topic: spec.topic, ...(spec.group !== undefined && { group: spec.group }) }),
+      current: () => link.current,
+      deadLetter: (queue, content, headers) => publishReliably('', queue, content, headers),
+    });
+    consumers.add(consumer);
+    const s = await link.session(Date.now() + c.publishTimeoutMs).catch((e: unknown) => {
+      consumers.delete(consumer);
+      throw e;
+    });
+    try {
+      await consumer.attach(s);
+    } catch (e) {
+      // If the connection dropped meanwhile, the reconnect attaches the consumer; otherwise it is a real error.
+      if (link.current?.generation === s.generation) {
+        consumers.delete(consumer);
+        throw new SquallError('SQ_BUS_UNAVAILABLE', `cannot consume ${spec.topic}: ${errText(e)}`, { cause: e });
+      }
+    }
+    return {
+      cancel: async () => {
+        consumers.delete(consumer);
+        await consumer.cancel();
+      },
+    };
+  }
+
+  return {
+    async publish<T extends Topic>(topic: T, msg: Topics[T]): Promise<void> {
+      if (closed) throw new SquallError('SQ_BUS_UNAVAILABLE', 'the RabbitMQ bus is closed');
+      await publishReliably(c.prefix, topic, Buffer.from(JSON.stringify(msg)));
+    },
+
+    async consume<T extends Topic>(
+      topic: T,
+      group: string,
+      h: Handler<Topics[T]>,
+      opts: ConsumeOptions = {},
+    ): Promise<Subscription> {
+      const prefetch = positiveInt(opts.prefetch, DEFAULT_PREFETCH, 'prefetch');
+      const maxAttempts = positiveInt(opts.maxAttempts, DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
+      return start({ topic, group, handler: h as Handler<unknown>, prefetch, maxAttempts });
+    },
+
+    async subscribe<T extends Topic>(topic: T, h: Handler<Topics[T]>): Promise<Subscription> {
+      return start({ topic, group: undefined, handler: h as Handler<unknown>, prefetch: SUBSCRIBER_PREFETCH, maxAttempts: 1 });
+    },
+
+    async deadLetters(topic: Topic, group: string): Promise<{ msg: unknown; error: string }[]> {
+      const s = await link.session(Date.now() + c.publishTimeoutMs);
+      return readDeadLetters(s.conn, groupNames(c.prefix, topic, group).dead);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      const all = [...consumers];
+      consumers.clear();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), c.closeGraceMs);
+      });
+      const outcome = await Promise.race([Promise.all(all.map((x) => x.cancel())), grace]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        logger.warn('closing the RabbitMQ bus with handlers still running; their messages will be redelivered', {
+          closeGraceMs: c.closeGraceMs,
+        });
+      }
+      await link.close();
+    },
+  };
+}

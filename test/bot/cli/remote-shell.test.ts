@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRemoteShell } from '../../../bot/cli/remote-shell.js';
+import { ApiClient } from '../../../cli/api-client.js';
+import { readCredentials } from '../../../engine/auth/credentials.js';
+import { silentLogger } from '../../../engine/logger.js';
+import { startServer } from '../../../engine/server.js';
+
+// `squall shell` against a real server: lines go over HTTP, results come back on the SSE stream.
+let server: { url: string | undefined; close(): Promise<void> };
+let api: ApiClient;
+
+beforeAll(async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'squall-remote-shell-'));
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, logger: silentLogger });
+  const creds = await readCredentials(dataDir);
+  api = new ApiClient(server.url ?? '', { kind: 'api-key', key: creds?.api_key ?? '', source: 'test' });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function openShell(channel: string) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (b: Buffer) => (printed += b.toString()));
+  const done = runRemoteShell({ api, input, output, channel, color: false, displayName: 'tester' });
+  return { input, done, text: () => printed, type: (l: string) => input.write(`${l}\n`) };
+}
+
+describe('remote shell (squall shell)', () => {
+  it('shows the ack at once and the result when it arrives, only in its own channel', async () => {
+    const a = openShell(`shell-a-${process.pid}`);
+    const b = openShell(`shell-b-${process.pid}`);
+    await expect.poll(() => a.text()).toContain('Connected to');
+    await expect.poll(() => b.text()).toContain('Connected to');
+    expect(a.text()).not.toContain('not available');
+
+    a.type('!run echo remote-hello-42');
+    await expect.poll(() => a.text(), { timeout: 15_000 }).toContain('Running `echo remote-hello-42`');
+    await expect.poll(() => a.text(), { timeout: 15_000 }).toContain('│ remote-hello-42');
+    expect(b.text()).not.toContain('remote-hello-42');
+
+    a.input.end();
+    b.input.end();
+    expect(await a.done).toBe(0);
+    expect(await b.done).toBe(0);
+  });
+
+  it("prints the server's answer to a command no alias matches", async () => {
+    const s = openShell(`shell-c-${process.pid}`);
+    await expect.poll(() => s.text()).toContain('Connected to');
+    s.type('!frobnicate the widgets');
+    await expect.poll(() => s.text().split('Connected to')[1] ?? '', { timeout: 15_000 }).toMatch(/squall (✖|⚠|●)/);
+    s.input.end();
+    await s.done;
+  });
+});

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../bench/bench-util.js';
+import { silentLogger } from '../../engine/logger.js';
+import { type RunningServer, startServer } from '../../engine/server.js';
+import { TestShell } from '../support/chat-shell.js';
+
+async function start(dataDir: string, shell: TestShell): Promise<RunningServer> {
+  return startServer({
+    dataDir,
+    config: { api: { port: 0 }, log: { level: 'silent' }, chat: { shell: false } },
+    logger: silentLogger,
+    localShellChannel: 'terminal',
+    adapters: () => [shell.adapter],
+  });
+}
+
+describe('chat round trip through the terminal adapter', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('acks at once and posts the result in the same conversation', async () => {
+    const dir = tempDir('squall-rt-');
+    cleanups.push(() => dir.remove());
+    const shell = new TestShell();
+    const s = await start(dir.path, shell);
+    cleanups.push(() => s.close());
+
+    shell.type(`!run echo 'hello {{ not.a.template }}'`);
+    const t = await shell.waitFor(/core\.local succeeded/);
+    expect(t).toMatch(/Running `echo 'hello \{\{ not\.a\.template \}\}'` \(execution [0-9a-f]{24}\)/);
+    // Chat text is data: the braces reach the shell command verbatim, and its output comes back.
+    expect(t.slice(t.indexOf('core.local succeeded'))).toContain('hello {{ not.a.template }}\n');
+    expect(t.indexOf('Running')).toBeLessThan(t.indexOf('core.local succeeded'));
+  });
+
+  it('loses nothing when the bot part restarts while the command runs', async () => {
+    const dir = tempDir('squall-rt-');
+    cleanups.push(() => dir.remove());
+    const shell = new TestShell();
+    const s = await start(dir.path, shell);
+    cleanups.push(() => s.close());
+
+    shell.type('!sleep 1');
+    const ackText = await shell.waitFor(/On it: core\.pause, execution ([0-9a-f]{24})/);
+    expect(ackText).not.toMatch(/core\.pause succeeded/);
+    const id = /execution ([0-9a-f]{24})/.exec(ackText)![1]!;
+    await s.chat!.stopBot();
+    const done = await s.core.executions.waitForTerminal(id, 20_000);
+    expect(done?.status).toBe('succeeded');
+    // The bot is down: the result waits. A new shell attaches when the bot comes back.
+    const shell2 = new TestShell();
+    await s.chat!.startBot([shell2.adapter]);
+    await shell2.waitFor(new RegExp(`core\\.pause succeeded .*${id}`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(shell2.count(new RegExp(`succeeded .*${id}`))).toBe(1);
+    expect(shell.text).not.toMatch(/core\.pause succeeded/);
+  });
+
+  it('delivers an owed result after the whole process restarts', async () => {
+    const dir = tempDir('squall-rt-');
+    cleanups.push(() => dir.remove());
+    const shell = new TestShell();
+    const s = await start(dir.path, shell);
+    shell.type('!run echo after restart');
+    const ackText = await shell.waitFor(/Running `echo after restart` \(execution ([0-9a-f]{24})\)/);
+    const id = /execution ([0-9a-f]{24})/.exec(ackText)![1]!;
+    await s.chat!.stopBot();
+    await s.core.executions.waitForTerminal(id, 20_000);
+    // The in-process queue dies with the process; the owed result is in the store.
+    await s.close();
+
+    const shell2 = new TestShell();
+    const s2 = await start(dir.path, shell2);
+    cleanups.push(() => s2.close());
+    await shell2.waitFor(new RegExp(`core\\.local succeeded .*${id}`), 30_000);
+    expect(shell2.text).toContain('after restart');
+  });
+});
