@@ -37,7 +37,9 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     const type = String(req.headers['content-type'] ?? '').split(';')[0];
-    const err = Object.assign(new Error(`Unsupported Content-Type "${type}"; send application/json`), { statusCode: 415 });
+    const err = Object.assign(new Error(`Unsupported Content-Type "${type}"; send application/json`), {
+      statusCode: 415,
+    });
     done(err, undefined);
   });
 }

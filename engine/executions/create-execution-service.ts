@@ -138,7 +138,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);
   }
 
-  async function rerun(id: string, opts: { user: string; parameters?: Record<string, unknown> }): Promise<Execution> {
+  async function rerun(
+    id: string,
+    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean },
+  ): Promise<Execution> {
     const e = await store.executions.get(id);
     if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
     // Immutable parameters hold their default already; passing them again would be refused.
@@ -152,7 +155,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     return request({
       action: action.ref,
       parameters: { ...given, ...(opts.parameters ?? {}) },
-      castStrings: opts.parameters !== undefined,
+      castStrings: opts.castStrings ?? false,
       context: {
         user: opts.user,
         re_run: { ref: id },

@@ -47,7 +47,13 @@ export async function startNotifier(deps: {
     const runner = runners.get(e.runner_type);
     const specs = runner ? effectiveSpecs(runner.parameters, e.action.parameters) : e.action.parameters;
     const parameters = maskSecrets(specs, e.parameters);
-    const ctx = { action_parameters: parameters, action_results: e.result ?? {}, action_context: e.context, execution: e };
+    // Notify messages go to chat rooms and rules: the templates see secrets masked, wherever they look.
+    const ctx = {
+      action_parameters: parameters,
+      action_results: e.result ?? {},
+      action_context: e.context,
+      execution: { ...e, parameters },
+    };
     const end = e.end_timestamp ?? new Date().toISOString();
 
     for (const [kind, sub] of applicableSubsections(e.notify, e.status)) {

@@ -53,7 +53,14 @@ export class StreamHub {
 
   async start(): Promise<void> {
     this.#sub = await this.deps.bus.subscribe('stream.event', async (e) => {
-      for (const l of this.#listeners) l(e);
+      for (const l of this.#listeners) {
+        // One client whose socket broke must not cost the others this event.
+        try {
+          l(e);
+        } catch (err) {
+          this.deps.logger.warn('stream client failed to take an event', { id: e.id, error: (err as Error).message });
+        }
+      }
     });
   }
 
@@ -77,23 +84,30 @@ export class StreamHub {
     };
     const listener: Listener = (e) => (replaying ? held.push(e) : deliver(e));
     this.#listeners.add(listener);
+    const detach = () => this.#listeners.delete(listener);
     if (lastEventId !== undefined) {
-      let after = lastEventId;
-      for (;;) {
-        const page = await this.deps.store.events.since(after, 500);
-        for (const ev of page) {
-          replayed.add(ev.id);
-          deliver({ id: ev.id, event: ev.event, data: ev.data });
+      try {
+        let after = lastEventId;
+        for (;;) {
+          const page = await this.deps.store.events.since(after, 500);
+          for (const ev of page) {
+            replayed.add(ev.id);
+            deliver({ id: ev.id, event: ev.event, data: ev.data });
+          }
+          if (page.length < 500) break;
+          after = page[page.length - 1]!.id;
         }
-        if (page.length < 500) break;
-        after = page[page.length - 1]!.id;
-      }
-      replaying = false;
-      for (const e of held.sort((a, b) => a.id - b.id)) {
-        if (!replayed.has(e.id) && e.id > lastEventId) deliver(e);
+        replaying = false;
+        for (const e of held.sort((a, b) => a.id - b.id)) {
+          if (!replayed.has(e.id) && e.id > lastEventId) deliver(e);
+        }
+      } catch (err) {
+        // The caller gets no detach function when attach fails, so the listener must not stay behind.
+        detach();
+        throw err;
       }
     }
-    return () => this.#listeners.delete(listener);
+    return detach;
   }
 
   get clients(): number {

@@ -121,6 +121,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
         action: req.body.action,
         parameters: req.body.parameters ?? {},
         context: ctx,
+        castStrings: wantsCast(req.headers),
       });
       return reply.status(201).send(present(req, e));
     },
@@ -258,9 +259,19 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
       const user = runAs(p, req.body?.user ?? undefined, {});
       const e = await executions.rerun(req.params.id, {
         user,
+        castStrings: wantsCast(req.headers),
         ...(req.body?.parameters ? { parameters: req.body.parameters } : {}),
       });
       return reply.status(201).send(present(req, e));
     },
   );
+}
+
+/**
+ * The `squall` CLI sends `key=value` strings with `X-Squall-Cast-Strings: true`, asking the server to
+ * cast them to the declared types as chat input is; JSON callers get strict type checks.
+ */
+function wantsCast(headers: Record<string, string | string[] | undefined>): boolean {
+  const v = headers['x-squall-cast-strings'];
+  return (Array.isArray(v) ? v[0] : v)?.toLowerCase() === 'true';
 }

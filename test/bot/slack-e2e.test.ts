@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../bench/bench-util.js';
+import { silentLogger } from '../../engine/logger.js';
+import { type RunningServer, startServer } from '../../engine/server.js';
+import { FakeSlack } from '../fakes/slack/fake-slack.js';
+import { nextTs, SlackRequests } from '../fakes/slack/slack-requests.js';
+
+const SECRET = 'e2e-signing-secret';
+
+/**
+ * The whole ChatOps round trip on Slack: a signed Events API request reaches Squall's own HTTP port
+ * at /slack/events, the router runs the alias, the ack lands in the message's thread at the fake
+ * Slack, and the result follows in the same thread.
+ */
+describe('Slack end to end through squall start', () => {
+  const dir = tempDir('squall-slack-e2e-');
+  let fake: FakeSlack;
+  let s: RunningServer;
+  let slack: SlackRequests;
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start();
+    s = await startServer({
+      dataDir: dir.path,
+      config: {
+        api: { port: 0 },
+        log: { level: 'silent' },
+        chat: {
+          shell: false,
+          users: { slack: { 'U-alice': 'alice' } },
+          slack: {
+            bot_token: 'xoxb-e2e',
+            signing_secret: SECRET,
+            api_url: fake.apiUrl,
+            mode: 'http',
+            bot_user_id: 'UBOT',
+            bot_id: 'BBOT',
+            min_interval_ms: 0,
+            retry_base_ms: 20,
+            retry_max_ms: 200,
+          },
+        },
+      },
+      logger: silentLogger,
+    });
+    await s.core.auth.createUser('alice', 'alice-password-1', ['operator']);
+    slack = new SlackRequests(`${s.url}/slack/events`, SECRET);
+  });
+  afterAll(async () => {
+    await s.close();
+    await fake.close();
+    dir.remove();
+  });
+
+  it('answers a mention with an ack and the result in the same thread', async () => {
+    const ts = nextTs();
+    const res = await slack.event({ type: 'app_mention', user: 'U-alice', channel: 'C1', text: '<@UBOT> run echo from-slack', ts });
+    expect(res.status).toBe(200);
+    const ack = await fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Running `echo from-slack`'));
+    expect(ack.args.channel).toBe('C1');
+    expect(ack.args.thread_ts).toBe(ts);
+    const result = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && JSON.stringify(c.args).includes('core.local succeeded'),
+      15_000,
+    );
+    expect(result.args.thread_ts).toBe(ts);
+    expect(JSON.stringify(result.args)).toContain('from-slack');
+  });
+
+  it('refuses a bad signature without running anything', async () => {
+    const before = (await s.core.store.executions.list({ limit: 1 })).total;
+    const bad = new SlackRequests(`${s.url}/slack/events`, 'wrong-secret');
+    const res = await bad.event({ type: 'app_mention', user: 'U-alice', channel: 'C1', text: '<@UBOT> run echo nope', ts: nextTs() });
+    expect(res.status).toBe(401);
+    expect((await s.core.store.executions.list({ limit: 1 })).total).toBe(before);
+  });
+
+  it('keeps the API on the same port', async () => {
+    const res = await fetch(`${s.url}/health`);
+    expect(res.status).toBe(200);
+  });
+});
