@@ -21,7 +21,8 @@ export function aliasFormatEntries(alias: ActionAlias): AliasFormatEntry[] {
       out.push({ display: f, representation: f, multiple: false });
       continue;
     }
-    const reps = f.representation === undefined ? [] : Array.isArray(f.representation) ? f.representation : [f.representation];
+    const reps =
+      f.representation === undefined ? [] : Array.isArray(f.representation) ? f.representation : [f.representation];
     const display = typeof f.display === 'string' && f.display !== '' ? f.display : undefined;
     const multiple = f.match_multiple === true;
     if (reps.length === 0 && display !== undefined) out.push({ display, representation: display, multiple });
@@ -33,6 +34,7 @@ export function aliasFormatEntries(alias: ActionAlias): AliasFormatEntry[] {
 /** The display strings help lists for an alias, in order, without repeats. */
 export function aliasDisplays(alias: ActionAlias): string[] {
   const out: string[] = [];
-  for (const e of aliasFormatEntries(alias)) if (e.display !== undefined && !out.includes(e.display)) out.push(e.display);
+  for (const e of aliasFormatEntries(alias))
+    if (e.display !== undefined && !out.includes(e.display)) out.push(e.display);
   return out;
 }

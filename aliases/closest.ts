@@ -16,7 +16,9 @@ interface Prepared<T> {
 
 /** The words of a display without its placeholders, lower-cased. */
 function literalWords(display: string): string[] {
-  return lowerSameLength(display.replace(/\{\{[\s\S]*?\}\}/g, ' ')).split(/\s+/).filter((w) => w !== '');
+  return lowerSameLength(display.replace(/\{\{[\s\S]*?\}\}/g, ' '))
+    .split(/\s+/)
+    .filter((w) => w !== '');
 }
 
 const MAX = 40;
@@ -60,7 +62,9 @@ export class ClosestIndex<T> {
   }
 
   rank(command: string, allowed: (item: T) => boolean, limit = 3): CommandChoice[] {
-    const typed = lowerSameLength(command).split(/\s+/).filter((w) => w !== '');
+    const typed = lowerSameLength(command)
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const typedSet = new Set(typed);
     const typedFirst = typed[0] ?? '';
     const scored: { p: Prepared<T>; score: number }[] = [];

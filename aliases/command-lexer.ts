@@ -16,7 +16,7 @@ export type CommandTokenType = (typeof COMMAND_TOKEN_TYPES)[number];
 const DOUBLE = '"\u201C\u201D';
 const SINGLE = "'\u2018\u2019";
 /** Bracket scanning work allowed per command before `{`/`[` are taken as plain text (bounds pathological input). */
-const GROUP_SCAN_BUDGET = 200_000;
+const GROUP_SCAN_BUDGET = 100_000;
 
 const isWs = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
 function quoteFamily(ch: string | undefined): string | undefined {
@@ -122,6 +122,9 @@ export function tokenizeCommand(s: string): LexToken[] {
   const budget: Budget = { left: GROUP_SCAN_BUDGET };
   let closeDouble: Int32Array | undefined;
   let closeSingle: Int32Array | undefined;
+  // A bracket can only open a group if a closing bracket of its kind comes later somewhere.
+  const lastBrace = s.lastIndexOf('}');
+  const lastBrack = s.lastIndexOf(']');
   let k = 0;
   let pieceStart = true;
   while (k < s.length) {
@@ -137,7 +140,9 @@ export function tokenizeCommand(s: string): LexToken[] {
     if (pieceStart) {
       const family = quoteFamily(ch);
       if (family !== undefined) {
-        const table = family === DOUBLE ? (closeDouble ??= closeTable(s, DOUBLE)) : (closeSingle ??= closeTable(s, SINGLE));
+        if (family === DOUBLE && closeDouble === undefined) closeDouble = closeTable(s, DOUBLE);
+        if (family === SINGLE && closeSingle === undefined) closeSingle = closeTable(s, SINGLE);
+        const table = (family === DOUBLE ? closeDouble : closeSingle) as Int32Array;
         const close = table[k + 1] ?? -1;
         if (close > k) {
           const text = s.slice(k, close + 1);
@@ -146,7 +151,7 @@ export function tokenizeCommand(s: string): LexToken[] {
           pieceStart = false;
           continue;
         }
-      } else if ((ch === '{' || ch === '[') && budget.left > 0) {
+      } else if ((ch === '{' ? lastBrace > k : ch === '[' && lastBrack > k) && budget.left > 0) {
         const group = scanGroup(s, k, budget);
         if (group !== undefined) {
           out.push(...group);

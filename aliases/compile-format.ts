@@ -55,7 +55,9 @@ function tokensOf(parts: readonly FormatPart[]): Tok[] {
   const toks: Tok[] = [];
   for (const p of parts) {
     if (p.kind === 'param') {
-      toks.push(p.default === undefined ? { t: 'param', name: p.name } : { t: 'param', name: p.name, default: p.default });
+      toks.push(
+        p.default === undefined ? { t: 'param', name: p.name } : { t: 'param', name: p.name, default: p.default },
+      );
       continue;
     }
     for (const piece of p.text.split(/(\s+)/)) {
@@ -126,7 +128,9 @@ function compileTemplate(parsed: ParsedFormat): CompiledTemplate {
   }
   const first = prog[0];
   const second = prog[1];
-  const literals = [...new Set(prog.flatMap((i) => (i.op === 'lit' ? [i.lower] : [])))].sort((a, b) => b.length - a.length);
+  const literals = [...new Set(prog.flatMap((i) => (i.op === 'lit' ? [i.lower] : [])))].sort(
+    (a, b) => b.length - a.length,
+  );
   const compiled: CompiledTemplate = { kind: 'template', parsed, prog, slots, score, literals };
   if (first?.op === 'lit' && (second === undefined || second.op === 'sep')) {
     compiled.firstWord = first.lower;

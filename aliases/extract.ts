@@ -1,7 +1,7 @@
 import { SquallError } from '../engine/errors.js';
 import { type CompiledFormat, type CompiledTemplate, compileFormat } from './compile-format.js';
-import type { ParsedFormat } from './parse-format.js';
 import { type ParsedCommand, parseCommand } from './parse-command.js';
+import type { ParsedFormat } from './parse-format.js';
 import type { BuiltRegex } from './regex-source.js';
 import { matchTemplate } from './template-match.js';
 
@@ -52,6 +52,7 @@ export function regexValues(built: BuiltRegex, m: RegExpExecArray): Record<strin
 
 function valuesAt(c: CompiledFormat, cmd: ParsedCommand, limit: number): Record<string, string> | undefined {
   if (c.kind === 'template') return templateValues(c, cmd, limit);
+  if (limit > c.built.maxLength) return undefined;
   const m = c.built.regex.exec(cmd.text.slice(0, limit));
   return m === null ? undefined : regexValues(c.built, m);
 }
@@ -107,7 +108,10 @@ export function extractParameters(format: string | ParsedFormat, command: string
   }
   const m = matchFormat(compiled, parseCommand(command));
   if (m === undefined) {
-    return { ok: false, reason: `Command ${JSON.stringify(command)} does not match format ${JSON.stringify(compiled.parsed.source)}` };
+    return {
+      ok: false,
+      reason: `Command ${JSON.stringify(command)} does not match format ${JSON.stringify(compiled.parsed.source)}`,
+    };
   }
   return { ok: true, parameters: m.parameters, score: m.score };
 }

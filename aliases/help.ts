@@ -31,8 +31,13 @@ export const HELP_PER_PAGE = 20;
  * without a display are left out. `filter` keeps entries whose display, description or ref contain
  * every word of it (case-insensitive); `pack` keeps one pack. Sorted by pack, then display.
  */
-export function helpEntries(aliases: readonly ActionAlias[], opts: { filter?: string; pack?: string } = {}): HelpEntry[] {
-  const terms = lowerSameLength(opts.filter ?? '').split(/\s+/).filter((t) => t !== '');
+export function helpEntries(
+  aliases: readonly ActionAlias[],
+  opts: { filter?: string; pack?: string } = {},
+): HelpEntry[] {
+  const terms = lowerSameLength(opts.filter ?? '')
+    .split(/\s+/)
+    .filter((t) => t !== '');
   const pack = opts.pack === undefined ? undefined : lowerSameLength(opts.pack);
   const out: HelpEntry[] = [];
   for (const alias of aliases) {
@@ -46,7 +51,9 @@ export function helpEntries(aliases: readonly ActionAlias[], opts: { filter?: st
       out.push(entry);
     }
   }
-  return out.sort((a, b) => a.pack.localeCompare(b.pack) || a.display.localeCompare(b.display) || a.ref.localeCompare(b.ref));
+  return out.sort(
+    (a, b) => a.pack.localeCompare(b.pack) || a.display.localeCompare(b.display) || a.ref.localeCompare(b.ref),
+  );
 }
 
 /** One page of entries; an out-of-range page is clamped to the nearest page. */
@@ -54,12 +61,19 @@ export function helpPage(entries: HelpEntry[], page: number, perPage: number = H
   const size = Math.max(1, Math.floor(perPage) || HELP_PER_PAGE);
   const pages = Math.max(1, Math.ceil(entries.length / size));
   const current = Math.min(pages, Math.max(1, Number.isFinite(page) ? Math.floor(page) : 1));
-  return { available: entries.length, entries: entries.slice((current - 1) * size, current * size), page: current, pages };
+  return {
+    available: entries.length,
+    entries: entries.slice((current - 1) * size, current * size),
+    page: current,
+    pages,
+  };
 }
 
 /** Splits the text after `!help` into a filter and a page number (a trailing number is the page). */
 export function parseHelpArgs(args: string): { filter?: string; page: number } {
-  const words = squash(args).split(' ').filter((w) => w !== '');
+  const words = squash(args)
+    .split(' ')
+    .filter((w) => w !== '');
   let page = 1;
   if (words.length > 0 && /^\d+$/.test(words[words.length - 1] as string)) page = Number(words.pop());
   return words.length === 0 ? { page } : { filter: words.join(' '), page };
@@ -95,7 +109,12 @@ export function renderHelpList(page: HelpPage, prefix: string, filter?: string):
 
 const show = (v: JsonValue): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
-function describeParam(name: string, spec: ParamSpec | undefined, formatDefault: string | undefined, required: boolean): string {
+function describeParam(
+  name: string,
+  spec: ParamSpec | undefined,
+  formatDefault: string | undefined,
+  required: boolean,
+): string {
   const bits: string[] = [];
   if (spec?.type !== undefined) bits.push(spec.type);
   if (required) bits.push('required');
@@ -132,7 +151,13 @@ export function renderAliasHelp(alias: ActionAlias, actionParams: ParamSpecs | u
       const part = parsed.parts.find((p) => p.kind === 'param' && p.name === name);
       const dflt = part?.kind === 'param' ? part.default : undefined;
       const known = placeholders.get(name);
-      if (known === undefined) placeholders.set(name, dflt === undefined ? { optionalSomewhere: parsed.kind === 'regex' } : { default: dflt, optionalSomewhere: true });
+      if (known === undefined)
+        placeholders.set(
+          name,
+          dflt === undefined
+            ? { optionalSomewhere: parsed.kind === 'regex' }
+            : { default: dflt, optionalSomewhere: true },
+        );
     }
   }
   const immutable = new Set(Object.keys(alias.immutable_parameters ?? {}));
@@ -148,7 +173,8 @@ export function renderAliasHelp(alias: ActionAlias, actionParams: ParamSpecs | u
   );
   if (extras.length > 0) {
     lines.push('', 'More parameters, added at the end as key=value:');
-    for (const [name, spec] of extras) lines.push(describeParam(name, spec, undefined, spec.required === true && spec.default === undefined));
+    for (const [name, spec] of extras)
+      lines.push(describeParam(name, spec, undefined, spec.required === true && spec.default === undefined));
   }
   if (immutable.size > 0) lines.push('', `Fixed by the alias: ${[...immutable].join(', ')}`);
   return lines.join('\n');

@@ -1,5 +1,5 @@
 export { type AliasFormatEntry, aliasDisplays, aliasFormatEntries } from './alias-formats.js';
-export { type CommandChoice, ClosestIndex, closestCommands } from './closest.js';
+export { ClosestIndex, type CommandChoice, closestCommands } from './closest.js';
 export { type ExtractResult, extractParameters } from './extract.js';
 export {
   findAliasForHelp,

@@ -115,10 +115,20 @@ export class AliasMatcher {
         try {
           compiled = compileFormat(f.representation);
         } catch (err) {
-          this.problems.push({ ref: alias.ref, format: f.representation, problem: err instanceof Error ? err.message : String(err) });
+          this.problems.push({
+            ref: alias.ref,
+            format: f.representation,
+            problem: err instanceof Error ? err.message : String(err),
+          });
           continue;
         }
-        const entry: Entry = { ord: ord++, alias, display: f.display ?? f.representation, representation: f.representation, compiled };
+        const entry: Entry = {
+          ord: ord++,
+          alias,
+          display: f.display ?? f.representation,
+          representation: f.representation,
+          compiled,
+        };
         if (f.multiple) this.#multiple.push(entry);
         else if (compiled.kind === 'template' && compiled.firstWord !== undefined) {
           let bucket = this.#byFirstWord.get(compiled.firstWord);
@@ -204,7 +214,11 @@ export class AliasMatcher {
   }
 
   /** The best match of each alias, keeping only the aliases with the top score (one unless tied). */
-  #best(entries: readonly Entry[], may: (a: ActionAlias) => boolean, test: (e: Entry) => Omit<Found, 'entry'> | undefined): Found[] {
+  #best(
+    entries: readonly Entry[],
+    may: (a: ActionAlias) => boolean,
+    test: (e: Entry) => Omit<Found, 'entry'> | undefined,
+  ): Found[] {
     const perAlias = new Map<ActionAlias, Found>();
     let top = -1;
     for (const e of entries) {

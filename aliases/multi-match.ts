@@ -1,9 +1,9 @@
 import type { CompiledFormat } from './compile-format.js';
 import { regexValues } from './extract.js';
 import type { ParsedCommand } from './parse-command.js';
-import { type BuiltRegex, buildFormatRegex } from './regex-source.js';
+import { type BuiltRegex, buildFormatRegex, maxInputLength } from './regex-source.js';
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * The unanchored, global RegExp a `match_multiple` format is searched with. Regex formats use their own
@@ -17,7 +17,7 @@ function multiRegex(c: CompiledFormat): BuiltRegex {
   const parts = c.parsed.parts;
   parts.forEach((p, i) => {
     if (p.kind === 'literal') {
-      body += p.text.split(/\s+/).map(escape).join('\\s+');
+      body += p.text.split(/\s+/).map(escapeRegex).join('\\s+');
       return;
     }
     const group = `sqp${groups.length}`;
@@ -26,13 +26,15 @@ function multiRegex(c: CompiledFormat): BuiltRegex {
     const value = `(?<${group}>"[^"]*"|'[^']*'|\\S+${lazy})`;
     body += p.default === undefined ? value : `(?:${value})?`;
   });
-  return { regex: new RegExp(`(?<!\\w)(?:${body.trim()})(?!\\w)`, 'gis'), groups };
+  const source = `(?<!\\w)(?:${body.trim()})(?!\\w)`;
+  return { regex: new RegExp(source, 'gis'), groups, maxLength: maxInputLength(groups.length) };
 }
 
 /** Every non-overlapping occurrence of a match_multiple format in the command, as parameters. */
 export function findOccurrences(c: CompiledFormat, cmd: ParsedCommand): Record<string, string>[] {
   c.multi ??= multiRegex(c);
   const out: Record<string, string>[] = [];
+  if (cmd.text.length > c.multi.maxLength) return out;
   for (const m of cmd.text.matchAll(c.multi.regex)) {
     if (m[0] === '') continue;
     out.push(regexValues(c.multi, m as RegExpExecArray));

@@ -74,6 +74,8 @@ export interface ParsedCommand {
 
 const grammar = nearley.Grammar.fromCompiled(commandGrammar as unknown as nearley.CompiledRules);
 const KEY = /^\w+$/;
+/** Trailing pairs considered as parameters; more than this many stay text (bounds the matcher's retries). */
+export const MAX_KV_PAIRS = 16;
 const STRAIGHT: Record<string, string> = { '\u201C': '"', '\u201D': '"', '\u2018': "'", '\u2019': "'" };
 
 function runGrammar(source: string): GrammarWord[] {
@@ -119,7 +121,9 @@ export function parseCommand(source: string): ParsedCommand {
     const pieces: CommandPiece[] = [];
     for (const gp of gw.pieces) {
       let raw = source.slice(gp.start, gp.end);
-      if (gp.kind === 'str') raw = (STRAIGHT[raw[0] as string] ?? raw[0]) + raw.slice(1, -1) + (STRAIGHT[raw.at(-1) as string] ?? raw.at(-1));
+      if (gp.kind === 'str')
+        raw =
+          (STRAIGHT[raw[0] as string] ?? raw[0]) + raw.slice(1, -1) + (STRAIGHT[raw.at(-1) as string] ?? raw.at(-1));
       const start = text.length;
       text += raw;
       pieces.push({ kind: gp.kind, start, end: text.length, value: gp.kind === 'str' ? gp.value : raw });
@@ -145,7 +149,7 @@ export function parseCommand(source: string): ParsedCommand {
     inSep.fill(1, s.start, s.end);
   }
   const kv: KvPair[] = [];
-  for (let i = words.length - 1; i >= 0; i--) {
+  for (let i = words.length - 1; i >= 0 && kv.length < MAX_KV_PAIRS; i--) {
     const pair = kvOf(words[i] as CommandWord, text);
     if (pair === undefined) break;
     kv.unshift(pair);

@@ -92,7 +92,11 @@ export function parseFormat(format: string): ParsedFormat {
     } else if (gp.default === null) {
       parts.push({ kind: 'param', name: gp.name });
     } else {
-      parts.push({ kind: 'param', name: gp.name, default: defaultValue(format.slice(gp.default.start, gp.default.end)) });
+      parts.push({
+        kind: 'param',
+        name: gp.name,
+        default: defaultValue(format.slice(gp.default.start, gp.default.end)),
+      });
     }
   }
   const params: string[] = [];

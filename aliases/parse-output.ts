@@ -20,7 +20,11 @@ export function renderParseOutput(result: ExtractResult | MatchOutcome): ParseOu
       : { stdout: `${result.reason}\n`, exitCode: 1 };
   }
   if (result.kind !== 'match') return { stdout: `${result.message}\n`, exitCode: 1 };
-  const matches = result.matches.map((m) => ({ alias: m.alias.ref, format: m.representation, parameters: m.parameters }));
+  const matches = result.matches.map((m) => ({
+    alias: m.alias.ref,
+    format: m.representation,
+    parameters: m.parameters,
+  }));
   const body = matches.length === 1 ? matches[0] : { matches };
   return { stdout: `${JSON.stringify(body)}\n`, exitCode: 0 };
 }

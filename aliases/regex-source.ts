@@ -9,7 +9,10 @@ import type { FormatPart } from './parse-format.js';
 const PY_INLINE_FLAGS = /^\(\?[aiLmsux]+\)/;
 
 /** Calls `visit` for each top-level token of a regex source: an escape, a character class or one character. */
-function walk(src: string, visit: (token: string, inClassOrEscape: 'escape' | 'class' | 'char', at: number) => void): void {
+function walk(
+  src: string,
+  visit: (token: string, inClassOrEscape: 'escape' | 'class' | 'char', at: number) => void,
+): void {
   let k = 0;
   while (k < src.length) {
     const ch = src[k] as string;
@@ -110,6 +113,8 @@ const VALUE = `"[^"]*"|'[^']*'|[\\s\\S]+?`;
 
 export interface BuiltRegex {
   regex: RegExp;
+  /** Commands longer than this are not tried (bounds backtracking; see maxInputLength). */
+  maxLength: number;
   /** Regex group name to parameter, with the placeholder's default if it has one. */
   groups: { group: string; param: string; default?: string }[];
 }
@@ -123,12 +128,17 @@ export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple:
   const groups: BuiltRegex['groups'] = [];
   let body = '';
   let literalSource = '';
+  // The pattern as the risk check sees it: a placeholder is one lazy repetition (its quoted-string
+  // alternatives are linear and do not add backtracking).
+  let riskSource = '';
   for (const p of parts) {
     if (p.kind === 'literal') {
       literalSource += p.text;
       body += p.text;
+      riskSource += p.text;
       continue;
     }
+    riskSource += p.default === undefined ? '(?:.+?)' : '(?:(?:.+?))?';
     const group = `sqp${groups.length}`;
     groups.push(p.default === undefined ? { group, param: p.name } : { group, param: p.name, default: p.default });
     body += p.default === undefined ? `(?<${group}>${VALUE})` : `(?:(?<${group}>${VALUE}))?`;
@@ -136,9 +146,108 @@ export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple:
   const translated = translateRegexSource(body);
   for (const name of translateRegexSource(literalSource).groupNames) groups.push({ group: name, param: name });
   let source = translated.source;
+  const risk = regexRisk(translateRegexSource(riskSource).source);
+  if (risk.nested)
+    throw new Error(
+      'a repeated group contains a repetition or alternative, e.g. (a+)+, which can take exponential time',
+    );
+  if (risk.unbounded > MAX_UNBOUNDED)
+    throw new Error(
+      `more than ${MAX_UNBOUNDED} unbounded repetitions (placeholders count), which can take polynomial time of that degree`,
+    );
   if (!opts.multiple) {
     if (!hasStartAnchor(source)) source = `^\\s*(?:${source})`;
     if (!hasEndAnchor(source)) source = `(?:${source})\\s*$`;
   }
-  return { regex: new RegExp(source, opts.multiple ? 'gis' : 'is'), groups };
+  return {
+    regex: new RegExp(source, opts.multiple ? 'gis' : 'is'),
+    groups,
+    maxLength: maxInputLength(risk.unbounded),
+  };
+}
+
+/** Largest `{n,m}` upper bound treated as a small, bounded repetition. */
+const SMALL_REPEAT = 10;
+
+export interface RegexRisk {
+  /** Unbounded repetitions (`+`, `*`, `{n,}`, large `{n,m}`), placeholders included. */
+  unbounded: number;
+  /** An unbounded repetition of a group that itself repeats or alternates: `(a+)+`, `(a|ab)*`. */
+  nested: boolean;
+}
+
+/**
+ * How badly a pattern can backtrack. JavaScript's regex engine backtracks, so `(a+)+` is exponential
+ * and k unbounded repetitions in a row are O(n^k) on input that almost matches. Squall rejects the
+ * first kind at registration and bounds the second by input length (see maxInputLength).
+ */
+export function regexRisk(src: string): RegexRisk {
+  let unbounded = 0;
+  let nested = false;
+  // For each open group: does it contain an unbounded repetition or an alternation?
+  const groups: boolean[] = [];
+  let lastClosedGroupRisky: boolean | undefined;
+  let afterQuantifier = false;
+  let braceBody: string | undefined;
+  walk(src, (t, kind) => {
+    if (braceBody !== undefined) {
+      if (t !== '}') {
+        braceBody += t;
+        return;
+      }
+      const m = /^(\d*)(,?)(\d*)$/.exec(braceBody);
+      braceBody = undefined;
+      if (m === null) return;
+      const isUnbounded = m[2] === ',' && (m[3] === '' || Number(m[3]) > SMALL_REPEAT);
+      if (isUnbounded) quantified();
+      afterQuantifier = true;
+      return;
+    }
+    const wasAfterQuantifier = afterQuantifier;
+    afterQuantifier = false;
+    const closed = lastClosedGroupRisky;
+    lastClosedGroupRisky = undefined;
+    if (kind !== 'char') return;
+    if (t === '?' && wasAfterQuantifier) return; // lazy modifier
+    if (t === '+' || t === '*') {
+      lastClosedGroupRisky = closed;
+      quantified();
+      afterQuantifier = true;
+      return;
+    }
+    if (t === '?') {
+      afterQuantifier = true;
+      return;
+    }
+    if (t === '{') {
+      lastClosedGroupRisky = closed;
+      braceBody = '';
+      return;
+    }
+    if (t === '(') groups.push(false);
+    else if (t === ')') lastClosedGroupRisky = groups.pop() ?? false;
+    else if (t === '|' && groups.length > 0) groups[groups.length - 1] = true;
+  });
+  return { unbounded, nested };
+
+  function quantified(): void {
+    unbounded++;
+    if (lastClosedGroupRisky === true) nested = true;
+    for (let i = 0; i < groups.length; i++) groups[i] = true;
+  }
+}
+
+/** Backtracking steps a single regex match may cost, roughly: keeps any one match well under 50 ms. */
+const STEP_BUDGET = 5_000_000;
+/** More unbounded repetitions than this is refused at registration: only tiny inputs could be matched. */
+export const MAX_UNBOUNDED = 8;
+
+/**
+ * The longest command a pattern with `unbounded` repetitions is run on: about n^k backtracking steps at
+ * most. Longer commands simply do not match that format. (An unanchored match_multiple search could
+ * cost one more factor n in theory; patterns searched that way start with literal text in practice,
+ * which the engine skips ahead to, so it is not charged.)
+ */
+export function maxInputLength(unbounded: number): number {
+  return unbounded <= 1 ? Number.POSITIVE_INFINITY : Math.floor(STEP_BUDGET ** (1 / unbounded));
 }

@@ -21,7 +21,11 @@ function ends(r: Run, pc: number, from: number, out: number[]): void {
   switch (ins.op) {
     case 'lit': {
       const lower = r.cmd.lower;
-      for (let q = lower.indexOf(ins.lower, from + 1); q >= 0 && q + ins.lower.length <= r.limit; q = lower.indexOf(ins.lower, q + 1)) {
+      for (
+        let q = lower.indexOf(ins.lower, from + 1);
+        q >= 0 && q + ins.lower.length <= r.limit;
+        q = lower.indexOf(ins.lower, q + 1)
+      ) {
         out.push(q);
       }
       return;

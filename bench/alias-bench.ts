@@ -86,6 +86,10 @@ export async function benchAliasMatch(): Promise<Metric[]> {
   const missPerS = run(misses, 1000);
   return [
     { metric: 'alias_match_per_s', value: Math.round(perS), unit: 'commands/s (1000 aliases)' },
-    { metric: 'alias_nomatch_per_s', value: Math.round(missPerS), unit: 'commands/s (1000 aliases, closest-command ranking)' },
+    {
+      metric: 'alias_nomatch_per_s',
+      value: Math.round(missPerS),
+      unit: 'commands/s (1000 aliases, closest-command ranking)',
+    },
   ];
 }

@@ -4,7 +4,8 @@ export interface Spinner {
 }
 
 export async function startSpinner(text: string, stream: NodeJS.WriteStream = process.stderr): Promise<Spinner> {
-  if (!stream.isTTY) return { stop() {} };
+  // A terminal that reports no width (some pseudo-terminals) makes ora redraw endlessly: skip it there.
+  if (!stream.isTTY || !(stream.columns > 0)) return { stop() {} };
   // Loaded only when a terminal will show it, to keep non-interactive runs light.
   const { default: ora } = await import('ora');
   const s = ora({ text, stream }).start();

@@ -6,6 +6,7 @@ import { Sweeper } from './executions/sweeper.js';
 import { Worker } from './executions/worker.js';
 import type { Subscription } from './bus/bus.js';
 import type { Execution } from './model/execution.js';
+import { Housekeeping } from './housekeeping.js';
 import { startNotifier } from './notifier/notifier.js';
 import { builtinPacksDir } from './packs/packs-root.js';
 
@@ -84,10 +85,13 @@ export async function startEngineRoles(core: EngineCore, roles: readonly Process
     });
   }
   sweeper?.start();
+  const housekeeping = roles.includes('scheduler') ? new Housekeeping({ store, logger }) : undefined;
+  housekeeping?.start();
   return {
     worker,
     sweeper,
     async stop() {
+      housekeeping?.stop();
       sweeper?.stop();
       await worker?.stop();
       await Promise.all(subs.map((s) => s.cancel()));

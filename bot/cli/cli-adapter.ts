@@ -8,7 +8,7 @@ import type {
   OutboundMessage,
   PostedRef,
 } from '../chat-adapter.js';
-import { formatForTerminal } from './cli-format.js';
+import { formatForTerminal, isEmptyMessage } from './cli-format.js';
 import { ShellTerminal } from './shell-terminal.js';
 
 export interface CliAdapterOptions {
@@ -140,6 +140,8 @@ export class CliAdapter implements ChatAdapter {
   }
 
   #print(msg: OutboundMessage, tag?: string): void {
+    // An ack turned off by the alias may still arrive as an empty message: a chat client shows nothing.
+    if (isEmptyMessage(msg)) return;
     this.#terminal.print(formatForTerminal(msg, { color: this.#opts.color === true, tag }));
   }
 

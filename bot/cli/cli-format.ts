@@ -8,6 +8,11 @@ export interface TerminalFormatOptions {
   tag?: string;
 }
 
+/** True when a message has nothing to show (an ack the alias turned off). */
+export function isEmptyMessage(msg: OutboundMessage): boolean {
+  return !msg.title && !msg.text?.trim() && !msg.code && !msg.buttons?.length && !msg.moreUrl;
+}
+
 const MARK: Record<MessageTone, string> = { info: '●', success: '✔', failure: '✖', warning: '⚠' };
 
 /**
@@ -25,7 +30,9 @@ export function formatForTerminal(msg: OutboundMessage, opts: TerminalFormatOpti
   const c = pc.createColors(opts.color === true);
   const tone = msg.tone ?? 'info';
   const paint = { info: c.cyan, success: c.green, failure: c.red, warning: c.yellow }[tone];
-  const head = [c.bold(c.magenta('squall')), paint(MARK[tone])];
+  const head = [c.bold(c.magenta('squall'))];
+  // Titles often carry their own mark ("✔ core.local succeeded"); do not show it twice.
+  if (!msg.title || !Object.values(MARK).some((m) => msg.title?.startsWith(m))) head.push(paint(MARK[tone]));
   if (opts.tag) head.push(c.dim(`(${opts.tag})`));
   if (msg.title) head.push(c.bold(paint(msg.title)));
   const lines = [head.join(' ')];

@@ -80,7 +80,6 @@ export function registerExecutionCommand(program: Command, ctx: CliContext): voi
       const e = await api.get<ExecutionJson>(path(id));
       if (flags.json) return ctx.output.json(e);
       showExecution(ctx, e, await fetchOutput(api, id));
-      ctx.exitCode = e.status === 'succeeded' || !isTerminalStatus(e.status) ? 0 : 1;
     });
 
   execution

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runRemoteShell } from '../../bot/cli/remote-shell.js';
@@ -8,7 +9,10 @@ export function registerShellCommand(program: Command, ctx: CliContext): void {
   program
     .command('shell')
     .description('chat with a running Squall from the terminal, as in Slack (!run date, !help)')
-    .option('--user <chat user>', 'the chat user to speak as (mapped to a Squall user by the server)')
+    .option(
+      '--user <chat user>',
+      'name shown in the prompt and sent as the chat user (the server runs commands as your credentials)',
+    )
     .addHelpText(
       'after',
       examples('squall shell', 'squall shell --user alice') +
@@ -18,12 +22,14 @@ export function registerShellCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: { user?: string }, cmd: Command) => {
       const cfg = await ctx.config(cmd);
       const api = await ctx.api(cmd);
+      // Who the server will say ran the commands; also checks the server is up before the prompt shows.
+      const me = await api.get<{ username?: string }>('/api/v1/user');
       ctx.exitCode = await runRemoteShell({
         api,
         input: process.stdin,
         output: process.stdout,
         user: flags.user,
-        displayName: flags.user ?? (cfg.auth.kind === 'basic' ? cfg.auth.username : undefined),
+        displayName: flags.user ?? me?.username ?? userInfo().username,
         color: colorWanted(process.stdout, ctx.env),
         historyFile: join(cfg.dataDir, 'shell-history'),
       });

@@ -68,7 +68,12 @@ export interface ConsumeOptions {
 export interface Bus {
   /** Resolves after the broker confirmed the message. */
   publish<T extends Topic>(topic: T, msg: Topics[T]): Promise<void>;
-  consume<T extends Topic>(topic: T, group: string, h: Handler<Topics[T]>, opts?: ConsumeOptions): Promise<Subscription>;
+  consume<T extends Topic>(
+    topic: T,
+    group: string,
+    h: Handler<Topics[T]>,
+    opts?: ConsumeOptions,
+  ): Promise<Subscription>;
   subscribe<T extends Topic>(topic: T, h: Handler<Topics[T]>): Promise<Subscription>;
   /** Messages that exhausted their attempts, for inspection (topic, group, message, last error). */
   deadLetters?(topic: Topic, group: string): Promise<{ msg: unknown; error: string }[]>;

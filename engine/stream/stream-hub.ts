@@ -41,6 +41,10 @@ export function matchesFilter(f: StreamFilter, e: StreamBroadcast): boolean {
 
 type Listener = (e: StreamBroadcast) => void;
 
+const REPLAY_PAGE = 500;
+/** How long after a replay live broadcasts are still checked against it (far more than bus latency). */
+const REPLAY_DEDUP_MS = 30_000;
+
 /**
  * Fans the bus's `stream.event` broadcast out to this process's SSE clients, and replays stored
  * events after a client's Last-Event-ID so that a reconnect loses nothing.
@@ -77,30 +81,46 @@ export class StreamHub {
     let replaying = lastEventId !== undefined;
     const held: StreamBroadcast[] = [];
     // Ids delivered by the replay; live events can arrive from several processes slightly out of
-    // order, so de-duplication is by id, not by "highest id so far".
-    const replayed = new Set<number>();
+    // order, so de-duplication is by id, not by "highest id so far". The broadcasts of replayed
+    // events may still be on their way after the replay ends (the bus delivers them later than the
+    // store returns them), so the check stays on for a while after the replay, then the set is dropped.
+    let replayed: Set<number> | undefined = new Set<number>();
+    const alreadySent = (e: StreamBroadcast): boolean =>
+      replayed !== undefined && lastEventId !== undefined && (e.id <= lastEventId || replayed.has(e.id));
     const deliver = (e: StreamBroadcast) => {
       if (matchesFilter(filter, e)) send(e);
     };
-    const listener: Listener = (e) => (replaying ? held.push(e) : deliver(e));
+    const listener: Listener = (e) => {
+      if (replaying) held.push(e);
+      else if (!alreadySent(e)) deliver(e);
+    };
+    let forget: NodeJS.Timeout | undefined;
     this.#listeners.add(listener);
-    const detach = () => this.#listeners.delete(listener);
+    const detach = () => {
+      if (forget) clearTimeout(forget);
+      this.#listeners.delete(listener);
+    };
     if (lastEventId !== undefined) {
       try {
         let after = lastEventId;
         for (;;) {
-          const page = await this.deps.store.events.since(after, 500);
+          const page = await this.deps.store.events.since(after, REPLAY_PAGE);
           for (const ev of page) {
             replayed.add(ev.id);
             deliver({ id: ev.id, event: ev.event, data: ev.data });
           }
-          if (page.length < 500) break;
+          if (page.length < REPLAY_PAGE) break;
           after = page[page.length - 1]!.id;
         }
         replaying = false;
         for (const e of held.sort((a, b) => a.id - b.id)) {
-          if (!replayed.has(e.id) && e.id > lastEventId) deliver(e);
+          if (!alreadySent(e)) deliver(e);
         }
+        held.length = 0;
+        forget = setTimeout(() => {
+          replayed = undefined;
+        }, REPLAY_DEDUP_MS);
+        forget.unref();
       } catch (err) {
         // The caller gets no detach function when attach fails, so the listener must not stay behind.
         detach();

@@ -11,7 +11,9 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('committed nearley output', () => {
   it('is exactly what `npm run grammar` regenerates', () => {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build-grammar.mjs'), '--out-dir', out], { encoding: 'utf8' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-grammar.mjs'), '--out-dir', out], {
+      encoding: 'utf8',
+    });
     const sources = readdirSync(grammarDir).filter((f) => f.endsWith('.ne'));
     expect(sources.sort()).toEqual(['command.ne', 'format.ne']);
     for (const ne of sources) {

@@ -10,9 +10,13 @@ import {
 import { alias } from './alias-fixtures.js';
 
 const aliases = [
-  alias('st2.sensors', ['list sensors {{pack=core}}', { representation: ['sensors list'] }], { description: 'List sensors' }),
+  alias('st2.sensors', ['list sensors {{pack=core}}', { representation: ['sensors list'] }], {
+    description: 'List sensors',
+  }),
   alias('packs.install', ['pack install {{packs}}'], { description: 'Install packs from the exchange' }),
-  alias('packs.get', [{ display: 'pack get <pack>', representation: ['pack get {{pack}}'] }], { description: 'Show a pack' }),
+  alias('packs.get', [{ display: 'pack get <pack>', representation: ['pack get {{pack}}'] }], {
+    description: 'Show a pack',
+  }),
   alias('core.run', ['run {{cmd}} on {{hosts=localhost}}'], {
     description: 'Run a shell command',
     immutable_parameters: { sudo: false },
@@ -31,7 +35,11 @@ describe('helpEntries', () => {
   });
 
   it('filters on display, description and ref, and by pack', () => {
-    expect(helpEntries(aliases, { filter: 'PACK' }).map((e) => e.ref)).toEqual(['packs.get', 'packs.install', 'st2.sensors']);
+    expect(helpEntries(aliases, { filter: 'PACK' }).map((e) => e.ref)).toEqual([
+      'packs.get',
+      'packs.install',
+      'st2.sensors',
+    ]);
     expect(helpEntries(aliases, { filter: 'exchange install' }).map((e) => e.ref)).toEqual(['packs.install']);
     expect(helpEntries(aliases, { pack: 'core' }).map((e) => e.ref)).toEqual(['core.run']);
     expect(helpEntries(aliases, { filter: 'nothing-like-this' })).toEqual([]);
@@ -40,7 +48,9 @@ describe('helpEntries', () => {
 
 describe('helpPage and renderHelpList', () => {
   const many = Array.from({ length: 45 }, (_, i) =>
-    alias(`pack${i % 3}.cmd${String(i).padStart(2, '0')}`, [`cmd${String(i).padStart(2, '0')} {{x}}`], { description: `Command ${i}` }),
+    alias(`pack${i % 3}.cmd${String(i).padStart(2, '0')}`, [`cmd${String(i).padStart(2, '0')} {{x}}`], {
+      description: `Command ${i}`,
+    }),
   );
   const entries = helpEntries(many);
 

@@ -20,19 +20,29 @@ describe('AliasMatcher', () => {
   const matcher = new AliasMatcher(aliases);
 
   it('matches a command to its alias and extracts parameters', () => {
-    expect(matched(matcher.match('pack install st2 consul'))).toEqual({ ref: 'packs.install', parameters: { packs: 'st2 consul' } });
+    expect(matched(matcher.match('pack install st2 consul'))).toEqual({
+      ref: 'packs.install',
+      parameters: { packs: 'st2 consul' },
+    });
     expect(matched(matcher.match('LIST SENSORS'))).toEqual({ ref: 'st2.sensors', parameters: { pack: 'core' } });
-    expect(matched(matcher.match('How do I feel? I feel... fine!'))).toEqual({ ref: 'mood.feel', parameters: { status: 'fine' } });
+    expect(matched(matcher.match('How do I feel? I feel... fine!'))).toEqual({
+      ref: 'mood.feel',
+      parameters: { status: 'fine' },
+    });
   });
 
   it('names the matched format and its display', () => {
     const o = matcher.match('sensors list');
     expect(o.kind).toBe('match');
-    if (o.kind === 'match') expect(o.matches[0]).toMatchObject({ representation: 'sensors list', display: 'sensors list' });
+    if (o.kind === 'match')
+      expect(o.matches[0]).toMatchObject({ representation: 'sensors list', display: 'sensors list' });
   });
 
   it('picks the most specific of two formats of the same alias', () => {
-    expect(matched(matcher.match('run date on web1'))).toEqual({ ref: 'core.run', parameters: { cmd: 'date', hosts: 'web1' } });
+    expect(matched(matcher.match('run date on web1'))).toEqual({
+      ref: 'core.run',
+      parameters: { cmd: 'date', hosts: 'web1' },
+    });
     expect(matched(matcher.match('run date'))).toEqual({ ref: 'core.run', parameters: { cmd: 'date' } });
   });
 
@@ -77,7 +87,11 @@ describe('AliasMatcher', () => {
     expect(o.kind).toBe('none');
     if (o.kind === 'none') {
       expect(o.closest.length).toBe(3);
-      expect(o.closest[0]).toEqual({ ref: 'packs.install', display: 'pack install {{packs}}', description: 'Install packs' });
+      expect(o.closest[0]).toEqual({
+        ref: 'packs.install',
+        display: 'pack install {{packs}}',
+        description: 'Install packs',
+      });
       expect(o.closest.map((c) => c.ref)).toContain('packs.get');
       expect(o.message).toContain('pack install {{packs}}');
     }
@@ -132,13 +146,22 @@ describe('AliasMatcher', () => {
   });
 
   it('matches regex formats that do not start with a literal word', () => {
-    const m = new AliasMatcher([alias('c.run', ['(run|execute) {{cmd}}( on {{hosts=localhost}})?']), alias('c.other', ['runner {{x}}'])]);
-    expect(matched(m.match('execute uptime'))).toEqual({ ref: 'c.run', parameters: { cmd: 'uptime', hosts: 'localhost' } });
+    const m = new AliasMatcher([
+      alias('c.run', ['(run|execute) {{cmd}}( on {{hosts=localhost}})?']),
+      alias('c.other', ['runner {{x}}']),
+    ]);
+    expect(matched(m.match('execute uptime'))).toEqual({
+      ref: 'c.run',
+      parameters: { cmd: 'uptime', hosts: 'localhost' },
+    });
     expect(matched(m.match('runner x'))).toEqual({ ref: 'c.other', parameters: { x: 'x' } });
   });
 
   it('skips and records invalid formats, keeping the alias’s valid ones', () => {
-    const m = new AliasMatcher([alias('bad.one', ['how much is (?P<a>\\d+', 'how much is {{a}}']), alias('bad.two', ['say {{'])]);
+    const m = new AliasMatcher([
+      alias('bad.one', ['how much is (?P<a>\\d+', 'how much is {{a}}']),
+      alias('bad.two', ['say {{']),
+    ]);
     expect(m.problems.map((p) => [p.ref, p.format])).toEqual([
       ['bad.one', 'how much is (?P<a>\\d+'],
       ['bad.two', 'say {{'],
@@ -157,8 +180,12 @@ describe('AliasMatcher', () => {
 
 describe('validateAliasFormats', () => {
   it('returns the first problem or undefined', () => {
-    expect(validateAliasFormats(alias('a.b', ['run {{cmd}}', { display: 'x', representation: ['(?P<x>\\d+)'] }]))).toBeUndefined();
-    expect(validateAliasFormats(alias('a.b', ['run {{cmd}}', { representation: '(?P<x>\\d+' }]))).toMatch(/regular expression/);
+    expect(
+      validateAliasFormats(alias('a.b', ['run {{cmd}}', { display: 'x', representation: ['(?P<x>\\d+)'] }])),
+    ).toBeUndefined();
+    expect(validateAliasFormats(alias('a.b', ['run {{cmd}}', { representation: '(?P<x>\\d+' }]))).toMatch(
+      /regular expression/,
+    );
     expect(validateAliasFormats(alias('a.b', ['run {{a}} {{a}}']))).toMatch(/more than once/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SquallError } from '../../engine/errors.js';
 import { parseFormat } from '../../aliases/parse-format.js';
+import { SquallError } from '../../engine/errors.js';
 
 describe('parseFormat', () => {
   it('splits literal text and placeholders, spaces in braces optional', () => {

@@ -132,13 +132,16 @@ describe('squall (local commands)', () => {
     it('prints each problem as file: field: problem and exits 1', async () => {
       const dir = await pack({
         'pack.yaml': packYaml,
-        'actions/broken.yaml': 'name: broken\nrunner_type: local-shell-cmd\nparameters:\n  timeout:\n    type: integr\n',
+        'actions/broken.yaml':
+          'name: broken\nrunner_type: local-shell-cmd\nparameters:\n  timeout:\n    type: integr\n',
         'aliases/bad.yaml': 'name: bad\naction_ref: demo.hello\nformats:\n  - "say {{ }} now"\n',
       });
       const r = await runCli(['pack', 'validate', dir]);
       expect(r.code).toBe(1);
       const lines = r.stdout.trim().split('\n');
-      expect(lines).toContainEqual(expect.stringMatching(/^demo\/actions\/broken\.yaml: parameters\.timeout\.type: .+/));
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^demo\/actions\/broken\.yaml: parameters\.timeout\.type: .+/),
+      );
       expect(lines).toContainEqual(expect.stringMatching(/^demo\/aliases\/bad\.yaml: formats: .*say \{\{ \}\} now/));
       expect(r.stderr).toContain('2 errors');
     });

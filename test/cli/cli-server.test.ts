@@ -2,8 +2,8 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../engine/server.js';
 import { silentLogger } from '../../engine/logger.js';
+import { startServer } from '../../engine/server.js';
 import { type CliRun, runCli } from './run-cli.js';
 
 // The real CLI (a child process) against a real server on a random port, with the admin
@@ -92,7 +92,9 @@ describe('squall run', () => {
 describe('squall execution', () => {
   it('lists, gets, tails and re-runs executions', async () => {
     const id = (await squall(['run', 'core.local', 'cmd=echo listed', '--async'])).stdout.trim();
-    await expect.poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 }).toBe('succeeded');
+    await expect
+      .poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 })
+      .toBe('succeeded');
 
     const list = await json<{ id: string }[]>(['execution', 'list', '--action', 'core.local', '--limit', '100']);
     expect(list.map((e) => e.id)).toContain(id);
@@ -125,11 +127,15 @@ describe('squall execution', () => {
 
   it('cancels a running execution', async () => {
     const id = (await squall(['run', 'core.local', 'cmd=sleep 30', '--async'])).stdout.trim();
-    await expect.poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 }).toBe('running');
+    await expect
+      .poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 })
+      .toBe('running');
     const r = await squall(['execution', 'cancel', id]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cancel/);
-    await expect.poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 }).toBe('canceled');
+    await expect
+      .poll(async () => (await json<{ status: string }>(['execution', 'get', id])).status, { timeout: 15_000 })
+      .toBe('canceled');
   });
 
   it('exits 1 with the server message for an unknown execution', async () => {
@@ -199,7 +205,9 @@ describe('squall apikey, user and login', () => {
 
   it('creates a user who can log in; the saved token (0600) is used afterwards', async () => {
     const name = `bob${Date.now()}`;
-    const created = await squall(['user', 'create', name, '--role', 'operator', '--password-stdin'], { input: 's3cret-pw\n' });
+    const created = await squall(['user', 'create', name, '--role', 'operator', '--password-stdin'], {
+      input: 's3cret-pw\n',
+    });
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain(`Created user ${name} with role operator`);

@@ -15,7 +15,10 @@ export interface CliRun {
  * Runs the real `squall` command from source (node + tsx, as `npx tsx cli/main-entry.ts` does) in a
  * clean environment: its own data dir, no credentials from the developer's shell, no colours.
  */
-export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),

@@ -273,6 +273,13 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       expect((e as SquallError).code).toBe('SQ_VALIDATION');
     });
 
+    it('rejects a message JSON cannot carry', async () => {
+      await bus.consume('execution.requested', 'scheduler', async () => {});
+      const e = await bus.publish('execution.requested', { id: 10n as unknown as string }).catch((x) => x);
+      expect(e).toBeInstanceOf(SquallError);
+      expect((e as SquallError).code).toBe('SQ_VALIDATION');
+    });
+
     it('rejects publishes after close', async () => {
       await bus.close();
       const e = await bus.publish('execution.requested', { id: msgId('late') }).catch((x) => x);

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
-import type { Bus, Topic } from '../../engine/bus/bus.js';
 import { type AmqpBusOptions, createAmqpBus } from '../../engine/bus/amqp/amqp-bus.js';
 import { groupNames } from '../../engine/bus/amqp/amqp-topology.js';
+import type { Bus, Topic } from '../../engine/bus/bus.js';
 import type { Logger } from '../../engine/logger.js';
 import { silentLogger } from '../../engine/logger.js';
 
@@ -17,7 +17,11 @@ export const amqpTestUrl = process.env.SQUALL_TEST_AMQP_URL;
 export const testPrefix = (): string => `squall-test-${randomBytes(5).toString('hex')}`;
 
 /** Deletes the exchange `prefix` and the queues of the given groups, on a connection of its own. */
-export async function deleteAmqpTopology(url: string, prefix: string, groups: Iterable<[Topic, string]>): Promise<void> {
+export async function deleteAmqpTopology(
+  url: string,
+  prefix: string,
+  groups: Iterable<[Topic, string]>,
+): Promise<void> {
   const conn = await connect(url);
   try {
     const ch = await conn.createChannel();
@@ -80,7 +84,13 @@ export class AmqpTestBuses {
  * (the bus names its connection `squall <prefix> pid <pid>`). Needs rabbitmqctl, as root, on this machine.
  */
 export async function forceCloseConnections(fragment: string): Promise<number> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', '--no-table-headers', 'pid', 'client_properties']);
+  const { stdout } = await run('rabbitmqctl', [
+    '-q',
+    'list_connections',
+    '--no-table-headers',
+    'pid',
+    'client_properties',
+  ]);
   const pids = stdout
     .split('\n')
     .filter((line) => line.includes(fragment))

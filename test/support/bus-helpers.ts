@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../engine/logger.js';
 
-export { sleep };
 export { waitFor } from './processes.js';
+export { sleep };
 
 export interface Deferred<T = void> {
   promise: Promise<T>;

@@ -55,7 +55,9 @@ async function threeHops(bus: Bus, n: number): Promise<number> {
   });
   const subs = [
     await bus.consume('execution.scheduled', 'hop1', (m) => bus.publish('execution.completed', m)),
-    await bus.consume('execution.completed', 'hop2', (m) => bus.publish('notify.chat', { execution_id: m.id, route: 'chat' })),
+    await bus.consume('execution.completed', 'hop2', (m) =>
+      bus.publish('notify.chat', { execution_id: m.id, route: 'chat' }),
+    ),
     await bus.consume('notify.chat', 'hop3', async () => {
       if (++got === n) done();
     }),

@@ -87,7 +87,8 @@ export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promi
   const runners = createRunnerRegistry();
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: undefined }) as unknown as JsonObject;
-  const stream = new StreamPublisher({ store, bus, logger, present });
+  // SQLite hands out event ids in call order, as engine.ts should tell the publisher for that store.
+  const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: true });
   const waiters = new TerminalWaiters(store, { pollMs: 100 });
   const executions = createExecutionService({
     store,

@@ -76,6 +76,17 @@ function publishConfirmed(
   });
 }
 
+/** Serialises a message, turning what JSON cannot carry (BigInt, cycles) into a validation error. */
+function toJson(topic: Topic, msg: unknown): string {
+  try {
+    return JSON.stringify(msg);
+  } catch (e) {
+    throw new SquallError('SQ_VALIDATION', `cannot publish on ${topic}: the message is not JSON (${String(e)})`, {
+      cause: e,
+    });
+  }
+}
+
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -166,7 +177,7 @@ export async function createAmqpBus(cfg: AmqpBusConfig, deps: { logger: Logger }
   return {
     async publish<T extends Topic>(topic: T, msg: Topics[T]): Promise<void> {
       if (closed) throw new SquallError('SQ_BUS_UNAVAILABLE', 'the RabbitMQ bus is closed');
-      await publishReliably(c.prefix, topic, Buffer.from(JSON.stringify(msg)));
+      await publishReliably(c.prefix, topic, Buffer.from(toJson(topic, msg)));
     },
 
     async consume<T extends Topic>(
@@ -181,7 +192,13 @@ export async function createAmqpBus(cfg: AmqpBusConfig, deps: { logger: Logger }
     },
 
     async subscribe<T extends Topic>(topic: T, h: Handler<Topics[T]>): Promise<Subscription> {
-      return start({ topic, group: undefined, handler: h as Handler<unknown>, prefetch: SUBSCRIBER_PREFETCH, maxAttempts: 1 });
+      return start({
+        topic,
+        group: undefined,
+        handler: h as Handler<unknown>,
+        prefetch: SUBSCRIBER_PREFETCH,
+        maxAttempts: 1,
+      });
     },
 
     async deadLetters(topic: Topic, group: string): Promise<{ msg: unknown; error: string }[]> {

@@ -27,6 +27,17 @@ function positiveInt(value: number | undefined, fallback: number, name: string):
   return value;
 }
 
+/** Serialises a message, turning what JSON cannot carry (BigInt, cycles) into a validation error. */
+function toJson(topic: Topic, msg: unknown): string {
+  try {
+    return JSON.stringify(msg);
+  } catch (e) {
+    throw new SquallError('SQ_VALIDATION', `cannot publish on ${topic}: the message is not JSON (${String(e)})`, {
+      cause: e,
+    });
+  }
+}
+
 /**
  * The in-process bus for embedded mode: the same work-queue, redelivery, dead-letter and broadcast
  * semantics as RabbitMQ within one process. Messages travel as JSON text and are parsed afresh for
@@ -62,7 +73,7 @@ export async function createMemoryBus(
       const r = routes.get(topic);
       if (!r || (r.groups.size === 0 && r.subscribers.size === 0)) return;
       // Serialise once per publish: this both copies the message and rejects what RabbitMQ could not carry.
-      const body = JSON.stringify(msg);
+      const body = toJson(topic, msg);
       for (const q of r.groups.values()) q.enqueue(body);
       for (const q of r.subscribers) q.enqueue(body);
     },

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliAdapter, type CliAdapterOptions } from '../../../bot/cli/cli-adapter.js';
 import type { ChatMessage, ChatReply, PostedRef } from '../../../bot/chat-adapter.js';
+import { CliAdapter, type CliAdapterOptions } from '../../../bot/cli/cli-adapter.js';
 
 /** A shell over in-memory streams; `text()` is everything printed so far. */
 function shell(opts: Partial<CliAdapterOptions> & { tty?: boolean } = {}) {
@@ -51,7 +51,14 @@ describe('CliAdapter', () => {
     await s.adapter.whenIdle();
 
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ platform: 'cli', channel: 'shell', user: 'alice', text: '!run date', mentioned: false, direct: true });
+    expect(seen[0]).toMatchObject({
+      platform: 'cli',
+      channel: 'shell',
+      user: 'alice',
+      text: '!run date',
+      mentioned: false,
+      direct: true,
+    });
     expect(s.text()).toContain('Execution 42 requested');
     expect(s.text()).toContain('On it: !run date');
   });
@@ -87,7 +94,9 @@ describe('CliAdapter', () => {
   it('hands the posted ack ref to onPosted, so that a result can follow it', async () => {
     const s = await start(shell());
     const refs: PostedRef[] = [];
-    s.adapter.onMessage(async (): Promise<ChatReply> => ({ message: { text: 'ack' }, onPosted: async (ref) => void refs.push(ref) }));
+    s.adapter.onMessage(
+      async (): Promise<ChatReply> => ({ message: { text: 'ack' }, onPosted: async (ref) => void refs.push(ref) }),
+    );
     s.type('!run date');
     await s.adapter.whenIdle();
     expect(refs).toHaveLength(1);
@@ -141,7 +150,10 @@ describe('CliAdapter', () => {
     expect(plain.text()).not.toContain('\u001b[');
 
     const coloured = await start(shell({ color: true }));
-    await coloured.adapter.post({ platform: 'cli', channel: 'shell' }, { text: 'boom', title: 'Failed', tone: 'failure' });
+    await coloured.adapter.post(
+      { platform: 'cli', channel: 'shell' },
+      { text: 'boom', title: 'Failed', tone: 'failure' },
+    );
     expect(coloured.text()).toContain('\u001b[31m'); // red for failure
   });
 

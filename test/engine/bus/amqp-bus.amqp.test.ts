@@ -11,7 +11,9 @@ import { msgId, recordingLogger, waitFor } from '../../support/bus-helpers.js';
 import { TcpProxy } from '../../support/bus-tcp-proxy.js';
 
 if (!amqpTestUrl) {
-  process.stderr.write('skipping RabbitMQ bus tests: set SQUALL_TEST_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672)\n');
+  process.stderr.write(
+    'skipping RabbitMQ bus tests: set SQUALL_TEST_AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672)\n',
+  );
 }
 
 const workerScript = fileURLToPath(new URL('../../support/bus-amqp-worker.ts', import.meta.url));
@@ -185,7 +187,14 @@ describe.skipIf(!amqpTestUrl)('RabbitMQ bus', () => {
       const prefix = testPrefix();
       const bus = track(
         await createAmqpBus(
-          { kind: 'amqp', url: viaProxy.toString(), prefix, publishTimeoutMs: 1500, reconnectMaxDelayMs: 200 },
+          {
+            kind: 'amqp',
+            url: viaProxy.toString(),
+            prefix,
+            connectTimeoutMs: 5000,
+            publishTimeoutMs: 1500,
+            reconnectMaxDelayMs: 200,
+          },
           { logger: silentLogger },
         ),
       );

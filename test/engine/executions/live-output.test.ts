@@ -35,7 +35,9 @@ describe('live output', () => {
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
 
-    // Every stored chunk was broadcast, with the same seq and data.
+    // Every stored chunk was broadcast, with the same seq and data (broadcasts arrive asynchronously).
+    const lastSeq = chunks[chunks.length - 1]!.seq;
+    await waitFor(() => (live.messages.some((m) => m.seq === lastSeq) ? true : undefined));
     const mine = live.messages.filter((m) => m.execution_id === req.id);
     expect(mine.map((m) => ({ seq: m.seq, data: m.data, stream: m.stream }))).toEqual(
       chunks.map((c) => ({ seq: c.seq, data: c.data, stream: c.stream })),

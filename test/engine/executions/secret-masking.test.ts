@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineHarness, startEngineHarness } from '../../support/engine-harness.js';
+import { waitFor } from '../../support/processes.js';
 
 const SECRET = 'hunter2-s3cr3t-value';
 
@@ -24,7 +25,8 @@ describe('secret parameters', () => {
     expect(text).toContain('token=********');
     expect(text).toContain('stderr saw ********');
     expect(JSON.stringify(chunks)).not.toContain(SECRET);
-    expect(live.messages.length).toBeGreaterThan(0);
+    const lastSeq = chunks[chunks.length - 1]!.seq;
+    await waitFor(() => (live.messages.some((m) => m.seq === lastSeq) ? true : undefined));
     expect(JSON.stringify(live.messages)).not.toContain(SECRET);
 
     await h.stream.drain();
@@ -32,6 +34,8 @@ describe('secret parameters', () => {
     expect(stored.some((s) => s.event === 'st2.execution_output__create')).toBe(true);
     expect(stored.some((s) => s.event === 'st2.execution__update' && s.data.status === 'succeeded')).toBe(true);
     expect(stored.filter((ev) => JSON.stringify(ev).includes(SECRET))).toEqual([]);
+    const lastId = stored.at(-1)!.id;
+    await waitFor(() => (broadcast.messages.some((m) => m.id === lastId) ? true : undefined));
     expect(JSON.stringify(broadcast.messages)).not.toContain(SECRET);
 
     // The presented parameters are masked; the stored row keeps the value for the runner.
@@ -46,6 +50,8 @@ describe('secret parameters', () => {
     expect(e.result?.stdout).toBe('******** end');
     const stored = (await h.store.output.list(e.id)).map((c) => c.data).join('');
     expect(stored).toBe('******** end\n');
+    const lastSeq = (await h.store.output.list(e.id)).at(-1)!.seq;
+    await waitFor(() => (live.messages.some((m) => m.seq === lastSeq) ? true : undefined));
     const broadcast = live.messages.filter((m) => m.execution_id === e.id).map((m) => m.data).join('');
     expect(broadcast).toBe('******** end\n');
     await h.stream.drain();

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamBroadcast } from '../../../engine/bus/bus.js';
 import { matchesFilter, type StreamFilter, StreamHub } from '../../../engine/stream/stream-hub.js';
+import { StreamPublisher } from '../../../engine/stream/stream-publisher.js';
 import { type EngineHarness, startEngineHarness } from '../../support/engine-harness.js';
 import { waitFor } from '../../support/processes.js';
 import { silentLogger } from '../../../engine/logger.js';
@@ -14,13 +15,14 @@ describe('StreamPublisher', () => {
   });
   afterAll(() => h.close());
 
-  it('stores events with increasing ids, in order, and broadcasts each with its stored id', async () => {
+  it.each([true, false])('stores events with increasing ids, in order, and broadcasts each with its stored id (orderedAppends %s)', async (orderedAppends) => {
+    const publisher = new StreamPublisher({ store: h.store, bus: h.bus, logger: silentLogger, present: h.present, orderedAppends });
     const seen = await h.record('stream.event');
     const before = await h.store.events.lastId();
-    for (let i = 0; i < 50; i++) h.stream.emit('test.event', { n: i });
-    expect(h.stream.backlog).toBeGreaterThan(0);
-    await h.stream.drain();
-    expect(h.stream.backlog).toBe(0);
+    for (let i = 0; i < 50; i++) publisher.emit('test.event', { n: i });
+    expect(publisher.backlog).toBeGreaterThan(0);
+    await publisher.drain();
+    expect(publisher.backlog).toBe(0);
     const stored = await h.store.events.since(before, 1000);
     expect(stored.map((e) => e.data.n)).toEqual([...Array(50).keys()]);
     const ids = stored.map((e) => e.id);
@@ -29,6 +31,7 @@ describe('StreamPublisher', () => {
     expect(seen.messages.map((m) => ({ id: m.id, event: m.event, data: m.data }))).toEqual(
       stored.map((e) => ({ id: e.id, event: e.event, data: e.data })),
     );
+    await seen.stop();
   });
 
   it('publishes execution create and update events in StackStorm shape, and output events', async () => {
@@ -103,15 +106,20 @@ describe('StreamHub', () => {
     await writer;
     await h.stream.drain();
     const end = await h.store.events.lastId();
-    await waitFor(() => (got.length >= end - from ? true : undefined), 10_000, 'every event up to the last');
+    await waitFor(() => (got.some((e) => e.id === end) ? true : undefined), 10_000, 'every event up to the last');
+    await new Promise((r) => setTimeout(r, 50)); // and nothing more after it
     const ids = got.map((e) => e.id);
     expect(ids[0]).toBe(from + 1);
     expect(ids).toEqual(Array.from({ length: end - from }, (_, i) => from + 1 + i));
   });
 
   it('sends only live events when the client gives no Last-Event-ID', async () => {
+    const seen = await h.record('stream.event');
     h.stream.emit('test.before', {});
     await h.stream.drain();
+    // Attach once the earlier event has been broadcast everywhere.
+    await waitFor(() => (seen.messages.some((m) => m.event === 'test.before') ? true : undefined));
+    await seen.stop();
     const got = await attach(ALL);
     h.stream.emit('test.after', {});
     await h.stream.drain();
@@ -125,6 +133,8 @@ describe('StreamHub', () => {
     const byDefault = await attach({ events: [], actionRefs: [], executionIds: [] });
     const a = await h.executions.request({ action: 'core.local', parameters: { cmd: 'a' }, context: { user: 'u' } });
     const b = await h.executions.request({ action: 'core.noop', context: { user: 'u' } });
+    await h.stream.drain();
+    await waitFor(() => (byDefault.length >= 2 ? true : undefined)); // both creates broadcast
     const byExecution = await attach({ events: ['*'], actionRefs: [], executionIds: [a.id] });
     const byAction = await attach({ events: ['*'], actionRefs: ['core.noop'], executionIds: [] });
     await h.executions.cancel(a.id, 'u');

@@ -1,7 +1,0 @@
-import { AliasMatcher } from '../aliases/matcher.js';
-import { benchAliases } from './alias-bench.js';
-const { aliases, commands } = benchAliases(1000);
-const m = new AliasMatcher(aliases);
-const t = performance.now(); let n = 0;
-while (performance.now() - t < 3000) for (let i = 0; i < 10; i++) m.match('zz' + commands[n++ % commands.length]!);
-console.log(n / 3);

@@ -1,2 +1,0 @@
-import { benchAliasMatch } from './alias-bench.js';
-console.log(await benchAliasMatch());
