@@ -58,20 +58,14 @@ function valuesAt(c: CompiledFormat, cmd: ParsedCommand, limit: number): Record<
 }
 
 /**
- * How many trailing `key=value` pairs to try taking as parameters, in order of preference:
- * 1. from the first pair that names one of the format's parameters on (a named pair overrides the
- *    format's value: `run date on web cmd=whoami`);
- * 2. none, so pairs stay text where the format accepts them as text (`run echo a=b` keeps `echo a=b`);
- * 3. as many as still let the rest match (`status verbose=true` with the format `status`).
+ * How many trailing `key=value` pairs to try taking as parameters, most first: pairs are extra
+ * parameters only when the rest of the command still matches the format without them, otherwise
+ * they are part of the text. So `run date timeout=5` with `run {{cmd}}` gives cmd `date` and timeout
+ * `5`, while `run a=b` keeps `a=b` as the command (`run` alone does not match).
  */
-function kvAttempts(c: CompiledFormat, cmd: ParsedCommand): number[] {
-  const n = cmd.kv.length;
-  if (n === 0) return [0];
+function kvAttempts(cmd: ParsedCommand): number[] {
   const attempts: number[] = [];
-  const named = cmd.kv.findIndex((p) => c.parsed.params.includes(p.key));
-  if (named >= 0) attempts.push(n - named);
-  attempts.push(0);
-  for (let k = n; k >= 1; k--) if (!attempts.includes(k)) attempts.push(k);
+  for (let k = cmd.kv.length; k >= 0; k--) attempts.push(k);
   return attempts;
 }
 
@@ -81,7 +75,7 @@ function kvAttempts(c: CompiledFormat, cmd: ParsedCommand): number[] {
  */
 export function matchFormat(c: CompiledFormat, cmd: ParsedCommand): FormatMatch | undefined {
   const words = cmd.words;
-  for (const k of kvAttempts(c, cmd)) {
+  for (const k of kvAttempts(cmd)) {
     const kept = words.length - k;
     const limit = kept === 0 ? 0 : (words[kept - 1]?.end ?? 0);
     const values = valuesAt(c, cmd, limit);

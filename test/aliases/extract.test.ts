@@ -160,13 +160,20 @@ describe('extractParameters: trailing key=value pairs', () => {
     expect(params('', 'a=foobar1')).toEqual({ a: 'foobar1' });
   });
 
-  it('keeps pairs as text when the format accepts them as text', () => {
-    expect(params('run {{cmd}}', 'run echo a=b')).toEqual({ cmd: 'echo a=b' });
+  it('takes trailing pairs as parameters when the rest still matches the format', () => {
+    expect(params('run {{cmd}}', 'run date timeout=5')).toEqual({ cmd: 'date', timeout: '5' });
     expect(params('run {{cmd}} on {{hosts}}', 'run date on web1 timeout=60')).toEqual({
       cmd: 'date',
-      hosts: 'web1 timeout=60',
+      hosts: 'web1',
+      timeout: '60',
     });
+    expect(params('status', 'status verbose=true')).toEqual({ verbose: 'true' });
+  });
+
+  it('keeps pairs as text when the rest of the command would not match without them', () => {
     expect(params('run {{cmd}}', 'run a=b')).toEqual({ cmd: 'a=b' });
+    expect(params('run {{cmd}} on {{hosts}}', 'run x on y=1')).toEqual({ cmd: 'x', hosts: 'y=1' });
+    noMatch('literal only', 'literal only=1');
   });
 
   it('lets a named pair override a value from the format', () => {
