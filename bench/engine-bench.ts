@@ -1,9 +1,12 @@
 import type { SquallOptions } from '../engine/config/config-schema.js';
-import { startServer } from '../engine/server.js';
 import { silentLogger } from '../engine/logger.js';
+import { startServer } from '../engine/server.js';
 import { type Metric, percentile, round, tempDir } from './bench-util.js';
 
-async function withEngine<T>(config: SquallOptions, fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  config: SquallOptions,
+  fn: (s: Awaited<ReturnType<typeof startServer>>) => Promise<T>,
+): Promise<T> {
   const dir = tempDir('squall-bench-');
   const s = await startServer({
     dataDir: dir.path,

@@ -9,7 +9,8 @@ import { benchIdleRss } from './idle-rss-bench.js';
  * local default is tried).
  */
 async function main(): Promise<void> {
-  const amqpUrl = process.env.SQUALL_TEST_AMQP_URL ?? process.env.SQUALL_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const amqpUrl =
+    process.env.SQUALL_TEST_AMQP_URL ?? process.env.SQUALL_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const suites: [string, () => Promise<Metric[]>][] = [
     ['engine', () => benchEngine({ amqpUrl })],
     ['idle rss', benchIdleRss],

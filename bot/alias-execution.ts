@@ -89,7 +89,11 @@ export async function runAlias(deps: AliasRunDeps, req: AliasRunRequest): Promis
   let ackError: string | undefined;
   if (alias.ack?.format) {
     try {
-      ack = renderTemplate(alias.ack.format, { execution: deps.present(execution), actionalias: alias }, { strict: true });
+      ack = renderTemplate(
+        alias.ack.format,
+        { execution: deps.present(execution), actionalias: alias },
+        { strict: true },
+      );
     } catch (e) {
       ackError = (e as Error).message;
       deps.logger.warn('alias ack template failed', { alias: alias.ref, executionId: execution.id, error: ackError });

@@ -37,6 +37,7 @@ export async function createChatParts(core: EngineCore, opts: { localShellChanne
     store,
     executions: core.executions,
     catalog,
+    runners: core.runners,
     logger,
     present: core.present,
     options: {

@@ -1,5 +1,15 @@
-import { findAliasForHelp, helpEntries, helpPage, renderAliasHelp, renderHelpList } from '../aliases/help.js';
+import {
+  findAliasForHelp,
+  helpEntries,
+  helpPage,
+  parseHelpArgs,
+  renderAliasHelp,
+  renderHelpList,
+} from '../aliases/help.js';
+import { effectiveSpecs } from '../engine/actions/parameters.js';
 import type { ActionAlias } from '../engine/model/alias.js';
+import type { RunnerRegistry } from '../engine/runners/runner-registry.js';
+import type { Store } from '../engine/store/store.js';
 import type { AliasCatalog } from './alias-catalog.js';
 import type { OutboundMessage } from './chat-adapter.js';
 
@@ -10,30 +20,36 @@ export function isHelpCommand(command: string): boolean {
 }
 
 /**
- * `help` lists what the asking user may run here, grouped by pack; `help <n>` pages through it;
- * `help <filter>` narrows it; `help <command>` explains one alias when the text names one.
+ * `help` lists what the asking user may run here, grouped by pack; `help [filter] [page]` narrows
+ * and pages through it; `help <command>` explains one alias and its action's parameters when the
+ * text names one.
  */
-export function answerHelp(
+export async function answerHelp(
   command: string,
-  catalog: AliasCatalog,
+  deps: { catalog: AliasCatalog; store: Store; runners: RunnerRegistry },
   allowed: (a: ActionAlias) => boolean,
   prefix: string,
-): OutboundMessage {
+): Promise<OutboundMessage> {
   const arg = command.replace(/^help/i, '').trim();
-  const usable = catalog.aliases.filter((a) => a.enabled && allowed(a));
-  const pageMatch = /^(?:page\s+)?(\d+)$/i.exec(arg);
-  if (arg && !pageMatch) {
+  const usable = deps.catalog.aliases.filter((a) => a.enabled && allowed(a));
+  const { filter, page } = parseHelpArgs(arg);
+  if (filter) {
     const alias = findAliasForHelp(usable, arg);
-    if (alias) return { title: `${prefix}help ${arg}`, text: renderAliasHelp(alias, undefined, prefix) };
+    if (alias) {
+      const action = await deps.store.actions.get(alias.action_ref);
+      const runner = action ? deps.runners.get(action.runner_type) : undefined;
+      const params = action ? effectiveSpecs(runner?.parameters ?? {}, action.parameters) : undefined;
+      return { title: `${prefix}help ${arg}`, text: renderAliasHelp(alias, params, prefix) };
+    }
   }
-  const filter = arg && !pageMatch ? arg : undefined;
   const entries = helpEntries(usable, filter ? { filter } : {});
   if (entries.length === 0) {
     return {
-      text: filter ? `No command matches "${filter}". Type ${prefix}help for the full list.` : 'There are no commands you can run here.',
+      text: filter
+        ? `No command matches "${filter}". Type ${prefix}help for the full list.`
+        : 'There are no commands you can run here.',
       tone: 'warning',
     };
   }
-  const page = helpPage(entries, pageMatch ? Number(pageMatch[1]) : 1, PER_PAGE);
-  return { text: renderHelpList(page, prefix, filter) };
+  return { text: renderHelpList(helpPage(entries, page, PER_PAGE), prefix, filter) };
 }

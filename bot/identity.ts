@@ -23,8 +23,12 @@ export interface IdentityOptions {
  * API (`PUT /api/v1/users/{name}/nicknames/{platform}`), then the e-mail the platform vouched for, then
  * the configured default role. The terminal shell's messages come from an authenticated Squall user.
  */
-export async function resolveIdentity(store: Store, m: ChatMessage, opts: IdentityOptions): Promise<ChatIdentity | undefined> {
-  const enabled = (u: User | undefined): u is User => u !== undefined && u.enabled;
+export async function resolveIdentity(
+  store: Store,
+  m: ChatMessage,
+  opts: IdentityOptions,
+): Promise<ChatIdentity | undefined> {
+  const enabled = (u: User | undefined): u is User => u?.enabled === true;
   if (m.platform === 'cli') {
     const u = await store.users.get(m.user);
     return enabled(u) ? { user: u.name, roles: u.roles, via: 'terminal' } : undefined;

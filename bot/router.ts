@@ -5,14 +5,15 @@ import type { Logger } from '../engine/logger.js';
 import type { ActionAlias } from '../engine/model/alias.js';
 import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
+import type { RunnerRegistry } from '../engine/runners/runner-registry.js';
 import type { Store } from '../engine/store/store.js';
 import { commandText } from './addressing.js';
 import type { AliasCatalog } from './alias-catalog.js';
 import { runAlias } from './alias-execution.js';
 import type { ChatMessage, ChatReply, OutboundMessage, PostedRef } from './chat-adapter.js';
 import { answerHelp, isHelpCommand } from './help-command.js';
-import { owePendingResult } from './notify/pending-results.js';
 import { type ChatIdentity, type IdentityOptions, mayRun, resolveIdentity } from './identity.js';
+import { owePendingResult } from './notify/pending-results.js';
 
 export interface RouterOptions extends IdentityOptions {
   /** @default '!' */
@@ -24,6 +25,7 @@ export interface RouterDeps {
   store: Store;
   executions: ExecutionService;
   catalog: AliasCatalog;
+  runners: RunnerRegistry;
   logger: Logger;
   present: (e: Execution) => JsonObject;
   options: RouterOptions;
@@ -39,7 +41,11 @@ function reply(text: string, tone: OutboundMessage['tone'] = 'info'): ChatReply 
 }
 
 /** May this identity use this alias in this place (the alias's Squall-only `permissions` and `channels`)? */
-export function aliasAllowed(alias: ActionAlias, who: ChatIdentity, m: Pick<ChatMessage, 'channel' | 'direct'>): boolean {
+export function aliasAllowed(
+  alias: ActionAlias,
+  who: ChatIdentity,
+  m: Pick<ChatMessage, 'channel' | 'direct'>,
+): boolean {
   const p = alias.permissions;
   if (p && (p.users?.length || p.roles?.length)) {
     const byUser = p.users?.includes(who.user) ?? false;
@@ -75,7 +81,10 @@ export class ChatRouter {
     } catch (e) {
       const err = asSquallError(e);
       if (err.code === 'SQ_INTERNAL') log.error('chat command failed', { error: err.message });
-      return reply(err.code === 'SQ_INTERNAL' ? 'Something went wrong on my side; the error is logged.' : err.message, 'failure');
+      return reply(
+        err.code === 'SQ_INTERNAL' ? 'Something went wrong on my side; the error is logged.' : err.message,
+        'failure',
+      );
     }
   }
 
@@ -90,12 +99,24 @@ export class ChatRouter {
       );
     }
     const allowed = (a: ActionAlias) => aliasAllowed(a, who, m);
-    if (isHelpCommand(command)) return { message: answerHelp(command, this.deps.catalog, allowed, prefix) };
+    if (isHelpCommand(command)) {
+      return {
+        message: await answerHelp(
+          command,
+          { catalog: this.deps.catalog, store: this.deps.store, runners: this.deps.runners },
+          allowed,
+          prefix,
+        ),
+      };
+    }
 
     const outcome = this.deps.catalog.matcher.match(command, allowed);
     if (outcome.kind === 'ambiguous') {
       const list = outcome.candidates.map((c) => `• ${prefix}${c.display}  (${c.ref})`).join('\n');
-      return reply(`"${command}" matches more than one command equally well:\n${list}\nPlease be more specific.`, 'warning');
+      return reply(
+        `"${command}" matches more than one command equally well:\n${list}\nPlease be more specific.`,
+        'warning',
+      );
     }
     if (outcome.kind === 'none') {
       // Tell people when a command exists but is not theirs to run here, rather than "unknown".
@@ -108,7 +129,10 @@ export class ChatRouter {
       return reply(`I don't know "${command}".${hint}\nType ${prefix}help for the full list.`, 'warning');
     }
     if (!mayRun(who.roles)) {
-      return reply(`You (${who.user}) can read but not run actions: your role is ${who.roles.join(', ') || 'none'}.`, 'failure');
+      return reply(
+        `You (${who.user}) can read but not run actions: your role is ${who.roles.join(', ') || 'none'}.`,
+        'failure',
+      );
     }
     return this.#run(m, who, outcome.matches, log);
   }

@@ -1,6 +1,14 @@
 import type { JsonObject } from '../engine/model/json.js';
 import type { StreamPublisher } from '../engine/stream/stream-publisher.js';
-import type { ChatAdapter, ChatCapabilities, ChatMessage, ChatReply, ChatTarget, OutboundMessage, PostedRef } from './chat-adapter.js';
+import type {
+  ChatAdapter,
+  ChatCapabilities,
+  ChatMessage,
+  ChatReply,
+  ChatTarget,
+  OutboundMessage,
+  PostedRef,
+} from './chat-adapter.js';
 
 let seq = 0;
 

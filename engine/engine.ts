@@ -1,6 +1,7 @@
 import { validateAliasFormats } from '../aliases/matcher.js';
-import { createAuthService } from './auth/create-auth-service.js';
+import { presentExecution } from './api/present-execution.js';
 import type { AuthService } from './auth/auth-service.js';
+import { createAuthService } from './auth/create-auth-service.js';
 import type { Bus } from './bus/bus.js';
 import { createBus } from './bus/create-bus.js';
 import type { ResolvedConfig } from './config/resolve-config.js';
@@ -12,7 +13,6 @@ import type { Execution } from './model/execution.js';
 import type { JsonObject } from './model/json.js';
 import { type RegisterReport, registerPacks } from './packs/pack-registrar.js';
 import { builtinPacksDir } from './packs/packs-root.js';
-import { presentExecution } from './api/present-execution.js';
 import { createRunnerRegistry, type RunnerRegistry } from './runners/runner-registry.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
@@ -52,7 +52,8 @@ export async function createEngineCore(config: ResolvedConfig, logger: Logger): 
   const runners = createRunnerRegistry();
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
-  const stream = new StreamPublisher({ store, bus, logger, present });
+  // SQLite hands out event ids in call order, so stream writes may share commits.
+  const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
   const waiters = new TerminalWaiters(store);
   const executions = createExecutionService({
     store,
@@ -63,7 +64,10 @@ export async function createEngineCore(config: ResolvedConfig, logger: Logger): 
     waiters,
     timeouts: config.executions,
   });
-  const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger: logger.child({ component: 'auth' }) });
+  const auth = createAuthService(store, {
+    tokenTtlS: config.auth.tokenTtlS,
+    logger: logger.child({ component: 'auth' }),
+  });
   const packDirs = [builtinPacksDir(), ...config.packPaths];
   return {
     config,
@@ -77,7 +81,10 @@ export async function createEngineCore(config: ResolvedConfig, logger: Logger): 
     stream,
     present,
     registerPacks: (opts = {}) =>
-      registerPacks(store, packDirs, { ...(opts.packs ? { packs: opts.packs } : {}), validateAlias: validateAliasFormats }),
+      registerPacks(store, packDirs, {
+        ...(opts.packs ? { packs: opts.packs } : {}),
+        validateAlias: validateAliasFormats,
+      }),
     async close() {
       await stream.drain();
       await bus.close();

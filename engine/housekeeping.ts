@@ -34,7 +34,9 @@ export class Housekeeping {
     const now = Date.now();
     try {
       const tokens = await this.deps.store.tokens.deleteExpired(new Date(now).toISOString());
-      const events = await this.deps.store.events.prune(new Date(now - (this.opts.eventsTtlMs ?? 86_400_000)).toISOString());
+      const events = await this.deps.store.events.prune(
+        new Date(now - (this.opts.eventsTtlMs ?? 86_400_000)).toISOString(),
+      );
       if (tokens + events > 0) this.deps.logger.debug('housekeeping', { tokens, events });
       return { tokens, events };
     } catch (e) {

@@ -1,12 +1,12 @@
 import { dirname, join } from 'node:path';
-import type { EngineCore } from './engine.js';
+import type { Subscription } from './bus/bus.js';
 import type { ProcessRole } from './config/config-schema.js';
+import type { EngineCore } from './engine.js';
 import { startScheduler } from './executions/scheduler.js';
 import { Sweeper } from './executions/sweeper.js';
 import { Worker } from './executions/worker.js';
-import type { Subscription } from './bus/bus.js';
-import type { Execution } from './model/execution.js';
 import { Housekeeping } from './housekeeping.js';
+import type { Execution } from './model/execution.js';
 import { startNotifier } from './notifier/notifier.js';
 import { builtinPacksDir } from './packs/packs-root.js';
 
@@ -24,7 +24,11 @@ const SHELL_RUNNERS = new Set(['local-shell-cmd', 'local-shell-script']);
  * only runner, so start-up first recovers whatever a previous process left: `requested`/`scheduled`
  * work is queued again and `running` work (whose process is gone) is marked abandoned.
  */
-export async function startEngineRoles(core: EngineCore, roles: readonly ProcessRole[], apiUrl: string | undefined): Promise<EngineRoles> {
+export async function startEngineRoles(
+  core: EngineCore,
+  roles: readonly ProcessRole[],
+  apiUrl: string | undefined,
+): Promise<EngineRoles> {
   const { store, bus, logger, runners, stream, waiters, config } = core;
   const subs: Subscription[] = [];
   let worker: Worker | undefined;

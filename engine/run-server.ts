@@ -25,14 +25,15 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
       ...(opts.roles !== undefined ? { roles: opts.roles } : {}),
       localShellChannel: SHELL_CHANNEL,
       adapters: (_parts, core) => {
-        const platformConfigured = core.config.chat.slack !== undefined || Boolean(core.config.env.SQUALL_SLACK_BOT_TOKEN);
+        const platformConfigured =
+          core.config.chat.slack !== undefined || Boolean(core.config.env.SQUALL_SLACK_BOT_TOKEN);
         if (!wantShell || !core.config.chat.shell || platformConfigured) return [];
         shell = new CliAdapter({
           input: process.stdin,
           output: process.stdout,
           user: 'admin',
           channel: SHELL_CHANNEL,
-          color: !process.env.NO_COLOR,
+          color: !process.env.NO_COLOR, // NO_COLOR set to anything non-empty turns colour off
           historyFile: join(core.config.dataDir, 'shell_history'),
         });
         return [shell];
@@ -40,9 +41,10 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
     });
   } catch (e) {
     const err = asSquallError(e);
-    const msg = (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' || /EADDRINUSE/.test(err.message)
-      ? `${err.message} (is another Squall running? use --port)`
-      : err.message;
+    const msg =
+      (err.cause as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' || /EADDRINUSE/.test(err.message)
+        ? `${err.message} (is another Squall running? use --port)`
+        : err.message;
     process.stderr.write(`squall: cannot start: ${msg}\n`);
     return 1;
   }
@@ -52,7 +54,8 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
     `Store: ${describeStore(config.store)}; bus: ${config.bus.kind === 'memory' ? 'in-process' : 'RabbitMQ'}.`,
     `Packs: ${(await running.core.store.packs.list()).items.map((p) => p.ref).join(', ')}.`,
   ];
-  if (running.credentialsPath) lines.push(`Admin credentials: ${running.credentialsPath} (the squall CLI reads them from there).`);
+  if (running.credentialsPath)
+    lines.push(`Admin credentials: ${running.credentialsPath} (the squall CLI reads them from there).`);
   lines.push(shell ? 'Chat shell open: type !help. Ctrl-D or Ctrl-C stops Squall.' : 'Press Ctrl-C to stop.');
   process.stderr.write(`${lines.join('\n')}\n`);
 

@@ -3,12 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyServerFactory } from 'fastify';
-import { type ChatParts, createChatParts } from '../bot/chat-parts.js';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
+import { type ChatParts, createChatParts } from '../bot/chat-parts.js';
 import { buildApi } from './api/build-api.js';
 import type { SquallOptions } from './config/config-schema.js';
 import { readEnv } from './config/from-env.js';
-import { type ConfigOverrides, loadConfigFile, parseConfig, type ResolvedConfig, resolveConfig } from './config/resolve-config.js';
+import {
+  type ConfigOverrides,
+  loadConfigFile,
+  parseConfig,
+  type ResolvedConfig,
+  resolveConfig,
+} from './config/resolve-config.js';
 import { createEngineCore, type EngineCore } from './engine.js';
 import { createLogger, type Logger } from './logger.js';
 import { type EngineRoles, startEngineRoles } from './roles.js';
@@ -66,7 +72,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   try {
     if (hasApi) {
       const report = await core.registerPacks();
-      for (const p of report.problems) logger.warn('pack problem', { file: p.file, field: p.field, problem: p.problem });
+      for (const p of report.problems)
+        logger.warn('pack problem', { file: p.file, field: p.field, problem: p.problem });
       logger.info('packs registered', { packs: report.packs, actions: report.actions, aliases: report.aliases });
       credentialsPath = (await core.auth.bootstrap(config.dataDir)).credentialsPath;
     }

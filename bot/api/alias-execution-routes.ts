@@ -11,7 +11,8 @@ import type { BotApiContext } from './bot-api-context.js';
 function representations(alias: ActionAlias): { representation: string; display: string }[] {
   return alias.formats.flatMap((f: AliasFormat) => {
     if (typeof f === 'string') return [{ representation: f, display: f }];
-    const reps = f.representation === undefined ? [] : Array.isArray(f.representation) ? f.representation : [f.representation];
+    const reps =
+      f.representation === undefined ? [] : Array.isArray(f.representation) ? f.representation : [f.representation];
     return reps.map((r) => ({ representation: r, display: f.display ?? r }));
   });
 }
@@ -80,7 +81,11 @@ export async function aliasExecutionRoutes(app: FastifyInstance, ctx: BotApiCont
       if (!alias) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Unable to identify action alias with name "${b.name}".`);
       if (!alias.enabled) throw new SquallError('SQ_ALIAS_DISABLED', `Action alias with name "${b.name}" is disabled.`);
       const rep = representations(alias).find((r) => r.representation === b.format);
-      if (!rep) throw new SquallError('SQ_BAD_REQUEST', `Format string "${b.format}" is not available on the alias "${alias.name}".`);
+      if (!rep)
+        throw new SquallError(
+          'SQ_BAD_REQUEST',
+          `Format string "${b.format}" is not available on the alias "${alias.name}".`,
+        );
       const extracted = extractParameters(b.format, b.command);
       if (!extracted.ok) throw new SquallError('SQ_ALIAS_NO_MATCH', extracted.reason);
       const match: AliasMatch = { alias, ...rep, parameters: extracted.parameters, score: extracted.score };

@@ -21,7 +21,10 @@ function aliasFromBody(body: unknown, existing?: ActionAlias): ActionAlias {
   const { alias, problems } = buildAlias(data, { pack, metadataFile: existing?.metadata_file ?? '' });
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (!alias || errors.length > 0) {
-    throw new SquallError('SQ_ALIAS_INVALID', errors.map((p) => (p.field ? `${p.field}: ${p.problem}` : p.problem)).join('; '));
+    throw new SquallError(
+      'SQ_ALIAS_INVALID',
+      errors.map((p) => (p.field ? `${p.field}: ${p.problem}` : p.problem)).join('; '),
+    );
   }
   const bad = validateAliasFormats(alias);
   if (bad) throw new SquallError('SQ_ALIAS_INVALID', bad);
@@ -39,7 +42,12 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       schema: {
         querystring: {
           type: 'object',
-          properties: { pack: { type: 'string' }, name: { type: 'string' }, limit: { type: 'integer' }, offset: { type: 'integer', minimum: 0 } },
+          properties: {
+            pack: { type: 'string' },
+            name: { type: 'string' },
+            limit: { type: 'integer' },
+            offset: { type: 'integer', minimum: 0 },
+          },
         },
       },
     },
@@ -64,7 +72,8 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
 
   app.post('/api/v1/actionalias', { config: { permission: 'alias:write' } }, async (req, reply) => {
     const alias = aliasFromBody(req.body);
-    if (await store.aliases.get(alias.ref)) throw new SquallError('SQ_CONFLICT', `Action alias "${alias.ref}" already exists.`);
+    if (await store.aliases.get(alias.ref))
+      throw new SquallError('SQ_CONFLICT', `Action alias "${alias.ref}" already exists.`);
     const saved = await store.aliases.upsert(alias);
     await ctx.catalog.refresh();
     return reply.status(201).send(saved);
@@ -75,7 +84,8 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
     { config: { permission: 'alias:write' }, schema: { params: refParams } },
     async (req) => {
       const existing = await store.aliases.get(req.params.ref_or_id);
-      if (!existing) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
+      if (!existing)
+        throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
       const saved = await store.aliases.upsert(aliasFromBody(req.body, existing));
       await ctx.catalog.refresh();
       return saved;
@@ -99,7 +109,12 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
     {
       config: { permission: 'alias:read' },
       schema: {
-        body: { type: 'object', required: ['command'], additionalProperties: false, properties: { command: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['command'],
+          additionalProperties: false,
+          properties: { command: { type: 'string' } },
+        },
       },
     },
     async (req) => {
@@ -118,7 +133,12 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       schema: {
         querystring: {
           type: 'object',
-          properties: { filter: { type: 'string' }, pack: { type: 'string' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+          properties: {
+            filter: { type: 'string' },
+            pack: { type: 'string' },
+            limit: { type: 'integer' },
+            offset: { type: 'integer' },
+          },
         },
       },
     },
@@ -132,7 +152,9 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       const limit = req.query.limit === undefined ? 100 : req.query.limit < 0 ? entries.length : req.query.limit;
       return {
         available: entries.length,
-        helpstrings: entries.slice(offset, offset + limit).map((e) => ({ pack: e.pack, display: e.display, description: e.description ?? '' })),
+        helpstrings: entries
+          .slice(offset, offset + limit)
+          .map((e) => ({ pack: e.pack, display: e.display, description: e.description ?? '' })),
       };
     },
   );

@@ -39,7 +39,9 @@ export function resultOutput(e: Execution): string {
   const r = e.result ?? {};
   if ('stdout' in r || 'stderr' in r || 'return_code' in r) return shellOutput(r);
   if ('status_code' in r) return `HTTP ${text(r.status_code)}\n${text(r.body)}`.trim();
-  const hosts = Object.entries(r).filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'return_code' in v);
+  const hosts = Object.entries(r).filter(
+    ([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v) && 'return_code' in v,
+  );
   if (hosts.length > 0 && hosts.length === Object.keys(r).length) {
     return hosts.map(([h, v]) => `[${h}] ${shellOutput(v as JsonObject) || '(no output)'}`).join('\n');
   }

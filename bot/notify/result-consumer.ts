@@ -20,7 +20,6 @@ export interface ResultConsumerDeps {
   publicUrl?: string;
 }
 
-
 /**
  * The bot's side of result delivery. Results come through a work queue, so a bot restart or an
  * adapter outage delays a result (the message is redelivered) but never drops it; a marker in the
@@ -52,7 +51,9 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
         throw new SquallError('SQ_CHAT_UNAVAILABLE', `no ${platform} adapter is running for channel ${channel}`);
       }
       const alias = chat?.alias_ref ? await deps.store.aliases.get(chat.alias_ref) : undefined;
-      const moreUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/api/v1/executions/${e.id}/output` : undefined;
+      const moreUrl = deps.publicUrl
+        ? `${deps.publicUrl.replace(/\/$/, '')}/api/v1/executions/${e.id}/output`
+        : undefined;
       const msg: OutboundMessage | undefined = chat
         ? renderResult(
             e,

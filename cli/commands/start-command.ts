@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveDataDir } from '../cli-config.js';
 import { type CliContext, examples } from '../cli-context.js';
-import { positiveInt } from './execution-command.js';
+import { CliError } from '../cli-error.js';
 
 export function registerStartCommand(program: Command, ctx: CliContext): void {
   program
     .command('start')
     .description('start Squall: every role in one process, or only the roles named')
     .option('--host <host>', 'address the API listens on', '127.0.0.1')
-    .option('--port <port>', 'port the API listens on', '9101')
+    .option('--port <port>', 'port the API listens on (0 picks a free port)', '9101')
     .option('--config <file>', 'configuration file (squall.yaml)')
     .option(
       '--role <role...>',
@@ -27,7 +27,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     )
     .action(
       async (flags: { host: string; port: string; config?: string; role?: string[]; shell: boolean }, cmd: Command) => {
-        const port = positiveInt(flags.port, '--port');
+        const port = Number(flags.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new CliError(`--port must be a whole number from 0 to 65535, not "${flags.port}"`, 2);
+        }
         const globals = cmd.optsWithGlobals<{ dataDir?: string }>();
         // Loaded here, not at the top, so that every other command starts without the engine.
         const { runServer } = await import('../../engine/server.js');

@@ -51,7 +51,8 @@ function describeZodError(e: ZodError, file: string): string {
   return e.issues
     .map((i) => {
       const path = i.path.join('.') || '(top level)';
-      if (i.code === 'unrecognized_keys') return `${file}: ${path}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+      if (i.code === 'unrecognized_keys')
+        return `${file}: ${path}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
       return `${file}: ${path}: ${i.message}`;
     })
     .join('\n');
@@ -92,7 +93,8 @@ export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: 
     store = { kind: 'sqlite', path: p === ':memory:' || isAbsolute(p) ? p : join(dataDir, p) };
   }
   let bus: BusConfig;
-  if (opts.bus?.kind === 'amqp') bus = { kind: 'amqp', url: opts.bus.url, ...(opts.bus.prefix ? { prefix: opts.bus.prefix } : {}) };
+  if (opts.bus?.kind === 'amqp')
+    bus = { kind: 'amqp', url: opts.bus.url, ...(opts.bus.prefix ? { prefix: opts.bus.prefix } : {}) };
   else if (!opts.bus && env.amqpUrl) bus = { kind: 'amqp', url: env.amqpUrl };
   else bus = { kind: 'memory' };
 

@@ -50,7 +50,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const action = await findAction(input.action);
     const runner = runners.get(action.runner_type);
     if (!runner) {
-      throw new SquallError('SQ_RUNNER_NOT_FOUND', `Action "${action.ref}" uses runner "${action.runner_type}", which Squall does not have.`);
+      throw new SquallError(
+        'SQ_RUNNER_NOT_FOUND',
+        `Action "${action.ref}" uses runner "${action.runner_type}", which Squall does not have.`,
+      );
     }
     const specs = effectiveSpecs(runner.parameters, action.parameters);
     const parameters = resolveParameters(specs, input.parameters ?? {}, {
@@ -89,7 +92,11 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (input.parent) {
       const parent = await store.executions.get(input.parent);
       if (parent) {
-        await store.executions.update(parent.id, { expect: { status: parent.status } }, { children: [...parent.children, stored.id] });
+        await store.executions.update(
+          parent.id,
+          { expect: { status: parent.status } },
+          { children: [...parent.children, stored.id] },
+        );
       }
     }
     return stored;
@@ -102,7 +109,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
       if (e.status === 'canceling') return e;
       if (isTerminal(e.status)) {
-        throw new SquallError('SQ_EXECUTION_NOT_CANCELABLE', `Execution "${id}" already finished (status ${e.status}); it cannot be canceled.`);
+        throw new SquallError(
+          'SQ_EXECUTION_NOT_CANCELABLE',
+          `Execution "${id}" already finished (status ${e.status}); it cannot be canceled.`,
+        );
       }
       if (!CANCELABLE_STATUSES.includes(e.status)) continue;
       const ts = now();

@@ -35,7 +35,10 @@ export interface ExecutionService {
    */
   cancel(id: string, user: string): Promise<Execution>;
   /** A new execution of the same action with the same parameters, `overrides` merged over them. */
-  rerun(id: string, opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean }): Promise<Execution>;
+  rerun(
+    id: string,
+    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean },
+  ): Promise<Execution>;
   /** Resolves when the execution reaches a terminal state (or after `timeoutMs`, with its current state). */
   waitForTerminal(id: string, timeoutMs?: number): Promise<Execution | undefined>;
 }

@@ -104,7 +104,12 @@ export class OutputPipe {
       );
       for (const c of stored) {
         events.output(this.execution, c);
-        await bus.publish('execution.output', { execution_id: c.execution_id, stream: c.stream, data: c.data, seq: c.seq });
+        await bus.publish('execution.output', {
+          execution_id: c.execution_id,
+          stream: c.stream,
+          data: c.data,
+          seq: c.seq,
+        });
       }
     } catch (e) {
       // Live output is best effort; the result still carries stdout/stderr.

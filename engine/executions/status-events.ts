@@ -7,7 +7,10 @@ import type { Execution } from '../model/execution.js';
 export interface ExecutionEvents {
   created(e: Execution): void;
   updated(e: Execution): void;
-  output(e: Pick<Execution, 'id' | 'action' | 'runner_type'>, chunk: { stream: 'stdout' | 'stderr'; data: string; seq: number; timestamp: string }): void;
+  output(
+    e: Pick<Execution, 'id' | 'action' | 'runner_type'>,
+    chunk: { stream: 'stdout' | 'stderr'; data: string; seq: number; timestamp: string },
+  ): void;
 }
 
 export const noExecutionEvents: ExecutionEvents = {

@@ -43,7 +43,9 @@ export class Sweeper {
    * One pass. `orphansOnly: false` with `olderThanMs: 0` is the embedded start-up recovery: this
    * process is the only runner, so whatever the store still holds as running belonged to a dead one.
    */
-  async sweep(opts: { requeueOlderThanMs?: number; abandonOlderThanMs?: number } = {}): Promise<{ requeued: number; abandoned: number }> {
+  async sweep(
+    opts: { requeueOlderThanMs?: number; abandonOlderThanMs?: number } = {},
+  ): Promise<{ requeued: number; abandoned: number }> {
     if (this.#sweeping) return { requeued: 0, abandoned: 0 };
     this.#sweeping = true;
     try {
@@ -86,7 +88,12 @@ export class Sweeper {
     const before = new Date(Date.now() - olderThanMs).toISOString();
     let n = 0;
     for (;;) {
-      const page = await store.executions.list({ status: ['running', 'canceling'], heartbeatBefore: before, limit: PAGE, order: 'asc' });
+      const page = await store.executions.list({
+        status: ['running', 'canceling'],
+        heartbeatBefore: before,
+        limit: PAGE,
+        order: 'asc',
+      });
       let touched = 0;
       for (const e of page.items) {
         const ts = new Date().toISOString();

@@ -4,8 +4,8 @@ import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
-import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { RunOutcome } from '../runners/runner.js';
+import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
 import { OutputPipe } from './output-pipe.js';
 import type { ExecutionEvents } from './status-events.js';
@@ -62,10 +62,18 @@ export class Worker {
     return this.#running.size;
   }
 
-  async stop(): Promise<void> {
-    // Cancelling the subscriptions waits for the runs in flight; they keep heart-beating meanwhile,
-    // so that a sweeper elsewhere does not take a slow graceful stop for a dead runner.
+  /**
+   * Stops taking work and waits for the runs in flight (they keep heart-beating meanwhile, so that a
+   * sweeper elsewhere does not take a slow graceful stop for a dead runner). Runs still going after
+   * `graceMs` are stopped and recorded as `abandoned`: Squall went away under them.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    const grace = setTimeout(() => {
+      for (const c of this.#running.values()) c.abort('shutdown');
+    }, graceMs);
+    grace.unref();
     await Promise.all(this.#subs.map((s) => s.cancel()));
+    clearTimeout(grace);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
   }
 
@@ -95,7 +103,12 @@ export class Worker {
     const e = await store.executions.update(
       id,
       { expect: { status: 'scheduled' } },
-      { status: 'running', worker: WORKER_ID, heartbeat_at: startedAt, appendLog: { status: 'running', timestamp: startedAt } },
+      {
+        status: 'running',
+        worker: WORKER_ID,
+        heartbeat_at: startedAt,
+        appendLog: { status: 'running', timestamp: startedAt },
+      },
     );
     if (!e) return; // another runner has it, or it was canceled before it started
     events.updated(e);
@@ -113,7 +126,10 @@ export class Worker {
     let outcome: RunOutcome;
     try {
       if (!runner) {
-        outcome = { status: 'failed', result: { error: `Runner "${e.runner_type}" is not available in this process.` } };
+        outcome = {
+          status: 'failed',
+          result: { error: `Runner "${e.runner_type}" is not available in this process.` },
+        };
       } else {
         const pack = await store.packs.get(e.action.pack);
         const env = this.#deps.actionEnv ? await this.#deps.actionEnv(e) : {};
@@ -136,7 +152,14 @@ export class Worker {
       clearTimeout(timer);
       this.#running.delete(id);
     }
-    if (controller.signal.aborted && controller.signal.reason === 'cancel') outcome = { ...outcome, status: 'canceled' };
+    if (controller.signal.aborted && controller.signal.reason === 'cancel')
+      outcome = { ...outcome, status: 'canceled' };
+    if (controller.signal.aborted && controller.signal.reason === 'shutdown') {
+      outcome = {
+        status: 'abandoned',
+        result: { ...outcome.result, error: 'Squall stopped while the action was running.' },
+      };
+    }
     await output.flush(true);
 
     const endedAt = new Date().toISOString();
@@ -144,7 +167,12 @@ export class Worker {
     const done = await store.executions.update(
       id,
       { expect: { status: ['running', 'canceling'] } },
-      { status: outcome.status, end_timestamp: endedAt, result, appendLog: { status: outcome.status, timestamp: endedAt } },
+      {
+        status: outcome.status,
+        end_timestamp: endedAt,
+        result,
+        appendLog: { status: outcome.status, timestamp: endedAt },
+      },
     );
     if (!done) {
       log.warn('execution changed state while running (marked abandoned?); result dropped');

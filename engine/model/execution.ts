@@ -14,7 +14,13 @@ export const EXECUTION_STATUSES = [
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'failed', 'timeout', 'canceled', 'abandoned'];
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
+  'succeeded',
+  'failed',
+  'timeout',
+  'canceled',
+  'abandoned',
+];
 export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = ['requested', 'scheduled', 'running'];
 
 export function isTerminal(s: ExecutionStatus): boolean {

@@ -64,7 +64,9 @@ export interface ExecutionRepo {
 
 export interface OutputRepo {
   /** Appends chunks in order; returns them with their assigned `seq`. */
-  append(chunks: { execution_id: string; stream: OutputStream; data: string; timestamp?: string }[]): Promise<OutputChunk[]>;
+  append(
+    chunks: { execution_id: string; stream: OutputStream; data: string; timestamp?: string }[],
+  ): Promise<OutputChunk[]>;
   /** Chunks of one execution in order, optionally after a `seq` and of one stream. */
   list(executionId: string, opts?: { afterSeq?: number; stream?: OutputStream }): Promise<OutputChunk[]>;
 }

@@ -63,11 +63,12 @@ describe('chat round trip through the terminal adapter', () => {
     cleanups.push(() => dir.remove());
     const shell = new TestShell();
     const s = await start(dir.path, shell);
-    shell.type('!run echo after restart');
-    const ackText = await shell.waitFor(/Running `echo after restart` \(execution ([0-9a-f]{24})\)/);
+    shell.type('!run sleep 1; echo after restart');
+    const ackText = await shell.waitFor(/Running `sleep 1; echo after restart` \(execution ([0-9a-f]{24})\)/);
     const id = /execution ([0-9a-f]{24})/.exec(ackText)![1]!;
     await s.chat!.stopBot();
     await s.core.executions.waitForTerminal(id, 20_000);
+    expect(shell.text).not.toMatch(/core\.local succeeded/);
     // The in-process queue dies with the process; the owed result is in the store.
     await s.close();
 

@@ -37,8 +37,18 @@ describe('chat router', () => {
     await s.core.auth.createUser('victor', 'victor-password-1', ['viewer']);
     await s.core.auth.createUser('bob', 'bob-password-12', ['operator']);
     await s.core.store.users.update('bob', { nicknames: { slack: 'U-bob' } });
-    await addAlias('ops', { name: 'deploy', action_ref: 'core.noop', formats: ['deploy {{ app }}'], permissions: { roles: ['admin'] } });
-    await addAlias('ops', { name: 'restart', action_ref: 'core.noop', formats: ['restart service'], channels: ['C-prod', 'dm'] });
+    await addAlias('ops', {
+      name: 'deploy',
+      action_ref: 'core.noop',
+      formats: ['deploy {{ app }}'],
+      permissions: { roles: ['admin'] },
+    });
+    await addAlias('ops', {
+      name: 'restart',
+      action_ref: 'core.noop',
+      formats: ['restart service'],
+      channels: ['C-prod', 'dm'],
+    });
     await addAlias('one', { name: 'status', action_ref: 'core.noop', formats: ['status report'] });
     await addAlias('two', { name: 'status', action_ref: 'core.noop', formats: ['status report'] });
     await addAlias('ops', {
@@ -65,7 +75,12 @@ describe('chat router', () => {
   });
 
   it('accepts the prefix, a mention or a direct message', async () => {
-    for (const m of [msg('!run true'), msg('! run true'), msg('run true', { mentioned: true }), msg('run true', { direct: true })]) {
+    for (const m of [
+      msg('!run true'),
+      msg('! run true'),
+      msg('run true', { mentioned: true }),
+      msg('run true', { direct: true }),
+    ]) {
       const r = await handle(m);
       expect(r?.message.text).toMatch(/Running `true` \(execution [0-9a-f]{24}\)/);
     }
@@ -115,7 +130,9 @@ describe('chat router', () => {
   it("checks an alias's channels, with dm for direct messages", async () => {
     expect((await handle(msg('!restart service')))?.message.text).toMatch(/not allowed/);
     expect((await handle(msg('!restart service', { channel: 'C-prod' })))?.message.text).toMatch(/On it: core\.noop/);
-    expect((await handle(msg('restart service', { channel: 'D1', direct: true })))?.message.text).toMatch(/On it: core\.noop/);
+    expect((await handle(msg('restart service', { channel: 'D1', direct: true })))?.message.text).toMatch(
+      /On it: core\.noop/,
+    );
   });
 
   it('lists the candidates of an exact tie', async () => {

@@ -54,9 +54,17 @@ describe('Slack end to end through squall start', () => {
 
   it('answers a mention with an ack and the result in the same thread', async () => {
     const ts = nextTs();
-    const res = await slack.event({ type: 'app_mention', user: 'U-alice', channel: 'C1', text: '<@UBOT> run echo from-slack', ts });
+    const res = await slack.event({
+      type: 'app_mention',
+      user: 'U-alice',
+      channel: 'C1',
+      text: '<@UBOT> run echo from-slack',
+      ts,
+    });
     expect(res.status).toBe(200);
-    const ack = await fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Running `echo from-slack`'));
+    const ack = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Running `echo from-slack`'),
+    );
     expect(ack.args.channel).toBe('C1');
     expect(ack.args.thread_ts).toBe(ts);
     const result = await fake.waitFor(
@@ -70,7 +78,13 @@ describe('Slack end to end through squall start', () => {
   it('refuses a bad signature without running anything', async () => {
     const before = (await s.core.store.executions.list({ limit: 1 })).total;
     const bad = new SlackRequests(`${s.url}/slack/events`, 'wrong-secret');
-    const res = await bad.event({ type: 'app_mention', user: 'U-alice', channel: 'C1', text: '<@UBOT> run echo nope', ts: nextTs() });
+    const res = await bad.event({
+      type: 'app_mention',
+      user: 'U-alice',
+      channel: 'C1',
+      text: '<@UBOT> run echo nope',
+      ts: nextTs(),
+    });
     expect(res.status).toBe(401);
     expect((await s.core.store.executions.list({ limit: 1 })).total).toBe(before);
   });

@@ -1,10 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../engine/store/sqlite/sqlite-store.js';
+import { tempDir } from '../../bench/bench-util.js';
 import { silentLogger } from '../../engine/logger.js';
 import type { Execution } from '../../engine/model/execution.js';
-import { tempDir } from '../../bench/bench-util.js';
+import { createSqliteStore } from '../../engine/store/sqlite/sqlite-store.js';
 import { apiClient, startSquallProcess } from '../support/squall-process.js';
-import { join } from 'node:path';
 
 const N = 200;
 
@@ -27,7 +27,10 @@ describe('crash test: kill -9 mid-run, restart, nothing lost or run twice', () =
     const api = apiClient(first);
     const ids: string[] = [];
     for (let i = 0; i < N; i++) {
-      const r = await api<{ id: string }>('POST', '/api/v1/executions', { action: 'core.local', parameters: { cmd: 'sleep 2' } });
+      const r = await api<{ id: string }>('POST', '/api/v1/executions', {
+        action: 'core.local',
+        parameters: { cmd: 'sleep 2' },
+      });
       expect(r.status).toBe(201);
       ids.push(r.body.id);
     }

@@ -17,11 +17,19 @@ export interface SquallProcess {
 }
 
 /** Starts `squall start` (the compiled CLI, as a user runs it) on a free port and waits until it serves. */
-export async function startSquallProcess(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<SquallProcess> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--data-dir', dataDir, '--no-shell', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn', ...env },
-  });
+export async function startSquallProcess(
+  dataDir: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<SquallProcess> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--port', '0', '--data-dir', dataDir, '--no-shell', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SQUALL_LOG_LEVEL: 'warn', ...env },
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
     err += d.toString();
@@ -62,7 +70,11 @@ export async function startSquallProcess(dataDir: string, extraArgs: string[] = 
 
 /** A small JSON client for the API with the process's admin key. */
 export function apiClient(p: Pick<SquallProcess, 'url' | 'apiKey'>) {
-  return async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return async function api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${p.url}${path}`, {
       method,
       headers: { 'St2-Api-Key': p.apiKey, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },

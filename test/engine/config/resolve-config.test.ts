@@ -20,7 +20,9 @@ describe('squall.yaml', () => {
   });
 
   it('names an unknown key and where it is', () => {
-    expect(() => parseConfig({ api: { prot: 9000 } }, 'squall.yaml')).toThrow(/squall\.yaml: api: unknown key\(s\) "prot"/);
+    expect(() => parseConfig({ api: { prot: 9000 } }, 'squall.yaml')).toThrow(
+      /squall\.yaml: api: unknown key\(s\) "prot"/,
+    );
     expect(() => parseConfig({ colour: true }, 'squall.yaml')).toThrow(/unknown key\(s\) "colour"/);
   });
 
@@ -37,7 +39,10 @@ describe('squall.yaml', () => {
   });
 
   it('command-line overrides win over the file', () => {
-    const c = resolveConfig(parseConfig({ api: { port: 1000, host: '0.0.0.0' } }), env, { port: 2000, dataDir: '/tmp/x' });
+    const c = resolveConfig(parseConfig({ api: { port: 1000, host: '0.0.0.0' } }), env, {
+      port: 2000,
+      dataDir: '/tmp/x',
+    });
     expect(c.api.port).toBe(2000);
     expect(c.api.host).toBe('0.0.0.0');
     expect(c.dataDir).toBe('/tmp/x');

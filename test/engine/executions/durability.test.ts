@@ -103,11 +103,23 @@ describe('durability', () => {
 
   it('stops a run that the sweeper marked abandoned while its runner was still alive', async () => {
     h = await startEngineHarness({ heartbeatMs: 100 });
-    const req = await h.executions.request({ action: 'core.local', parameters: { cmd: 'sleep 30' }, context: { user: 'u' } });
+    const req = await h.executions.request({
+      action: 'core.local',
+      parameters: { cmd: 'sleep 30' },
+      context: { user: 'u' },
+    });
     await waitFor(async () => ((await h!.store.executions.get(req.id))?.status === 'running' ? true : undefined));
     // Another sweeper decided this runner was gone (a long pause, a clock jump).
     const running = (await h.store.executions.get(req.id))!;
-    await h.store.executions.update(req.id, { expect: { status: 'running' } }, { status: 'abandoned', end_timestamp: new Date().toISOString(), appendLog: { status: 'abandoned', timestamp: new Date().toISOString() } });
+    await h.store.executions.update(
+      req.id,
+      { expect: { status: 'running' } },
+      {
+        status: 'abandoned',
+        end_timestamp: new Date().toISOString(),
+        appendLog: { status: 'abandoned', timestamp: new Date().toISOString() },
+      },
+    );
     expect(running.worker).toBeDefined();
     // The worker notices on its next heartbeat and kills the command rather than running it for 30 s.
     await waitFor(() => (h!.workers[0]!.active === 0 ? true : undefined), 10_000, 'the worker to let go of the run');

@@ -53,7 +53,11 @@ describe('execution lifecycle: request to terminal state', () => {
     expect(req.context.user).toBe('alice');
     const done = await h.executions.waitForTerminal(req.id, 10_000);
     expect(done?.status).toBe('succeeded');
-    expect(done?.context).toMatchObject({ user: 'alice', source_channel: 'ops', trace_context: { trace_tag: 'deploy-42' } });
+    expect(done?.context).toMatchObject({
+      user: 'alice',
+      source_channel: 'ops',
+      trace_context: { trace_tag: 'deploy-42' },
+    });
     expect(done?.worker).toMatch(/:\d+$/);
   });
 

@@ -17,7 +17,10 @@ describe('live output', () => {
       context: { user: 'u' },
     });
     // The first line arrives while the command is still running.
-    await waitFor(() => (live.messages.some((m) => m.execution_id === req.id && m.data.includes('1')) ? true : undefined), 10_000);
+    await waitFor(
+      () => (live.messages.some((m) => m.execution_id === req.id && m.data.includes('1')) ? true : undefined),
+      10_000,
+    );
     const whileRunning = await h.store.executions.get(req.id);
     expect(whileRunning?.status).toBe('running');
     expect((await h.store.output.list(req.id)).map((c) => c.data).join('')).toContain('1\n');
@@ -29,8 +32,18 @@ describe('live output', () => {
     const chunks = await h.store.output.list(req.id);
     // Several chunks, since the lines came 200 ms apart; together they are the whole output in order.
     expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.filter((c) => c.stream === 'stdout').map((c) => c.data).join('')).toBe('1\n2\n3\n');
-    expect(chunks.filter((c) => c.stream === 'stderr').map((c) => c.data).join('')).toBe('done\n');
+    expect(
+      chunks
+        .filter((c) => c.stream === 'stdout')
+        .map((c) => c.data)
+        .join(''),
+    ).toBe('1\n2\n3\n');
+    expect(
+      chunks
+        .filter((c) => c.stream === 'stderr')
+        .map((c) => c.data)
+        .join(''),
+    ).toBe('done\n');
     const seqs = chunks.map((c) => c.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -53,4 +66,3 @@ describe('live output', () => {
     expect((await h.store.output.list(e.id, { stream: 'stderr' })).map((c) => c.data).join('')).toBe('b\n');
   });
 });
-

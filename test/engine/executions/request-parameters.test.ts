@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SquallError } from '../../../engine/errors.js';
 import type { Recorder } from '../../support/engine-harness.js';
 import { type EngineHarness, startEngineHarness } from '../../support/engine-harness.js';
-import { SquallError } from '../../../engine/errors.js';
 import { waitFor } from '../../support/processes.js';
 
 /** The SquallError a rejected request throws. */
@@ -36,7 +36,9 @@ describe('request: parameter and action checks', () => {
   }
 
   it('rejects an unknown parameter and names it and the ones the action takes', async () => {
-    const e = await rejection(h.executions.request({ action: 'core.local', parameters: { cmd: 'ls', colour: 'red' }, context: { user: 'u' } }));
+    const e = await rejection(
+      h.executions.request({ action: 'core.local', parameters: { cmd: 'ls', colour: 'red' }, context: { user: 'u' } }),
+    );
     expect(e.code).toBe('SQ_PARAMETER_INVALID');
     expect(e.message).toContain('colour: unknown parameter');
     expect(e.message).toContain('core.local');
@@ -78,7 +80,12 @@ describe('request: parameter and action checks', () => {
 
   it('still rejects a string that is not of the type when casting', async () => {
     const e = await rejection(
-      h.executions.request({ action: 'lifecycle.typed', parameters: { count: 'five' }, castStrings: true, context: { user: 'u' } }),
+      h.executions.request({
+        action: 'lifecycle.typed',
+        parameters: { count: 'five' },
+        castStrings: true,
+        context: { user: 'u' },
+      }),
     );
     expect(e.code).toBe('SQ_PARAMETER_INVALID');
     expect(e.message).toContain('count: expected integer, got "five"');
@@ -97,7 +104,9 @@ describe('request: parameter and action checks', () => {
   });
 
   it('rejects setting an immutable parameter', async () => {
-    const e = await rejection(h.executions.request({ action: 'core.local', parameters: { cmd: 'id', sudo: true }, context: { user: 'u' } }));
+    const e = await rejection(
+      h.executions.request({ action: 'core.local', parameters: { cmd: 'id', sudo: true }, context: { user: 'u' } }),
+    );
     expect(e.code).toBe('SQ_PARAMETER_INVALID');
     expect(e.message).toContain('sudo: is immutable and cannot be set');
   });

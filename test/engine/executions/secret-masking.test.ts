@@ -46,13 +46,19 @@ describe('secret parameters', () => {
   it('masks a secret that the command prints in two pieces, far apart in time', async () => {
     const live = await h.record('execution.output');
     const [head, tail] = [SECRET.slice(0, 8), SECRET.slice(8)];
-    const e = await h.run('core.local', { cmd: `printf '${head}'; sleep 0.4; printf '${tail} end\\n'`, sudo_password: SECRET });
+    const e = await h.run('core.local', {
+      cmd: `printf '${head}'; sleep 0.4; printf '${tail} end\\n'`,
+      sudo_password: SECRET,
+    });
     expect(e.result?.stdout).toBe('******** end');
     const stored = (await h.store.output.list(e.id)).map((c) => c.data).join('');
     expect(stored).toBe('******** end\n');
     const lastSeq = (await h.store.output.list(e.id)).at(-1)!.seq;
     await waitFor(() => (live.messages.some((m) => m.seq === lastSeq) ? true : undefined));
-    const broadcast = live.messages.filter((m) => m.execution_id === e.id).map((m) => m.data).join('');
+    const broadcast = live.messages
+      .filter((m) => m.execution_id === e.id)
+      .map((m) => m.data)
+      .join('');
     expect(broadcast).toBe('******** end\n');
     await h.stream.drain();
     const events = (await h.store.events.since(0, 10_000)).filter(

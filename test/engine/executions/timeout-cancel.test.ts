@@ -65,7 +65,11 @@ describe('cancel', () => {
     const idle = await startEngineHarness({ scheduler: false, worker: false });
     try {
       const completed = await idle.recordQueue('execution.completed');
-      const e = await idle.executions.request({ action: 'core.local', parameters: { cmd: 'echo no' }, context: { user: 'u' } });
+      const e = await idle.executions.request({
+        action: 'core.local',
+        parameters: { cmd: 'echo no' },
+        context: { user: 'u' },
+      });
       const canceled = await idle.executions.cancel(e.id, 'u');
       expect(canceled.status).toBe('canceled');
       expect(canceled.log.map((l) => l.status)).toEqual(['requested', 'canceled']);
@@ -77,8 +81,14 @@ describe('cancel', () => {
       // ... and a scheduled one (moved by the scheduler, no worker yet) is canceled the same way.
       const sched = await startEngineHarness({ worker: false });
       try {
-        const s = await sched.executions.request({ action: 'core.local', parameters: { cmd: 'echo no' }, context: { user: 'u' } });
-        await waitFor(async () => ((await sched.store.executions.get(s.id))?.status === 'scheduled' ? true : undefined));
+        const s = await sched.executions.request({
+          action: 'core.local',
+          parameters: { cmd: 'echo no' },
+          context: { user: 'u' },
+        });
+        await waitFor(async () =>
+          (await sched.store.executions.get(s.id))?.status === 'scheduled' ? true : undefined,
+        );
         const c = await sched.executions.cancel(s.id, 'u');
         expect(c.log.map((l) => l.status)).toEqual(['requested', 'scheduled', 'canceled']);
         // A worker that starts now gets the scheduled message but must not run it.
@@ -96,7 +106,11 @@ describe('cancel', () => {
   });
 
   it('kills a canceling run whose cancel broadcast was lost, at the next heartbeat', async () => {
-    const req = await h.executions.request({ action: 'core.local', parameters: { cmd: 'sleep 30' }, context: { user: 'u' } });
+    const req = await h.executions.request({
+      action: 'core.local',
+      parameters: { cmd: 'sleep 30' },
+      context: { user: 'u' },
+    });
     await waitFor(async () => ((await h.store.executions.get(req.id))?.status === 'running' ? true : undefined));
     // What cancel() stores, without the `execution.cancel` broadcast (another API process, a dropped message).
     await h.store.executions.update(
@@ -118,6 +132,8 @@ describe('cancel', () => {
   });
 
   it('refuses to cancel an execution that does not exist', async () => {
-    await expect(h.executions.cancel('0123456789abcdef01234567', 'u')).rejects.toMatchObject({ code: 'SQ_EXECUTION_NOT_FOUND' });
+    await expect(h.executions.cancel('0123456789abcdef01234567', 'u')).rejects.toMatchObject({
+      code: 'SQ_EXECUTION_NOT_FOUND',
+    });
   });
 });

@@ -24,7 +24,12 @@ describe('notifier', () => {
   afterAll(() => h.close());
 
   /** Runs an action with `notify` and returns what the notifier sent for it (after its action trigger). */
-  async function notified(action: string, parameters: Record<string, unknown>, notify: NotifySpec | undefined, user = 'alice') {
+  async function notified(
+    action: string,
+    parameters: Record<string, unknown>,
+    notify: NotifySpec | undefined,
+    user = 'alice',
+  ) {
     const req = await h.executions.request({
       action,
       parameters,
@@ -117,7 +122,8 @@ describe('notifier', () => {
   it('renders templates in message and data, with secrets masked', async () => {
     const notify: NotifySpec = {
       'on-complete': {
-        message: '{{ action_context.user }} ran {{ action_parameters.cmd }}: {{ action_results.stdout }} ({{ execution.status }})',
+        message:
+          '{{ action_context.user }} ran {{ action_parameters.cmd }}: {{ action_results.stdout }} ({{ execution.status }})',
         data: {
           rc: '{{ action_results.return_code }}',
           pw: '{{ action_parameters.sudo_password }}/{{ execution.parameters.sudo_password }}',
@@ -139,7 +145,9 @@ describe('notifier', () => {
   });
 
   it('keeps the raw text when a template fails to render', async () => {
-    const notify: NotifySpec = { 'on-complete': { message: '{{ action_results.stdout | nosuchfilter }}', routes: ['chat'] } };
+    const notify: NotifySpec = {
+      'on-complete': { message: '{{ action_results.stdout | nosuchfilter }}', routes: ['chat'] },
+    };
     const r = await notified('core.noop', {}, notify);
     expect(r.chat.map((m) => m.message)).toEqual(['{{ action_results.stdout | nosuchfilter }}']);
   });

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamBroadcast } from '../../../engine/bus/bus.js';
+import { silentLogger } from '../../../engine/logger.js';
 import { matchesFilter, type StreamFilter, StreamHub } from '../../../engine/stream/stream-hub.js';
 import { StreamPublisher } from '../../../engine/stream/stream-publisher.js';
 import { type EngineHarness, startEngineHarness } from '../../support/engine-harness.js';
 import { waitFor } from '../../support/processes.js';
-import { silentLogger } from '../../../engine/logger.js';
 
 const ALL: StreamFilter = { events: ['*'], actionRefs: [], executionIds: [] };
 
@@ -15,24 +15,33 @@ describe('StreamPublisher', () => {
   });
   afterAll(() => h.close());
 
-  it.each([true, false])('stores events with increasing ids, in order, and broadcasts each with its stored id (orderedAppends %s)', async (orderedAppends) => {
-    const publisher = new StreamPublisher({ store: h.store, bus: h.bus, logger: silentLogger, present: h.present, orderedAppends });
-    const seen = await h.record('stream.event');
-    const before = await h.store.events.lastId();
-    for (let i = 0; i < 50; i++) publisher.emit('test.event', { n: i });
-    expect(publisher.backlog).toBeGreaterThan(0);
-    await publisher.drain();
-    expect(publisher.backlog).toBe(0);
-    const stored = await h.store.events.since(before, 1000);
-    expect(stored.map((e) => e.data.n)).toEqual([...Array(50).keys()]);
-    const ids = stored.map((e) => e.id);
-    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
-    await waitFor(() => (seen.messages.length >= 50 ? true : undefined));
-    expect(seen.messages.map((m) => ({ id: m.id, event: m.event, data: m.data }))).toEqual(
-      stored.map((e) => ({ id: e.id, event: e.event, data: e.data })),
-    );
-    await seen.stop();
-  });
+  it.each([true, false])(
+    'stores events with increasing ids, in order, and broadcasts each with its stored id (orderedAppends %s)',
+    async (orderedAppends) => {
+      const publisher = new StreamPublisher({
+        store: h.store,
+        bus: h.bus,
+        logger: silentLogger,
+        present: h.present,
+        orderedAppends,
+      });
+      const seen = await h.record('stream.event');
+      const before = await h.store.events.lastId();
+      for (let i = 0; i < 50; i++) publisher.emit('test.event', { n: i });
+      expect(publisher.backlog).toBeGreaterThan(0);
+      await publisher.drain();
+      expect(publisher.backlog).toBe(0);
+      const stored = await h.store.events.since(before, 1000);
+      expect(stored.map((e) => e.data.n)).toEqual([...Array(50).keys()]);
+      const ids = stored.map((e) => e.id);
+      expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      await waitFor(() => (seen.messages.length >= 50 ? true : undefined));
+      expect(seen.messages.map((m) => ({ id: m.id, event: m.event, data: m.data }))).toEqual(
+        stored.map((e) => ({ id: e.id, event: e.event, data: e.data })),
+      );
+      await seen.stop();
+    },
+  );
 
   it('publishes execution create and update events in StackStorm shape, and output events', async () => {
     const before = await h.store.events.lastId();
@@ -188,10 +197,20 @@ describe('StreamHub', () => {
   });
 
   it('matches output events by execution id and action ref', () => {
-    const ev: StreamBroadcast = { id: 1, event: 'st2.execution_output__create', data: { execution_id: 'e1', action_ref: 'p.a' } };
-    expect(matchesFilter({ events: ['st2.execution_output__create'], actionRefs: ['p.a'], executionIds: ['e1'] }, ev)).toBe(true);
-    expect(matchesFilter({ events: ['st2.execution_output__create'], actionRefs: ['p.b'], executionIds: [] }, ev)).toBe(false);
-    expect(matchesFilter({ events: ['st2.execution_output__create'], actionRefs: [], executionIds: ['e2'] }, ev)).toBe(false);
+    const ev: StreamBroadcast = {
+      id: 1,
+      event: 'st2.execution_output__create',
+      data: { execution_id: 'e1', action_ref: 'p.a' },
+    };
+    expect(
+      matchesFilter({ events: ['st2.execution_output__create'], actionRefs: ['p.a'], executionIds: ['e1'] }, ev),
+    ).toBe(true);
+    expect(matchesFilter({ events: ['st2.execution_output__create'], actionRefs: ['p.b'], executionIds: [] }, ev)).toBe(
+      false,
+    );
+    expect(matchesFilter({ events: ['st2.execution_output__create'], actionRefs: [], executionIds: ['e2'] }, ev)).toBe(
+      false,
+    );
     expect(matchesFilter({ events: [], actionRefs: [], executionIds: [] }, ev)).toBe(false);
   });
 });
