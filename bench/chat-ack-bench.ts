@@ -31,10 +31,10 @@ export async function benchChatAck(): Promise<Metric[]> {
     const samples: number[] = [];
     for (let i = 0; i < 600; i++) {
       buffer = '';
-      expect = 'On it: core.echo';
+      expect = 'Running `true`';
       const done = new Promise<void>((r) => (waiter = r));
       const t0 = performance.now();
-      input.write(`!echo bench ${i}\n`);
+      input.write('!run true\n');
       await done;
       if (i >= 100) samples.push(performance.now() - t0);
     }

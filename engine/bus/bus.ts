@@ -30,8 +30,13 @@ export interface Topics {
   'execution.completed': { id: string };
   /** Broadcast: live output while an action runs. */
   'execution.output': { execution_id: string; stream: 'stdout' | 'stderr'; data: string; seq: number };
-  /** Broadcast: a stored stream event for SSE clients. */
+  /** Broadcast: a stored stream event for SSE clients (kept for tools; Squall itself sends batches). */
   'stream.event': StreamBroadcast;
+  /**
+   * Broadcast: stored stream events in id order, batched. One message per batch keeps the broker's
+   * work per execution small on RabbitMQ when thousands of executions change state each second.
+   */
+  'stream.events': { events: StreamBroadcast[] };
   /** Work queue: a result or notification for the chat bot to post. */
   'notify.chat': ChatNotification;
   /** Work queue: a trigger instance for the rules engine. */

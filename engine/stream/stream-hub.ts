@@ -56,13 +56,15 @@ export class StreamHub {
   constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger }) {}
 
   async start(): Promise<void> {
-    this.#sub = await this.deps.bus.subscribe('stream.event', async (e) => {
-      for (const l of this.#listeners) {
-        // One client whose socket broke must not cost the others this event.
-        try {
-          l(e);
-        } catch (err) {
-          this.deps.logger.warn('stream client failed to take an event', { id: e.id, error: (err as Error).message });
+    this.#sub = await this.deps.bus.subscribe('stream.events', async ({ events }) => {
+      for (const e of events) {
+        for (const l of this.#listeners) {
+          // One client whose socket broke must not cost the others this event.
+          try {
+            l(e);
+          } catch (err) {
+            this.deps.logger.warn('stream client failed to take an event', { id: e.id, error: (err as Error).message });
+          }
         }
       }
     });

@@ -1,4 +1,4 @@
-import type { Bus } from '../bus/bus.js';
+import type { Bus, StreamBroadcast } from '../bus/bus.js';
 import type { ExecutionEvents } from '../executions/status-events.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
@@ -13,9 +13,14 @@ import type { Store, StreamEvent } from '../store/store.js';
  * Writes are queued, not awaited by the caller: the stream must never slow an execution down, and
  * the queue keeps events in order.
  */
+/** Events per broadcast message at most. */
+const MAX_BATCH = 500;
+
 export class StreamPublisher implements ExecutionEvents {
   #chain: Promise<void> = Promise.resolve();
   #pending = 0;
+  #draining = false;
+  readonly #queue: { event: string; data: JsonObject; stored: Promise<StreamEvent> | undefined }[] = [];
   readonly #log: Logger;
 
   constructor(
@@ -67,21 +72,43 @@ export class StreamPublisher implements ExecutionEvents {
 
   emit(event: string, data: JsonObject): void {
     this.#pending++;
-    let early: Promise<StreamEvent> | undefined;
+    let stored: Promise<StreamEvent> | undefined;
     if (this.deps.orderedAppends) {
-      early = this.deps.store.events.append({ event, data });
-      early.catch(() => {}); // reported in order below
+      stored = this.deps.store.events.append({ event, data });
+      stored.catch(() => {}); // reported in order below
     }
-    this.#chain = this.#chain.then(async () => {
-      try {
-        const stored = await (early ?? this.deps.store.events.append({ event, data }));
-        await this.deps.bus.publish('stream.event', { id: stored.id, event, data });
-      } catch (err) {
-        this.#log.warn('could not publish stream event', { event, error: (err as Error).message });
-      } finally {
-        this.#pending--;
+    this.#queue.push({ event, data, stored });
+    if (!this.#draining) {
+      this.#draining = true;
+      this.#chain = this.#chain.then(() => this.#drain());
+    }
+  }
+
+  /** Writes queued events in order and broadcasts whatever is ready as one batch per round. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_BATCH);
+        const out: StreamBroadcast[] = [];
+        for (const item of batch) {
+          try {
+            const s = await (item.stored ?? this.deps.store.events.append({ event: item.event, data: item.data }));
+            out.push({ id: s.id, event: item.event, data: item.data });
+          } catch (err) {
+            this.#log.warn('could not store stream event', { event: item.event, error: (err as Error).message });
+          }
+        }
+        try {
+          if (out.length > 0) await this.deps.bus.publish('stream.events', { events: out });
+        } catch (err) {
+          this.#log.warn('could not broadcast stream events', { count: out.length, error: (err as Error).message });
+        } finally {
+          this.#pending -= batch.length;
+        }
       }
-    });
+    } finally {
+      this.#draining = false;
+    }
   }
 
   /** Events queued but not yet written. */

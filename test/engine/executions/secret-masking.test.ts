@@ -13,7 +13,7 @@ describe('secret parameters', () => {
 
   it('never shows a secret in the stored result, output chunks, live output or stream events', async () => {
     const live = await h.record('execution.output');
-    const broadcast = await h.record('stream.event');
+    const broadcast = await h.record('stream.events');
     const e = await h.run('lifecycle.secret_env', { env: { SQ_TOKEN: SECRET } });
     expect(e.status).toBe('succeeded');
     // The command did print it, masked.
@@ -35,8 +35,8 @@ describe('secret parameters', () => {
     expect(stored.some((s) => s.event === 'st2.execution__update' && s.data.status === 'succeeded')).toBe(true);
     expect(stored.filter((ev) => JSON.stringify(ev).includes(SECRET))).toEqual([]);
     const lastId = stored.at(-1)!.id;
-    await waitFor(() => (broadcast.messages.some((m) => m.id === lastId) ? true : undefined));
-    expect(JSON.stringify(broadcast.messages)).not.toContain(SECRET);
+    await waitFor(() => (broadcast.messages.flatMap((m) => m.events).some((m) => m.id === lastId) ? true : undefined));
+    expect(JSON.stringify(broadcast.messages.flatMap((m) => m.events))).not.toContain(SECRET);
 
     // The presented parameters are masked; the stored row keeps the value for the runner.
     expect(h.present(e).parameters).toMatchObject({ env: '********' });

@@ -25,7 +25,7 @@ describe('StreamPublisher', () => {
         present: h.present,
         orderedAppends,
       });
-      const seen = await h.record('stream.event');
+      const seen = await h.record('stream.events');
       const before = await h.store.events.lastId();
       for (let i = 0; i < 50; i++) publisher.emit('test.event', { n: i });
       expect(publisher.backlog).toBeGreaterThan(0);
@@ -35,8 +35,8 @@ describe('StreamPublisher', () => {
       expect(stored.map((e) => e.data.n)).toEqual([...Array(50).keys()]);
       const ids = stored.map((e) => e.id);
       expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
-      await waitFor(() => (seen.messages.length >= 50 ? true : undefined));
-      expect(seen.messages.map((m) => ({ id: m.id, event: m.event, data: m.data }))).toEqual(
+      await waitFor(() => (seen.messages.flatMap((m) => m.events).length >= 50 ? true : undefined));
+      expect(seen.messages.flatMap((m) => m.events).map((m) => ({ id: m.id, event: m.event, data: m.data }))).toEqual(
         stored.map((e) => ({ id: e.id, event: e.event, data: e.data })),
       );
       await seen.stop();
@@ -123,11 +123,13 @@ describe('StreamHub', () => {
   });
 
   it('sends only live events when the client gives no Last-Event-ID', async () => {
-    const seen = await h.record('stream.event');
+    const seen = await h.record('stream.events');
     h.stream.emit('test.before', {});
     await h.stream.drain();
     // Attach once the earlier event has been broadcast everywhere.
-    await waitFor(() => (seen.messages.some((m) => m.event === 'test.before') ? true : undefined));
+    await waitFor(() =>
+      seen.messages.flatMap((m) => m.events).some((m) => m.event === 'test.before') ? true : undefined,
+    );
     await seen.stop();
     const got = await attach(ALL);
     h.stream.emit('test.after', {});
