@@ -50,9 +50,15 @@ export function startFailure(error: string): RunOutcome {
 }
 
 /** The parent's environment, then the action's `env` parameter, then Squall's ST2_ACTION_* variables. */
+/**
+ * Squall's own secrets in its environment (chat tokens, API keys, broker and database URLs with
+ * passwords) are not the action's business: a `!run env` in chat must not print them.
+ */
+const PRIVATE_ENV = /^SQUALL_(SLACK_|TEAMS_|DISCORD_|API_KEY$|AUTH_TOKEN$|AMQP_URL$|MONGODB_URL$)/;
+
 export function childEnv(paramEnv: Record<string, string>, ctxEnv: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !PRIVATE_ENV.test(k)) env[k] = v;
   return Object.assign(env, paramEnv, ctxEnv);
 }
 

@@ -142,3 +142,22 @@ describe('local-shell-cmd runner', () => {
     expect(out.result).toMatchObject({ succeeded: true, stdout: '0' });
   });
 });
+
+describe("Squall's own secrets stay out of actions", () => {
+  it('does not pass SQUALL_SLACK_* tokens or the API key to the child, but passes the execution token', async () => {
+    const { childEnv } = await import('../../../engine/runners/process-runner.js');
+    process.env.SQUALL_SLACK_BOT_TOKEN = 'xoxb-secret';
+    process.env.SQUALL_API_KEY = 'key-secret';
+    try {
+      const env = childEnv({ A: '1' }, { SQUALL_AUTH_TOKEN: 'per-execution' });
+      expect(env.SQUALL_SLACK_BOT_TOKEN).toBeUndefined();
+      expect(env.SQUALL_API_KEY).toBeUndefined();
+      expect(env.SQUALL_AUTH_TOKEN).toBe('per-execution');
+      expect(env.A).toBe('1');
+      expect(env.PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.SQUALL_SLACK_BOT_TOKEN;
+      delete process.env.SQUALL_API_KEY;
+    }
+  });
+});
