@@ -40,11 +40,11 @@ export interface EngineCore {
 }
 
 export async function createEngineCore(config: ResolvedConfig, logger: Logger): Promise<EngineCore> {
-  const store = await createStore(config.store, { logger: logger.child({ component: 'store' }) });
+  const store = await createStore(config.store, { logger });
   await store.init();
   let bus: Bus;
   try {
-    bus = await createBus(config.bus, { logger: logger.child({ component: 'bus' }) });
+    bus = await createBus(config.bus, { logger });
   } catch (e) {
     await store.close();
     throw e;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { CliAdapter } from '../bot/cli/cli-adapter.js';
+import { readCredentials } from './auth/credentials.js';
 import { asSquallError } from './errors.js';
 import type { RunServerOptions } from './server.js';
 import { startServer } from './server.js';
@@ -24,14 +25,16 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
       ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
       ...(opts.roles !== undefined ? { roles: opts.roles } : {}),
       localShellChannel: SHELL_CHANNEL,
-      adapters: (_parts, core) => {
+      logToFile: wantShell,
+      adapters: async (_parts, core) => {
         const platformConfigured =
           core.config.chat.slack !== undefined || Boolean(core.config.env.SQUALL_SLACK_BOT_TOKEN);
         if (!wantShell || !core.config.chat.shell || platformConfigured) return [];
         shell = new CliAdapter({
           input: process.stdin,
           output: process.stdout,
-          user: 'admin',
+          // The terminal belongs to whoever holds the data dir: the first admin.
+          user: (await readCredentials(core.config.dataDir).catch(() => undefined))?.username ?? 'admin',
           channel: SHELL_CHANNEL,
           color: !process.env.NO_COLOR, // NO_COLOR set to anything non-empty turns colour off
           historyFile: join(core.config.dataDir, 'shell_history'),
@@ -54,6 +57,7 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
     `Store: ${describeStore(config.store)}; bus: ${config.bus.kind === 'memory' ? 'in-process' : 'RabbitMQ'}.`,
     `Packs: ${(await running.core.store.packs.list()).items.map((p) => p.ref).join(', ')}.`,
   ];
+  if (running.logPath) lines.push(`Logs: ${running.logPath}`);
   if (running.credentialsPath)
     lines.push(`Admin credentials: ${running.credentialsPath} (the squall CLI reads them from there).`);
   lines.push(shell ? 'Chat shell open: type !help. Ctrl-D or Ctrl-C stops Squall.' : 'Press Ctrl-C to stop.');

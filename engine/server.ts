@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -26,9 +26,11 @@ export interface ServerOptions extends ConfigOverrides {
   config?: SquallOptions;
   logger?: Logger;
   /** Chat adapters to run in the bot role besides those configured (the terminal shell). */
-  adapters?: (parts: ChatParts, core: EngineCore) => ChatAdapter[];
+  adapters?: (parts: ChatParts, core: EngineCore) => ChatAdapter[] | Promise<ChatAdapter[]>;
   /** Channel of the in-process terminal shell, so remote shells' results are not sent to it. */
   localShellChannel?: string;
+  /** Write logs to `<data-dir>/squall.log` instead of stderr (the terminal belongs to the chat shell). */
+  logToFile?: boolean;
 }
 
 export interface RunningServer {
@@ -40,6 +42,8 @@ export interface RunningServer {
   roles: EngineRoles;
   /** Where the first-start admin credentials are. */
   credentialsPath: string | undefined;
+  /** The log file, when logs go to one. */
+  logPath: string | undefined;
   close(): Promise<void>;
 }
 
@@ -59,7 +63,13 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const options = loadOptions(opts, preliminaryDir);
   const config = resolveConfig(options, env, opts);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const logPath = opts.logToFile && !opts.logger ? join(config.dataDir, 'squall.log') : undefined;
+  const logger =
+    opts.logger ??
+    createLogger({
+      level: config.logLevel,
+      ...(logPath ? { destination: createWriteStream(logPath, { flags: 'a', mode: 0o600 }) } : {}),
+    });
   const core = await createEngineCore(config, logger);
   const hasApi = config.roles.includes('api');
   const hasBot = config.roles.includes('bot');
@@ -119,7 +129,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     roles = await startEngineRoles(core, config.roles, config.api.publicUrl ?? url);
     if (hasBot && chat) {
-      const extra = [...(slack ? [slack] : []), ...(opts.adapters?.(chat, core) ?? [])];
+      const extra = [...(slack ? [slack] : []), ...((await opts.adapters?.(chat, core)) ?? [])];
       await chat.startBot(extra);
     }
   } catch (e) {
@@ -137,6 +147,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     chat,
     roles: running,
     credentialsPath,
+    logPath,
     async close() {
       await chat?.stop();
       await running.stop();
@@ -152,7 +163,7 @@ async function createConfiguredSlack(core: EngineCore): Promise<ChatAdapter | un
   if (!isSlackConfigured(core.config.chat.slack, core.config.env)) return undefined;
   const config = resolveSlackConfig(core.config.chat.slack, core.config.env);
   const { createSlackAdapter } = await import('../bot/slack/slack-adapter.js');
-  return createSlackAdapter({ config, store: core.store, logger: core.logger.child({ component: 'slack' }) });
+  return createSlackAdapter({ config, store: core.store, logger: core.logger });
 }
 
 export interface RunServerOptions {
