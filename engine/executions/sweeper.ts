@@ -65,11 +65,19 @@ export class Sweeper {
     const { store, bus } = this.deps;
     const before = new Date(Date.now() - olderThanMs).toISOString();
     let n = 0;
+    const now = Date.now();
     for (const status of ['requested', 'scheduled'] as const) {
+      let offset = 0;
       for (;;) {
-        const page = await store.executions.list({ status, updatedBefore: before, limit: PAGE, order: 'asc' });
+        const page = await store.executions.list({ status, updatedBefore: before, limit: PAGE, offset, order: 'asc' });
         let touched = 0;
         for (const e of page.items) {
+          // Back off per execution: one that merely waits behind a busy runner is not re-sent every sweep.
+          const due = Date.parse(e.updated_at) + olderThanMs * 2 ** Math.min(e.attempts, 6);
+          if (olderThanMs > 0 && due > now) {
+            offset++;
+            continue;
+          }
           // Bumping `attempts` by compare-and-set also moves updated_at, so a second sweeper skips it.
           const claimed = await store.executions.update(e.id, { expect: { status } }, { attempts: e.attempts + 1 });
           if (!claimed) continue;
@@ -77,7 +85,7 @@ export class Sweeper {
           await bus.publish(status === 'requested' ? 'execution.requested' : 'execution.scheduled', { id: e.id });
         }
         n += touched;
-        if (page.items.length < PAGE || touched === 0) break;
+        if (page.items.length < PAGE) break;
       }
     }
     return n;

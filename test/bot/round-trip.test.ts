@@ -35,6 +35,23 @@ describe('chat round trip through the terminal adapter', () => {
     expect(t.indexOf('Running')).toBeLessThan(t.indexOf('core.local succeeded'));
   });
 
+  it('answers !help and an unknown command in the terminal, never with silence', async () => {
+    const dir = tempDir('squall-rt-');
+    cleanups.push(() => dir.remove());
+    const shell = new TestShell();
+    const s = await start(dir.path, shell);
+    cleanups.push(() => s.close());
+
+    shell.type('!help');
+    await shell.waitFor(/\*chatops\*[\s\S]*!run <command> - Run a shell command/);
+    const mark = shell.text.length;
+    shell.type('!deploy the moon');
+    await shell.waitFor(/I don't know "deploy the moon"[\s\S]*!help/, 20_000, mark);
+    shell.type('hello without a prefix');
+    shell.type('!run true');
+    await shell.waitFor(/Running `true`/, 20_000, mark);
+  });
+
   it('loses nothing when the bot part restarts while the command runs', async () => {
     const dir = tempDir('squall-rt-');
     cleanups.push(() => dir.remove());

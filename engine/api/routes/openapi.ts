@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * `GET /api/v1/openapi.json`: public, because it describes shapes and permissions, never data, and
- * tools (code generators, API explorers) fetch it before they have credentials.
+ * `GET /api/v1/openapi.json`: any authenticated caller. Only `/health` (and the token endpoints,
+ * which take credentials of their own) answer without credentials.
  */
 export function openApiRoutes(app: FastifyInstance): void {
-  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { config: { permission: 'self:read' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

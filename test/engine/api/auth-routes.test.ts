@@ -137,8 +137,10 @@ describe('API authentication and roles', () => {
     expect(bad.json()).toEqual({ valid: false });
   });
 
-  it('serves the OpenAPI document publicly, listing the routes and their security', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+  it('serves the OpenAPI document to authenticated callers, listing the routes and their security', async () => {
+    const anonymous = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(anonymous.statusCode).toBe(401);
+    const res = await h.app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: h.as('viewer') });
     expect(res.statusCode).toBe(200);
     const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> }>();
     expect(doc.openapi).toMatch(/^3\./);
