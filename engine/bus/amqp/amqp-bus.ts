@@ -1,6 +1,7 @@
 import { SquallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Bus, BusConfig, ConsumeOptions, Handler, Subscription, Topic, Topics } from '../bus.js';
+import { resolveConsumeOptions, toJson } from '../bus-options.js';
 import { AmqpConsumer, type ConsumerSpec } from './amqp-consumer.js';
 import { readDeadLetters } from './amqp-dead-letters.js';
 import { AmqpLink, type AmqpSession } from './amqp-link.js';
@@ -27,8 +28,6 @@ interface ResolvedAmqpBusConfig extends Required<AmqpBusOptions> {
   readonly prefix: string;
 }
 
-const DEFAULT_PREFETCH = 16;
-const DEFAULT_MAX_ATTEMPTS = 5;
 /** Subscribers' handlers start in publish order; this bounds how many of them run at once. */
 const SUBSCRIBER_PREFETCH = 64;
 
@@ -42,14 +41,6 @@ function resolve(cfg: AmqpBusConfig): ResolvedAmqpBusConfig {
     reconnectMaxDelayMs: cfg.reconnectMaxDelayMs ?? 10_000,
     closeGraceMs: cfg.closeGraceMs ?? 5_000,
   });
-}
-
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new SquallError('SQ_VALIDATION', `bus consume option ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
 }
 
 /** One publish on the confirm channel, settled by the broker's confirm or, failing that, by `ms`. */
@@ -74,17 +65,6 @@ function publishConfirmed(
       done(e); // the channel closed under us
     }
   });
-}
-
-/** Serialises a message, turning what JSON cannot carry (BigInt, cycles) into a validation error. */
-function toJson(topic: Topic, msg: unknown): string {
-  try {
-    return JSON.stringify(msg);
-  } catch (e) {
-    throw new SquallError('SQ_VALIDATION', `cannot publish on ${topic}: the message is not JSON (${String(e)})`, {
-      cause: e,
-    });
-  }
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -186,8 +166,7 @@ export async function createAmqpBus(cfg: AmqpBusConfig, deps: { logger: Logger }
       h: Handler<Topics[T]>,
       opts: ConsumeOptions = {},
     ): Promise<Subscription> {
-      const prefetch = positiveInt(opts.prefetch, DEFAULT_PREFETCH, 'prefetch');
-      const maxAttempts = positiveInt(opts.maxAttempts, DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
+      const { prefetch, maxAttempts } = resolveConsumeOptions(opts);
       return start({ topic, group, handler: h as Handler<unknown>, prefetch, maxAttempts });
     },
 

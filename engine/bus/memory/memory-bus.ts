@@ -1,6 +1,7 @@
 import { SquallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Bus, BusConfig, ConsumeOptions, Handler, Subscription, Topic, Topics } from '../bus.js';
+import { resolveConsumeOptions, toJson } from '../bus-options.js';
 import { MemoryQueue } from './memory-queue.js';
 
 export interface MemoryBusOptions {
@@ -14,29 +15,8 @@ interface TopicRoutes {
   readonly subscribers: Set<MemoryQueue>;
 }
 
-const DEFAULT_PREFETCH = 16;
-const DEFAULT_MAX_ATTEMPTS = 5;
 /** Subscribers start handlers in publish order; this bounds how many run at once. */
 const SUBSCRIBER_PREFETCH = 64;
-
-function positiveInt(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new SquallError('SQ_VALIDATION', `bus consume option ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
-/** Serialises a message, turning what JSON cannot carry (BigInt, cycles) into a validation error. */
-function toJson(topic: Topic, msg: unknown): string {
-  try {
-    return JSON.stringify(msg);
-  } catch (e) {
-    throw new SquallError('SQ_VALIDATION', `cannot publish on ${topic}: the message is not JSON (${String(e)})`, {
-      cause: e,
-    });
-  }
-}
 
 /**
  * The in-process bus for embedded mode: the same work-queue, redelivery, dead-letter and broadcast
@@ -85,8 +65,7 @@ export async function createMemoryBus(
       opts: ConsumeOptions = {},
     ): Promise<Subscription> {
       ensureOpen();
-      const prefetch = positiveInt(opts.prefetch, DEFAULT_PREFETCH, 'prefetch');
-      const maxAttempts = positiveInt(opts.maxAttempts, DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
+      const { prefetch, maxAttempts } = resolveConsumeOptions(opts);
       const r = routesOf(topic);
       let q = r.groups.get(group);
       if (!q) {
