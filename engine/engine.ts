@@ -64,10 +64,7 @@ export async function createEngineCore(config: ResolvedConfig, logger: Logger): 
     waiters,
     timeouts: config.executions,
   });
-  const auth = createAuthService(store, {
-    tokenTtlS: config.auth.tokenTtlS,
-    logger: logger.child({ component: 'auth' }),
-  });
+  const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });
   const packDirs = [builtinPacksDir(), ...config.packPaths];
   return {
     config,
