@@ -1,3 +1,4 @@
+import { deleteAmqpTopology, ENGINE_GROUPS } from '../engine/bus/amqp/amqp-teardown.js';
 import type { SquallOptions } from '../engine/config/config-schema.js';
 import { silentLogger } from '../engine/logger.js';
 import { startServer } from '../engine/server.js';
@@ -70,12 +71,13 @@ export async function benchEngine(opts: { amqpUrl?: string }): Promise<Metric[]>
     if (local.failed) out.push({ metric: 'exec_local_failed', value: local.failed, unit: 'executions' });
   });
   if (opts.amqpUrl) {
-    await withEngine({ bus: { kind: 'amqp', url: opts.amqpUrl, prefix: `squallbench${process.pid}` } }, async (s) => {
+    const prefix = `squallbench${process.pid}`;
+    await withEngine({ bus: { kind: 'amqp', url: opts.amqpUrl, prefix } }, async (s) => {
       await throughput(s, 500, 'core.noop', {}, 64);
       const r = await throughput(s, 10_000, 'core.noop', {}, 256);
       out.push({ metric: 'exec_noop_per_s_amqp', value: round(r.perS, 0), unit: 'executions/s' });
       if (r.failed) out.push({ metric: 'exec_noop_amqp_failed', value: r.failed, unit: 'executions' });
-    });
+    }).finally(() => deleteAmqpTopology(opts.amqpUrl!, prefix, ENGINE_GROUPS));
   }
   return out;
 }

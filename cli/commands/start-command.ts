@@ -13,7 +13,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'configuration file (squall.yaml)')
     .option(
       '--role <role...>',
-      'run only these roles: api, scheduler, runner, rules, timers, sensors, workflow, notifier, bot',
+      'run only these roles: api, scheduler, runner, notifier, bot (a subset needs the RabbitMQ bus)',
     )
     .option('--no-shell', 'do not attach the terminal chat shell when no chat platform is configured')
     .addHelpText(

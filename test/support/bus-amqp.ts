@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { connect } from 'amqplib';
 import { type AmqpBusOptions, createAmqpBus } from '../../engine/bus/amqp/amqp-bus.js';
-import { groupNames } from '../../engine/bus/amqp/amqp-topology.js';
+import { deleteAmqpTopology } from '../../engine/bus/amqp/amqp-teardown.js';
 import type { Bus, Topic } from '../../engine/bus/bus.js';
 import type { Logger } from '../../engine/logger.js';
 import { silentLogger } from '../../engine/logger.js';
@@ -16,27 +15,7 @@ export const amqpTestUrl = process.env.SQUALL_TEST_AMQP_URL;
 /** A prefix no other test run uses, so every run has its own exchange and queues. */
 export const testPrefix = (): string => `squall-test-${randomBytes(5).toString('hex')}`;
 
-/** Deletes the exchange `prefix` and the queues of the given groups, on a connection of its own. */
-export async function deleteAmqpTopology(
-  url: string,
-  prefix: string,
-  groups: Iterable<[Topic, string]>,
-): Promise<void> {
-  const conn = await connect(url);
-  try {
-    const ch = await conn.createChannel();
-    ch.on('error', () => {});
-    for (const [topic, group] of groups) {
-      const names = groupNames(prefix, topic, group);
-      await ch.deleteQueue(names.queue);
-      await ch.deleteQueue(names.dead);
-    }
-    await ch.deleteExchange(prefix);
-    await ch.close();
-  } finally {
-    await conn.close();
-  }
-}
+export { deleteAmqpTopology };
 
 /**
  * Makes RabbitMQ buses for tests, each with a fresh prefix unless one is given, and remembers every
