@@ -75,6 +75,7 @@ export async function runAlias(deps: AliasRunDeps, req: AliasRunRequest): Promis
     action: alias.action_ref,
     parameters,
     castStrings: true,
+    chatKeys: Object.keys(req.match.parameters),
     context: {
       user: req.user,
       ...(req.chatUser !== undefined ? { api_user: req.chatUser } : {}),

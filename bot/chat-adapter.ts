@@ -124,4 +124,6 @@ export interface ChatReply {
   message: OutboundMessage;
   /** Called by the adapter with the posted ack's ref so that the result can edit it later. */
   onPosted?: (ref: PostedRef) => Promise<void>;
+  /** The executions this reply acknowledges; their results follow later (the remote shell waits for them). */
+  executionIds?: string[];
 }

@@ -171,6 +171,7 @@ export class ChatRouter {
     const store = this.deps.store;
     return {
       message: { text: lines.join('\n'), tone: 'info' },
+      executionIds: ids,
       onPosted: async (ref: PostedRef) => {
         // Remembered so the result can replace the ack where the platform edits messages.
         const expiresAt = new Date(Date.now() + 86_400_000).toISOString();

@@ -4,8 +4,8 @@ import pc from 'picocolors';
 export type Colors = ReturnType<typeof pc.createColors>;
 
 /**
- * Where a command writes. Colours are on only when stdout is a terminal and `NO_COLOR` is unset,
- * so piped output and CI logs stay plain text.
+ * Where a command writes. Colours are on when stdout is a terminal (or `FORCE_COLOR` is set) and
+ * `NO_COLOR` is unset, so piped output and CI logs stay plain text.
  */
 export interface Output {
   readonly color: Colors;
@@ -34,6 +34,8 @@ export interface OutputStreams {
 
 export function colorWanted(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  // FORCE_COLOR (the common convention) turns colours on when piped, e.g. under a pager or in CI logs.
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true;
 }
 

@@ -45,7 +45,9 @@ export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter): P
         mentioned: false,
         direct: true,
       });
-      return reply ? { reply: reply.message } : {};
+      if (!reply) return {};
+      const ids = reply.executionIds ?? [];
+      return { reply: reply.message, ...(ids.length > 0 ? { execution_ids: ids } : {}) };
     },
   );
 }

@@ -37,6 +37,11 @@ export interface RemoteShellOptions {
   historyFile?: string;
   /** How long to wait for the stream before warning that results will not show. @default 3000 */
   streamWaitMs?: number;
+  /**
+   * When input that is not a terminal ends (`echo '!run date' | squall shell`), how long to wait for
+   * the results still owed before leaving. A person at a terminal leaves at once. @default 60000
+   */
+  resultWaitMs?: number;
 }
 
 /**
@@ -59,11 +64,17 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
   });
   const say = (msg: OutboundMessage) => opts.output.write(`${formatForTerminal(msg, { color: opts.color })}\n`);
 
+  // Results owed to this shell: executions acked minus results shown (one result per execution).
+  let owed = 0;
+  let settle: (() => void) | undefined;
   const stream = opts.api.stream({
     events: [CHATOPS_EVENT],
     onEvent: (e) => {
       const delivered = announcementFor(e.data, channel);
-      if (delivered) void adapter.post({ platform: 'cli', channel }, delivered);
+      if (!delivered) return;
+      void adapter.post({ platform: 'cli', channel }, delivered);
+      owed = Math.max(0, owed - 1);
+      if (owed === 0) settle?.();
     },
   });
   const ok = await Promise.race([
@@ -78,12 +89,16 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
   }
 
   adapter.onMessage(async (m) => {
-    const res = await opts.api.post<{ reply?: OutboundMessage } | undefined>(CHATOPS_MESSAGES_PATH, {
-      platform: 'cli',
-      channel,
-      ...(opts.user ? { user: opts.user } : {}),
-      text: m.text,
-    });
+    const res = await opts.api.post<{ reply?: OutboundMessage; execution_ids?: string[] } | undefined>(
+      CHATOPS_MESSAGES_PATH,
+      {
+        platform: 'cli',
+        channel,
+        ...(opts.user ? { user: opts.user } : {}),
+        text: m.text,
+      },
+    );
+    if (ok) owed += res?.execution_ids?.length ?? 0;
     return res?.reply ? { message: res.reply } : undefined;
   });
 
@@ -93,6 +108,13 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
   await adapter.start();
   try {
     await adapter.closed;
+    const piped = (opts.input as { isTTY?: boolean }).isTTY !== true;
+    if (piped && owed > 0) {
+      await new Promise<void>((r) => {
+        settle = r;
+        setTimeout(r, opts.resultWaitMs ?? 60_000).unref();
+      });
+    }
   } finally {
     stream.close();
   }

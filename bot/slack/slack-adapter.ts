@@ -28,6 +28,7 @@ import {
   type SlackMessageEvent,
 } from './slack-events.js';
 import { formatSlackMessage } from './slack-format.js';
+import { isObjectBody, readBody } from './slack-http-body.js';
 import { toSlackLogger } from './slack-logger.js';
 import { SlackOutbox } from './slack-outbox.js';
 import { classifySlackError, type SlackOp, SlackSender } from './slack-sender.js';
@@ -165,18 +166,33 @@ export class SlackAdapter implements ChatAdapter {
    * the adapter is connected it answers 503 so that Slack retries the delivery later.
    */
   readonly httpHandler = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!(this.#receiver instanceof HTTPReceiver) || !this.#connection.ready) {
+    const receiver = this.#receiver;
+    if (!(receiver instanceof HTTPReceiver) || !this.#connection.ready) {
       res.writeHead(503, { 'retry-after': '5' });
       res.end();
       return;
     }
-    try {
-      this.#receiver.requestListener(req, res);
-    } catch (e) {
-      // Bolt throws for paths it does not serve.
-      res.writeHead((e as { code?: string }).code === 'slack_bolt_http_receiver_deferred_request_error' ? 404 : 500);
+    const answer = (status: number): void => {
+      if (res.headersSent) return;
+      res.writeHead(status);
       res.end();
-    }
+    };
+    // Bolt takes a body that was read already (`rawBody`); reading it first lets bodies that would
+    // crash Bolt be refused here.
+    readBody(req).then(
+      (raw) => {
+        if (raw === undefined) return answer(413);
+        if (!isObjectBody(raw, req.headers['content-type'])) return answer(400);
+        Object.assign(req, { rawBody: raw });
+        try {
+          receiver.requestListener(req, res);
+        } catch (e) {
+          // Bolt throws for paths it does not serve.
+          answer((e as { code?: string }).code === 'slack_bolt_http_receiver_deferred_request_error' ? 404 : 500);
+        }
+      },
+      () => answer(400),
+    );
   };
 
   /** Posts a message; resolves with its ref once Slack confirmed it (it may wait in the outbox first). */

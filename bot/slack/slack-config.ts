@@ -137,7 +137,9 @@ export function resolveSlackConfig(input: unknown, env: Record<string, string | 
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('not http(s)');
     if (!apiUrl.endsWith('/')) apiUrl += '/';
   } catch {
-    problems.push(`slack.api_url must be an http(s) URL such as https://slack.com/api/ (got "${apiUrlRaw}")`);
+    // A proxy URL may carry a password (`scheme://user:pass@host`): never echo that part.
+    const shown = apiUrlRaw.replace(/^([^/]*\/\/)?[^/@]*@/, '$1********@');
+    problems.push(`slack.api_url must be an http(s) URL such as https://slack.com/api/ (got "${shown}")`);
   }
   const command = o.command ?? '/squall';
   if (!/^\/[a-z0-9_-]{1,31}$/.test(command)) {

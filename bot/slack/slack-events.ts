@@ -44,6 +44,14 @@ const HUMAN_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 /** The prefix of Squall's button action ids; clicks on other buttons are not Squall's. */
 export const ACTION_PREFIX = 'squall:';
 
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v !== '';
+}
+
+function optionalText(v: unknown): boolean {
+  return v === undefined || typeof v === 'string';
+}
+
 /**
  * Turns an `app_mention` or `message` event into a ChatMessage, or `undefined` when the bot must
  * ignore it: its own messages, other bots', edits and other non-human subtypes, and channel
@@ -58,6 +66,9 @@ export function messageFromEvent(
   if (e.type !== 'message' && e.type !== 'app_mention') return undefined;
   if (e.subtype !== undefined && !HUMAN_SUBTYPES.has(e.subtype)) return undefined;
   if (e.bot_id !== undefined || e.user === undefined || e.user === bot.botUserId) return undefined;
+  // Signed but malformed events (fields of the wrong type) are dropped rather than queued to nowhere.
+  if (!isText(e.user) || !isText(e.channel) || !isText(e.ts) || !optionalText(e.text) || !optionalText(e.thread_ts))
+    return undefined;
   const raw = e.text ?? '';
   const direct = e.channel_type === 'im';
   const mentioned = e.type === 'app_mention' || mentionsBot(raw, bot.botUserId);

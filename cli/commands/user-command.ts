@@ -4,7 +4,10 @@ import { type CliContext, examples } from '../cli-context.js';
 import { obtainPassword } from '../prompt.js';
 
 export function registerUserCommand(program: Command, ctx: CliContext): void {
-  const user = program.command('user').description('manage Squall users');
+  const user = program
+    .command('user')
+    .description('manage Squall users')
+    .addHelpText('after', examples('squall user create alice --role operator', 'squall user create bot --role viewer'));
 
   user
     .command('create')

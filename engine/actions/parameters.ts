@@ -55,7 +55,9 @@ export function effectiveSpecs(runnerParams: ParamSpecs, actionParams: ParamSpec
  * a chat user learns everything wrong with a command at once.
  *
  * `null` or `undefined` for a parameter means "not given". A default that is a template string
- * (`{{ ... }}`) is returned as is: rendering happens later, with the execution's context.
+ * (`{{ ... }}`) is returned as is: Squall does not render parameter defaults yet (StackStorm renders them
+ * with `st2kv` and `config_context`, which arrive with the datastore); a template default reaches the
+ * runner as literal text, never as code.
  *
  * @throws SquallError SQ_PARAMETER_INVALID with `details.errors: ParamProblem[]`
  * @example resolveParameters(specs, { cmd: 'uptime', timeout: '30' }, { castStrings: true, subject: 'core.local' })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { isId } from '../ids.js';
 import { squallVersion } from '../runners/squall-version.js';
 import { type ApiDeps, type ApiOptions, resolveApiOptions } from './api-deps.js';
 import { toHttpError } from './http-errors.js';
@@ -17,6 +18,17 @@ import { packRoutes } from './routes/packs.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+
+/**
+ * The request path as logs may show it: without the query string (it may carry `x-auth-token` or
+ * `st2-api-key`), and with an API key given in place of its id (`/api/v1/apikeys/{id_or_key}`) masked.
+ */
+export function loggablePath(url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  return path.replace(/(\/apikeys\/)([^/]+)/, (whole, head: string, idOrKey: string) =>
+    isId(idOrKey) ? whole : `${head}********`,
+  );
+}
 
 /**
  * Builds Squall's REST API (StackStorm's `/api/v1` and `/auth/v1` resources) without listening:
@@ -48,10 +60,9 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     reply.header('X-Request-ID', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
-    // The path only: query strings may carry credentials (x-auth-token, st2-api-key).
     log.debug('request', {
       method: req.method,
-      path: req.url.split('?')[0],
+      path: loggablePath(req.url),
       status: reply.statusCode,
       requestId: req.id,
     });
@@ -63,7 +74,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
       const e = err instanceof Error ? err : new Error(String(err));
       log.error('request failed', {
         method: req.method,
-        path: req.url.split('?')[0],
+        path: loggablePath(req.url),
         requestId: req.id,
         error: e.message,
         stack: e.stack,

@@ -35,7 +35,14 @@ export async function readCredentials(dataDir: string): Promise<Credentials | un
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SquallError('SQ_CONFIG_INVALID', `Cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
-  const doc: unknown = parse(text);
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    // The first line only: the yaml library adds a code frame, which would print the password.
+    const reason = ((e as Error).message.split('\n', 1)[0] ?? '').replace(/:$/, '');
+    throw new SquallError('SQ_CONFIG_INVALID', `${path} is not valid YAML: ${reason}`);
+  }
   if (
     typeof doc !== 'object' ||
     doc === null ||

@@ -88,7 +88,7 @@ export const configSchema = z
         /** Prefix that addresses the bot in channels. @default '!' */
         prefix: z.string().min(1).max(8).optional(),
         /** Role given to chat users with no mapping; `none` refuses them politely. @default none */
-        default_role: z.union([roleName, z.literal('none')]).optional(),
+        default_role: z.enum(['none', ...roleName.options]).optional(),
         /** Explicit identity mapping: platform -> chat user id -> Squall user name. */
         users: z.record(z.string(), z.record(z.string(), z.string().min(1))).optional(),
         /** Open the terminal chat shell when `squall start` runs in a terminal with no platform configured. @default true */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
@@ -70,7 +71,9 @@ export function loadConfigFile(path: string): SquallOptions {
   try {
     doc = parseYaml(text) ?? {};
   } catch (e) {
-    throw new SquallError('SQ_CONFIG_INVALID', `${path}: invalid YAML: ${(e as Error).message}`);
+    // The first line only: the yaml library adds a code frame, which would print a token from the file.
+    const reason = ((e as Error).message.split('\n', 1)[0] ?? '').replace(/:$/, '');
+    throw new SquallError('SQ_CONFIG_INVALID', `${path}: invalid YAML: ${reason}`);
   }
   return parseConfig(doc, path);
 }
@@ -81,8 +84,13 @@ export function parseConfig(doc: unknown, source = 'config'): SquallOptions {
   return parsed.data;
 }
 
+/** `~` and `~/...` in paths from squall.yaml, as the documented `data_dir: ~/.squall` is written. */
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+}
+
 export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: ConfigOverrides = {}): ResolvedConfig {
-  const dataDir = resolve(overrides.dataDir ?? opts.data_dir ?? env.home);
+  const dataDir = resolve(overrides.dataDir ?? (opts.data_dir ? expandHome(opts.data_dir) : env.home));
   const host = overrides.host ?? opts.api?.host ?? '127.0.0.1';
   const port = overrides.port ?? opts.api?.port ?? 9101;
   let store: StoreConfig;
@@ -121,7 +129,7 @@ export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: 
     store,
     bus,
     roles: roles as ProcessRole[],
-    packPaths: (opts.packs?.paths ?? []).map((p) => resolve(p)),
+    packPaths: (opts.packs?.paths ?? []).map((p) => resolve(expandHome(p))),
     executions: {
       defaultTimeoutS: ex.default_timeout ?? 600,
       maxTimeoutS: ex.max_timeout ?? 86400,

@@ -55,6 +55,14 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         `Action "${action.ref}" uses runner "${action.runner_type}", which Squall does not have.`,
       );
     }
+    const fromChat = (input.chatKeys ?? []).filter((k) => !(k in action.parameters));
+    if (fromChat.length > 0) {
+      throw new SquallError(
+        'SQ_PARAMETER_INVALID',
+        `Invalid parameters for ${action.ref}: ${fromChat.map((k) => `${k}: cannot be set from chat (it is not a parameter of this action)`).join('; ')}`,
+        { details: { errors: fromChat.map((k) => ({ parameter: k, problem: 'cannot be set from chat' })) } },
+      );
+    }
     const specs = effectiveSpecs(runner.parameters, action.parameters);
     const parameters = resolveParameters(specs, input.parameters ?? {}, {
       castStrings: input.castStrings ?? false,

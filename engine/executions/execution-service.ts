@@ -16,6 +16,13 @@ export interface RequestExecutionInput {
    * API callers send JSON and get strict type checks. @default false
    */
   castStrings?: boolean;
+  /**
+   * Parameter names that came from chat text. They may only name parameters the action itself
+   * declares: runner parameters it merely inherits (`env`, `cwd`, `sudo`, `kwarg_op`, ...) are not
+   * for chat users to set, since an alias's `permissions` and `channels` must not be bypassable by
+   * adding `env=...` to a harmless command.
+   */
+  chatKeys?: readonly string[];
 }
 
 /**

@@ -146,8 +146,10 @@ export class Worker {
         });
       }
     } catch (err) {
-      log.error('runner failed', { error: (err as Error).message });
-      outcome = { status: 'failed', result: { error: `Runner error: ${(err as Error).message}` } };
+      // The message may quote a parameter value: mask it before it reaches the log.
+      const message = mask(err instanceof Error ? err.message : String(err));
+      log.error('runner failed', { error: message });
+      outcome = { status: 'failed', result: { error: `Runner error: ${message}` } };
     } finally {
       clearTimeout(timer);
       this.#running.delete(id);

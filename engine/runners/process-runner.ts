@@ -93,6 +93,18 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Names the first part of the spec (never its value) that holds a NUL byte. */
+function nulByteIn(spec: ProcessSpec): string | undefined {
+  if (spec.file.includes('\0')) return 'The command';
+  if (spec.cwd?.includes('\0')) return 'The working directory';
+  const arg = spec.args.findIndex((a) => a.includes('\0'));
+  if (arg >= 0) return `Argument ${arg + 1}`;
+  for (const [k, v] of Object.entries(spec.env)) {
+    if (k.includes('\0') || v.includes('\0')) return `Environment variable ${JSON.stringify(k.replaceAll('\0', ''))}`;
+  }
+  return undefined;
+}
+
 /**
  * Runs one process in its own process group and turns it into StackStorm's shell result. Output is
  * streamed through `ctx.emit` as it arrives. On abort the whole group gets SIGTERM, then SIGKILL, so
@@ -103,6 +115,9 @@ export async function runProcess(
   spec: ProcessSpec,
   opts: ResolvedProcessOptions,
 ): Promise<RunOutcome> {
+  // spawn() throws for a NUL byte and quotes the offending value in its message, which may be a secret.
+  const nul = nulByteIn(spec);
+  if (nul) return startFailure(`${nul} contains a NUL byte, which a process cannot receive`);
   if (spec.cwd !== undefined) {
     const isDir = await stat(spec.cwd).then(
       (s) => s.isDirectory(),

@@ -159,6 +159,15 @@ describe('chat router', () => {
     expect(r?.message.text).toMatch(/timeout/);
   });
 
+  it('lets chat set only parameters the action declares, not inherited runner parameters', async () => {
+    // core.echo declares only `message`; `env` is a runner parameter of local-shell-script.
+    const r = await handle(msg('!echo hi env={"BASH_ENV":"/tmp/x"}'));
+    expect(r?.message.tone).toBe('failure');
+    expect(r?.message.text).toMatch(/env: cannot be set from chat/);
+    const ok = await handle(msg('!run date timeout=30'));
+    expect(ok?.message.text).toMatch(/Running `date`/);
+  });
+
   it('explains one alias with !help <command>', async () => {
     const r = await handle(msg('!help run'));
     expect(r?.message.text).toMatch(/run/);

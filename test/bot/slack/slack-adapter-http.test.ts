@@ -263,4 +263,20 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     const r = await h.requests.raw(JSON.stringify({ type: 'url_verification', challenge: 'abc', token: 'x' }));
     expect(JSON.parse(r.body)).toEqual({ challenge: 'abc' });
   });
+  it('answers 400 to a signed body that is not an object, and drops events with fields of the wrong type', async () => {
+    // Bolt reads `body.ssl_check` on a `null` body outside any try: that used to stop the process.
+    expect((await h.requests.raw('null')).status).toBe(400);
+    expect((await h.requests.raw('42')).status).toBe(400);
+    const odd = await h.requests.event({
+      type: 'message',
+      user: 'U1',
+      text: '!odd',
+      ts: nextTs(),
+      channel: { id: 'C1' },
+    });
+    expect(odd.status).toBe(200);
+    await h.requests.event({ type: 'message', user: 'U1', text: '!barrier', ts: nextTs(), channel: 'C1' });
+    await fake.waitFor((c) => c.method === 'chat.postMessage');
+    expect(h.received.map((m) => m.text)).toEqual(['!barrier']);
+  });
 });

@@ -70,6 +70,9 @@ describe('resolveSlackConfig', () => {
       'slack.channels.C1: unknown key(s) "threads"',
     );
     expect(problem({ bot_token: 'plain-HIDDENVALUE', signing_secret: 's' })).not.toContain('HIDDENVALUE');
+    const proxy = problem({ bot_token: 'xoxb-1', signing_secret: 's', api_url: 'htps://ops:PROXYPASS@proxy/api/' });
+    expect(proxy).toContain('(got "htps://********@proxy/api/")');
+    expect(proxy).not.toContain('PROXYPASS');
   });
 
   it('reports every problem at once', () => {

@@ -10,7 +10,7 @@ import type { Bus } from '../../../engine/bus/bus.js';
 import { createMemoryBus } from '../../../engine/bus/memory/memory-bus.js';
 import { createExecutionService } from '../../../engine/executions/create-execution-service.js';
 import type { ExecutionService } from '../../../engine/executions/execution-service.js';
-import { silentLogger } from '../../../engine/logger.js';
+import { type Logger, silentLogger } from '../../../engine/logger.js';
 import type { Role } from '../../../engine/model/auth.js';
 import { registerPacks } from '../../../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../../../engine/packs/packs-root.js';
@@ -37,9 +37,12 @@ export interface ApiHarness {
  * The API on real parts: a temp SQLite store, the memory bus, the real auth service, the built-in
  * packs registered, and one user per role. Nothing consumes the bus, so executions stay `requested`.
  */
-export async function makeApiHarness(opts: ApiOptions = {}, tokenTtlS = 3600): Promise<ApiHarness> {
+export async function makeApiHarness(
+  opts: ApiOptions = {},
+  tokenTtlS = 3600,
+  logger: Logger = silentLogger,
+): Promise<ApiHarness> {
   const dir = await mkdtemp(join(tmpdir(), 'squall-api-'));
-  const logger = silentLogger;
   const store = await createSqliteStore({ kind: 'sqlite', path: join(dir, 'squall.db') }, { logger });
   await store.init();
   const bus = await createMemoryBus({ kind: 'memory' }, { logger });

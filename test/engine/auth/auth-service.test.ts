@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -177,6 +177,16 @@ describe('AuthService', () => {
 
     it('reads no credentials where there are none', async () => {
       expect(await readCredentials(join(dir, 'empty'))).toBeUndefined();
+    });
+
+    it('reports a broken credentials file without quoting the password in it', async () => {
+      const dataDir = join(dir, 'broken');
+      await mkdir(dataDir);
+      await writeFile(join(dataDir, 'credentials'), 'username: admin\npassword: "hunter2-pw\napi_key: [\n');
+      const err = await rejection(readCredentials(dataDir));
+      expect(err.code).toBe('SQ_CONFIG_INVALID');
+      expect(err.message).toContain('is not valid YAML');
+      expect(err.message).not.toContain('hunter2-pw');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEnv } from '../../../engine/config/from-env.js';
@@ -19,6 +19,12 @@ describe('squall.yaml', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it('expands ~ in data_dir and pack paths, as the documented example writes them', () => {
+    const c = resolveConfig({ data_dir: '~/.squall', packs: { paths: ['~/packs'] } }, env);
+    expect(c.dataDir).toBe(join(homedir(), '.squall'));
+    expect(c.packPaths).toEqual([join(homedir(), 'packs')]);
+  });
+
   it('names an unknown key and where it is', () => {
     expect(() => parseConfig({ api: { prot: 9000 } }, 'squall.yaml')).toThrow(
       /squall\.yaml: api: unknown key\(s\) "prot"/,
@@ -36,6 +42,20 @@ describe('squall.yaml', () => {
     const file = join(dir, 'squall.yaml');
     writeFileSync(file, 'api:\n  port: [1,\n');
     expect(() => loadConfigFile(file)).toThrow(new RegExp(`${file}: invalid YAML`));
+  });
+
+  it('does not quote the broken line of a YAML syntax error, which may hold a token', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'squall-cfg-'));
+    const file = join(dir, 'squall.yaml');
+    writeFileSync(file, 'slack:\n  bot_token: xoxb-secret-1234\n   broken: : x\n');
+    let message = '';
+    try {
+      loadConfigFile(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/invalid YAML: .*line 2, column \d+/);
+    expect(message).not.toContain('xoxb-secret-1234');
   });
 
   it('command-line overrides win over the file', () => {

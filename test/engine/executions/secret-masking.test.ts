@@ -1,4 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../engine/logger.js';
 import { type EngineHarness, startEngineHarness } from '../../support/engine-harness.js';
 import { waitFor } from '../../support/processes.js';
 
@@ -72,5 +74,28 @@ describe('secret parameters', () => {
     expect(e.status).toBe('failed');
     expect(e.result?.stdout).toBe('********');
     expect(JSON.stringify(await h.store.output.list(e.id))).not.toContain(SECRET);
+  });
+  it('masks a secret quoted in the message of a runner that broke, in the result and in the log', async () => {
+    const sink = new PassThrough();
+    let logged = '';
+    sink.on('data', (d: Buffer) => {
+      logged += d.toString();
+    });
+    const broken = await startEngineHarness({ worker: false, logger: createLogger({ destination: sink }) });
+    try {
+      await broken.startWorker({
+        actionEnv: async (e) => {
+          throw new Error(`cannot prepare with ${String(e.parameters.sudo_password)}`);
+        },
+      });
+      const e = await broken.run('core.local', { cmd: 'true', sudo_password: SECRET });
+      expect(e.status).toBe('failed');
+      expect(e.result?.error).toBe('Runner error: cannot prepare with ********');
+      await waitFor(() => (logged.includes('runner failed') ? true : undefined));
+      expect(logged).toContain('cannot prepare with ********');
+      expect(logged).not.toContain(SECRET);
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -126,4 +126,11 @@ describe('local-shell-script runner', () => {
     expect(out.result).toMatchObject({ return_code: -9, error: 'Action failed to complete in 60 seconds' });
     await waitForExit(pid);
   });
+  it('fails cleanly, without quoting the value, when a parameter holds a NUL byte', async () => {
+    const specs: ParamSpecs = { token: { type: 'string', secret: true, position: 0 } };
+    const out = await run('argv.js', { token: 'hunter2\u0000tail' }, specs).done;
+    expect(out.status).toBe('failed');
+    expect(String(out.result.error)).toContain('Argument 1 contains a NUL byte');
+    expect(JSON.stringify(out.result)).not.toContain('hunter2');
+  });
 });
