@@ -42,7 +42,10 @@ export async function resolveIdentity(
   const byNick = await store.users.findByNickname(m.platform, m.user);
   if (enabled(byNick)) return { user: byNick.name, roles: byNick.roles, via: 'nickname' };
   if (m.userEmail) {
-    const byEmail = await store.users.findByNickname('email', m.userEmail.toLowerCase());
+    // The address the platform vouched for: a user who registered it as their `email` nickname, or
+    // a Squall user named by it.
+    const email = m.userEmail.toLowerCase();
+    const byEmail = (await store.users.findByNickname('email', email)) ?? (await store.users.get(email));
     if (enabled(byEmail)) return { user: byEmail.name, roles: byEmail.roles, via: 'email' };
   }
   if (opts.defaultRole !== 'none') {

@@ -102,6 +102,13 @@ describe('chat router', () => {
     expect((await s.core.store.executions.get(id))?.context.user).toBe('bob');
   });
 
+  it('maps users by the e-mail the platform vouched for', async () => {
+    await s.core.auth.createUser('carol@example.com', 'carol-password-1', ['operator']);
+    const r = await handle(msg('!run echo mail', { user: 'U-carol', userEmail: 'Carol@Example.com' }));
+    const id = /execution ([0-9a-f]{24})/.exec(r!.message.text)![1]!;
+    expect((await s.core.store.executions.get(id))?.context.user).toBe('carol@example.com');
+  });
+
   it('refuses unknown chat users politely (default role none)', async () => {
     const r = await handle(msg('!run date', { user: 'U-stranger' }));
     expect(r?.message.text).toMatch(/don't know you.*U-stranger/);
