@@ -1,10 +1,11 @@
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyServerFactory } from 'fastify';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
 import { type ChatParts, createChatParts } from '../bot/chat-parts.js';
+import type { SlackAdapter } from '../bot/slack/slack-adapter.js';
 import { buildApi } from './api/build-api.js';
 import type { SquallOptions } from './config/config-schema.js';
 import { readEnv } from './config/from-env.js';
@@ -54,8 +55,6 @@ function loadOptions(opts: ServerOptions, dataDir: string): SquallOptions {
   return existsSync(inDataDir) ? loadConfigFile(inDataDir) : {};
 }
 
-type SlackHttp = { httpHandler(req: IncomingMessage, res: ServerResponse): void };
-
 /** Starts the configured roles in this process and, with the api role, listens. */
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const env = readEnv();
@@ -92,11 +91,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     }
     const slack = hasBot ? await createConfiguredSlack(core) : undefined;
     if (hasApi) {
-      const slackHttp = slack && 'httpHandler' in slack ? (slack as unknown as SlackHttp) : undefined;
       // One port for everything: Slack's Events API requests go to Bolt's listener, the rest to the API.
       const serverFactory: FastifyServerFactory = (handler) =>
         createServer((req, res) => {
-          if (slackHttp && req.url?.startsWith('/slack/')) slackHttp.httpHandler(req, res);
+          if (slack && req.url?.startsWith('/slack/')) slack.httpHandler(req, res);
           else handler(req, res);
         });
       const app = buildApi(
@@ -158,7 +156,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 }
 
 /** The Slack adapter when Slack is configured (squall.yaml `chat.slack` or SQUALL_SLACK_* variables). */
-async function createConfiguredSlack(core: EngineCore): Promise<ChatAdapter | undefined> {
+async function createConfiguredSlack(core: EngineCore): Promise<SlackAdapter | undefined> {
   const { isSlackConfigured, resolveSlackConfig } = await import('../bot/slack/slack-config.js');
   if (!isSlackConfigured(core.config.chat.slack, core.config.env)) return undefined;
   const config = resolveSlackConfig(core.config.chat.slack, core.config.env);
