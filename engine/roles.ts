@@ -27,7 +27,8 @@ const SHELL_RUNNERS = new Set(['local-shell-cmd', 'local-shell-script']);
 export async function startEngineRoles(
   core: EngineCore,
   roles: readonly ProcessRole[],
-  apiUrl: string | undefined,
+  /** The API's base URL for actions (known once the server listens, which may come after the roles start). */
+  apiUrl: () => string | undefined,
 ): Promise<EngineRoles> {
   const { store, bus, logger, runners, stream, waiters, config } = core;
   const subs: Subscription[] = [];
@@ -72,9 +73,10 @@ export async function startEngineRoles(
           SQUALL_CLI: cli,
           SQUALL_NODE: process.execPath,
         };
-        if (apiUrl) {
-          env.ST2_ACTION_API_URL = `${apiUrl}/api/v1`;
-          env.SQUALL_API_URL = apiUrl;
+        const url = apiUrl();
+        if (url) {
+          env.ST2_ACTION_API_URL = `${url}/api/v1`;
+          env.SQUALL_API_URL = url;
           try {
             const ttl = Math.max(60, Math.ceil((e.timeout_s ?? 600) + 60));
             const { token } = await core.auth.issueToken(e.context.user, ttl, { execution_id: e.id });

@@ -89,6 +89,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     if (hasApi || hasBot) {
       chat = await createChatParts(core, opts.localShellChannel ? { localShellChannel: opts.localShellChannel } : {});
     }
+    // Roles first, so that work accepted by the API as soon as it listens has consumers waiting for it.
+    roles = await startEngineRoles(core, config.roles, () => config.api.publicUrl ?? url);
     const slack = hasBot ? await createConfiguredSlack(core) : undefined;
     if (hasApi) {
       // One port for everything: Slack's Events API requests go to Bolt's listener, the rest to the API.
@@ -125,7 +127,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
       closers.push(() => app.close());
     }
-    roles = await startEngineRoles(core, config.roles, config.api.publicUrl ?? url);
     if (hasBot && chat) {
       const extra = [...(slack ? [slack] : []), ...((await opts.adapters?.(chat, core)) ?? [])];
       await chat.startBot(extra);
