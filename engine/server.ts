@@ -124,7 +124,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       server = app.server;
       const addr = server.address() as AddressInfo;
       const host = config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host;
-      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${addr.port}`;
       closers.push(() => app.close());
     }
     if (hasBot && chat) {
