@@ -36,7 +36,8 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
           // The terminal belongs to whoever holds the data dir: the first admin.
           user: (await readCredentials(core.config.dataDir).catch(() => undefined))?.username ?? 'admin',
           channel: SHELL_CHANNEL,
-          color: !process.env.NO_COLOR, // NO_COLOR set to anything non-empty turns colour off
+          // NO_COLOR set to anything non-empty turns colour off (no-color.org).
+          color: !core.config.env.NO_COLOR,
           historyFile: join(core.config.dataDir, 'shell_history'),
         });
         return [shell];
