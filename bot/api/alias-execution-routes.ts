@@ -33,17 +33,13 @@ const aliasExecutionBody = {
   },
 } as const;
 
+/** StackStorm's AliasMatchAndExecuteInputAPI: the alias execution body without `name`, `format`, `source_context`. */
+const { name: _name, format: _format, source_context: _context, ...matchProps } = aliasExecutionBody.properties;
 const matchAndExecuteBody = {
   type: 'object',
   required: ['command', 'source_channel'],
   additionalProperties: false,
-  properties: {
-    command: { type: 'string' },
-    user: { type: 'string' },
-    source_channel: { type: 'string' },
-    notification_channel: { type: 'string' },
-    notification_route: { type: 'string' },
-  },
+  properties: matchProps,
 } as const;
 
 interface AliasExecutionBody {

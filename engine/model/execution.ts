@@ -133,3 +133,8 @@ export interface OutputChunk {
   data: string;
   timestamp: string;
 }
+
+/** A new execution as every store saves it: empty log and children, no attempts yet, stamped now. */
+export function completeExecution(e: NewExecution, now = new Date().toISOString()): Execution {
+  return { ...e, log: e.log ?? [], children: e.children ?? [], attempts: e.attempts ?? 0, updated_at: now };
+}

@@ -1,9 +1,10 @@
-import type {
-  Execution,
-  ExecutionFilter,
-  ExecutionPatch,
-  ExecutionStatus,
-  NewExecution,
+import {
+  completeExecution,
+  type Execution,
+  type ExecutionFilter,
+  type ExecutionPatch,
+  type ExecutionStatus,
+  type NewExecution,
 } from '../../model/execution.js';
 import type { ExecutionRepo, Page } from '../store.js';
 import { guard } from './mongo-errors.js';
@@ -31,13 +32,7 @@ export class MongoExecutionRepo implements ExecutionRepo {
   }
 
   async create(e: NewExecution): Promise<Execution> {
-    const execution: Execution = {
-      ...e,
-      log: e.log ?? [],
-      children: e.children ?? [],
-      attempts: e.attempts ?? 0,
-      updated_at: new Date().toISOString(),
-    };
+    const execution = completeExecution(e);
     const { id, ...rest } = execution;
     await guard(`creating execution ${id}`, () => raw<ExecutionDoc>(this.#model).insertOne({ _id: id, ...rest }));
     return execution;

@@ -1,9 +1,10 @@
-import type {
-  Execution,
-  ExecutionFilter,
-  ExecutionPatch,
-  ExecutionStatus,
-  NewExecution,
+import {
+  completeExecution,
+  type Execution,
+  type ExecutionFilter,
+  type ExecutionPatch,
+  type ExecutionStatus,
+  type NewExecution,
 } from '../../model/execution.js';
 import type { ExecutionRepo, Page } from '../store.js';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -55,13 +56,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   }
 
   async create(e: NewExecution): Promise<Execution> {
-    const execution: Execution = {
-      ...e,
-      log: e.log ?? [],
-      children: e.children ?? [],
-      attempts: e.attempts ?? 0,
-      updated_at: new Date().toISOString(),
-    };
+    const execution = completeExecution(e);
     await this.#conn.write(`creating execution ${e.id}`, () =>
       this.#conn
         .prepare(
