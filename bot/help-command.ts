@@ -6,7 +6,6 @@ import {
   renderAliasHelp,
   renderHelpList,
 } from '../aliases/help.js';
-import { effectiveSpecs } from '../engine/actions/parameters.js';
 import type { ActionAlias } from '../engine/model/alias.js';
 import type { RunnerRegistry } from '../engine/runners/runner-registry.js';
 import type { Store } from '../engine/store/store.js';
@@ -37,8 +36,7 @@ export async function answerHelp(
     const alias = findAliasForHelp(usable, arg);
     if (alias) {
       const action = await deps.store.actions.get(alias.action_ref);
-      const runner = action ? deps.runners.get(action.runner_type) : undefined;
-      const params = action ? effectiveSpecs(runner?.parameters ?? {}, action.parameters) : undefined;
+      const params = action ? deps.runners.specsOf(action) : undefined;
       return { title: `${prefix}help ${arg}`, text: renderAliasHelp(alias, params, prefix) };
     }
   }

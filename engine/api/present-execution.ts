@@ -1,4 +1,4 @@
-import { effectiveSpecs, maskSecrets } from '../actions/parameters.js';
+import { maskSecrets } from '../actions/parameters.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
@@ -36,7 +36,7 @@ export interface PresentOptions {
  */
 export function presentExecution(e: Execution, opts: PresentOptions): ExecutionApi {
   const runner = opts.runners.get(e.runner_type);
-  const specs = effectiveSpecs(runner?.parameters ?? {}, e.action.parameters);
+  const specs = opts.runners.specsOf(e.action);
   const out: ExecutionApi = {
     id: e.id,
     action: presentAction(e.action, { showSecrets: opts.showSecrets, runnerParams: runner?.parameters }),

@@ -164,8 +164,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
     // Immutable parameters hold their default already; passing them again would be refused.
     const action = await findAction(e.action.ref);
-    const runner = runners.get(action.runner_type);
-    const specs = runner ? effectiveSpecs(runner.parameters, action.parameters) : action.parameters;
+    const specs = runners.specsOf(action);
     const given: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(e.parameters)) {
       if (!specs[k]?.immutable) given[k] = v;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { effectiveSpecs, maskDeep, maskText, secretValues } from '../actions/parameters.js';
+import { maskDeep, maskText, secretValues } from '../actions/parameters.js';
 import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
@@ -114,8 +114,7 @@ export class Worker {
     events.updated(e);
     const log = this.#log.child({ executionId: id, action: e.action.ref });
     const runner = runners.get(e.runner_type);
-    const specs = runner ? effectiveSpecs(runner.parameters, e.action.parameters) : e.action.parameters;
-    const secrets = secretValues(specs, e.parameters);
+    const secrets = secretValues(runners.specsOf(e.action), e.parameters);
     const mask = secrets.length > 0 ? (s: string) => maskText(s, secrets) : (s: string) => s;
     const controller = new AbortController();
     this.#running.set(id, controller);

@@ -1,4 +1,4 @@
-import { effectiveSpecs, maskSecrets } from '../actions/parameters.js';
+import { maskSecrets } from '../actions/parameters.js';
 import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { NotifySpec, NotifySubsection } from '../model/action.js';
@@ -44,9 +44,7 @@ export async function startNotifier(deps: {
   return bus.consume('execution.completed', 'notifier', async ({ id }) => {
     const e = await store.executions.get(id);
     if (!e) return;
-    const runner = runners.get(e.runner_type);
-    const specs = runner ? effectiveSpecs(runner.parameters, e.action.parameters) : e.action.parameters;
-    const parameters = maskSecrets(specs, e.parameters);
+    const parameters = maskSecrets(runners.specsOf(e.action), e.parameters);
     // Notify messages go to chat rooms and rules: the templates see secrets masked, wherever they look.
     const ctx = {
       action_parameters: parameters,

@@ -1,3 +1,5 @@
+import { effectiveSpecs } from '../actions/parameters.js';
+import type { Action, ParamSpecs } from '../model/action.js';
 import { httpRequestRunner } from './http-request-runner.js';
 import { localShellCmdRunner } from './local-shell-cmd-runner.js';
 import { localShellScriptRunner } from './local-shell-script-runner.js';
@@ -12,6 +14,11 @@ export interface RunnerRegistry {
   /** Every runner, built-ins first, in registration order. */
   list(): Runner[];
   has(name: string): boolean;
+  /**
+   * The parameters an action takes in full: its runner's, overridden by its own (effectiveSpecs).
+   * An action whose runner this process lacks keeps just its own.
+   */
+  specsOf(action: Pick<Action, 'runner_type' | 'parameters'>): ParamSpecs;
 }
 
 /** Squall's built-in runners. */
@@ -34,5 +41,6 @@ export function createRunnerRegistry(extra: Runner[] = []): RunnerRegistry {
     get: (name) => byName.get(name),
     list: () => [...byName.values()],
     has: (name) => byName.has(name),
+    specsOf: (action) => effectiveSpecs(byName.get(action.runner_type)?.parameters ?? {}, action.parameters),
   };
 }
