@@ -35,13 +35,8 @@ export async function buildAction(
   const parsed = ActionFileSchema.safeParse(data, { error: issueMessage });
   if (!parsed.success) return { problems: [...problems, ...toFieldProblems(parsed.error.issues)] };
   const m = parsed.data;
-  if (m.pack !== undefined && m.pack !== ctx.pack) {
-    problems.push({
-      field: 'pack',
-      problem: `"${m.pack}" differs from the pack's ref "${ctx.pack}"; using "${ctx.pack}"`,
-      severity: 'warning',
-    });
-  }
+  const mismatch = packMismatch(m.pack, ctx.pack);
+  if (mismatch) problems.push(mismatch);
 
   const entryPoint = m.entry_point ?? '';
   if (FILE_RUNNERS.has(m.runner_type)) {
@@ -82,6 +77,16 @@ const DOCUMENTED_ALIAS_KEYS = ALIAS_KEYS.filter((k) => !['pack', 'ref', 'uid', '
   ', ',
 );
 
+/** The warning for a file whose `pack` names another pack than the folder it was loaded from. */
+function packMismatch(declared: string | undefined, pack: string): FileProblem | undefined {
+  if (declared === undefined || declared === pack) return undefined;
+  return {
+    field: 'pack',
+    problem: `"${declared}" differs from the pack's ref "${pack}"; using "${pack}"`,
+    severity: 'warning',
+  };
+}
+
 /** Builds an ActionAlias from one parsed aliases/*.yaml; `alias` is absent when the file has errors. */
 export function buildAlias(
   data: unknown,
@@ -98,13 +103,8 @@ export function buildAlias(
   if (!parsed.success) problems.push(...toFieldProblems(parsed.error.issues));
   if (problems.length || !parsed.success) return { problems };
   const m = parsed.data;
-  if (m.pack !== undefined && m.pack !== ctx.pack) {
-    problems.push({
-      field: 'pack',
-      problem: `"${m.pack}" differs from the pack's ref "${ctx.pack}"; using "${ctx.pack}"`,
-      severity: 'warning',
-    });
-  }
+  const mismatch = packMismatch(m.pack, ctx.pack);
+  if (mismatch) problems.push(mismatch);
   const alias: ActionAlias = {
     id: newId(),
     uid: `action_alias:${ctx.pack}:${m.name}`,
