@@ -12,6 +12,7 @@ import type {
   OutputStream,
 } from '../model/execution.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
+import type { LeaseRepo } from './lease-repo.js';
 
 /**
  * The Store is Squall's only door to a database. Each entity has one narrow repository; adapters
@@ -30,6 +31,8 @@ export interface Store {
   readonly outbox: OutboxRepo;
   readonly dedup: DedupRepo;
   readonly kv: KvRepo;
+  /** Named expiring leases for single-active roles. */
+  readonly leases: LeaseRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

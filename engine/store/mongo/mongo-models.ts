@@ -58,6 +58,7 @@ export interface MongoModels {
   outbox: MongoModel;
   dedup: MongoModel;
   kv: MongoModel;
+  leases: MongoModel;
   counters: MongoModel;
 }
 
@@ -98,6 +99,7 @@ export function createModels(conn: Connection): MongoModels {
     outbox: conn.model<MongoRecord>('OutboxItem', outbox, 'outbox'),
     dedup: conn.model<MongoRecord>('DedupKey', dedup, 'dedup'),
     kv: conn.model<MongoRecord>('KvRecord', kv, 'kv'),
+    leases: conn.model<MongoRecord>('Lease', schema({ _id: String, holder: String, expires_at: String }), 'leases'),
     counters: conn.model<MongoRecord>('Counter', schema({ _id: String, seq: Number }), 'counters'),
   };
 }

@@ -7,6 +7,7 @@ import { MongoApiKeyRepo, MongoTokenRepo, MongoUserRepo } from './mongo-auth.js'
 import { MongoCatalogRepo } from './mongo-catalog.js';
 import { mapMongoError } from './mongo-errors.js';
 import { MongoExecutionRepo } from './mongo-executions.js';
+import { MongoLeaseRepo } from './mongo-lease-repo.js';
 import { MongoDedupRepo, MongoKvRepo, MongoOutboxRepo } from './mongo-misc.js';
 import { createModels } from './mongo-models.js';
 import { MongoEventRepo, MongoOutputRepo } from './mongo-streams.js';
@@ -40,6 +41,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     outbox: new MongoOutboxRepo(m.outbox, m.counters),
     dedup: new MongoDedupRepo(m.dedup),
     kv: new MongoKvRepo(m.kv),
+    leases: new MongoLeaseRepo(m.leases),
     async init() {
       try {
         if (conn.readyState !== 1) {

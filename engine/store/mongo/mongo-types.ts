@@ -56,6 +56,13 @@ export interface KvDoc {
   expire_date?: Date | null;
 }
 
+export interface LeaseDoc {
+  /** The lease's name. */
+  _id: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface CounterDoc {
   _id: string;
   seq: number;

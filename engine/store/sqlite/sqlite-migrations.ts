@@ -104,6 +104,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at TEXT);
     `,
   },
+  {
+    version: 5,
+    name: 'leases',
+    sql: 'CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);',
+  },
 ];
 
 /**

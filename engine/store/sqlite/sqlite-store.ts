@@ -6,6 +6,7 @@ import { SqliteApiKeyRepo, SqliteTokenRepo, SqliteUserRepo } from './sqlite-auth
 import { SqliteCatalogRepo } from './sqlite-catalog.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteExecutionRepo } from './sqlite-executions.js';
+import { SqliteLeaseRepo } from './sqlite-lease-repo.js';
 import { SqliteDedupRepo, SqliteKvRepo, SqliteOutboxRepo } from './sqlite-misc.js';
 import { SqliteEventRepo, SqliteOutputRepo } from './sqlite-streams.js';
 
@@ -36,6 +37,7 @@ export async function createSqliteStore(
     outbox: new SqliteOutboxRepo(conn),
     dedup: new SqliteDedupRepo(conn),
     kv: new SqliteKvRepo(conn),
+    leases: new SqliteLeaseRepo(conn),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
