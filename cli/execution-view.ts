@@ -1,5 +1,6 @@
 import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
+import { durationText } from '../lib/duration-text.js';
 import { type Colors, colorStatus } from './output.js';
 
 /** An execution as the API returns it. Fields the CLI cannot do without are required; the rest may be absent. */
@@ -30,11 +31,7 @@ export function formatDuration(e: ExecutionJson, now = Date.now()): string {
   const start = e.start_timestamp ? Date.parse(e.start_timestamp) : Number.NaN;
   if (!Number.isFinite(start)) return '';
   const end = e.end_timestamp ? Date.parse(e.end_timestamp) : now;
-  const ms = Math.max(0, end - start);
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return durationText(Math.max(0, end - start));
 }
 
 /** The one line `squall run` ends with: `✔ succeeded core.local 65f0… in 1.2 s (exit code 0)`. */

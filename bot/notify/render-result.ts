@@ -2,6 +2,7 @@ import type { ActionAlias } from '../../engine/model/alias.js';
 import type { Execution } from '../../engine/model/execution.js';
 import type { JsonObject, JsonValue } from '../../engine/model/json.js';
 import { renderTemplate } from '../../engine/templates/templates.js';
+import { durationText } from '../../lib/duration-text.js';
 import type { MessageTone, OutboundMessage } from '../chat-adapter.js';
 
 export function toneFor(status: string): MessageTone {
@@ -10,13 +11,10 @@ export function toneFor(status: string): MessageTone {
   return 'failure';
 }
 
-export function durationText(e: Pick<Execution, 'start_timestamp' | 'end_timestamp'>): string {
+/** How long a finished execution took (`12.3 s`, `2 min 00 s`); empty while it runs. */
+function tookText(e: Pick<Execution, 'start_timestamp' | 'end_timestamp'>): string {
   if (!e.end_timestamp) return '';
-  const ms = Date.parse(e.end_timestamp) - Date.parse(e.start_timestamp);
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return durationText(Date.parse(e.end_timestamp) - Date.parse(e.start_timestamp));
 }
 
 function text(v: JsonValue | undefined): string {
@@ -77,7 +75,7 @@ export function renderResult(
 ): OutboundMessage | undefined {
   if (alias?.result?.enabled === false) return undefined;
   const tone = toneFor(e.status);
-  const took = durationText(e);
+  const took = tookText(e);
   // Adapters show the status colour or icon from `tone`, so the title stays plain words.
   const title = `${e.action.ref} ${e.status}${took ? ` in ${took}` : ''} (execution ${e.id})`;
   const pointer = `Output cut; full output: \`squall execution get ${e.id}\`${opts.moreUrl ? ` or ${opts.moreUrl}` : ''}`;
