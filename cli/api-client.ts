@@ -1,4 +1,5 @@
 import { EventSource, type FetchLike } from 'eventsource';
+import { deferred } from '../lib/deferred.js';
 import type { CliAuth } from './cli-config.js';
 import { CliError } from './cli-error.js';
 
@@ -100,16 +101,14 @@ export class ApiClient {
     const fetchWithAuth: FetchLike = async (input, init) =>
       fetch(input, { ...init, headers: { ...init.headers, ...(await this.#authHeaders()) } });
     const es = new EventSource(url, { fetch: fetchWithAuth });
-    let resolveOpened!: (ok: boolean) => void;
-    let resolveClosed!: () => void;
-    const opened = new Promise<boolean>((r) => (resolveOpened = r));
-    const closed = new Promise<void>((r) => (resolveClosed = r));
+    const opened = deferred<boolean>();
+    const closed = deferred();
     const finish = () => {
       es.close();
-      resolveOpened(false);
-      resolveClosed();
+      opened.resolve(false);
+      closed.resolve();
     };
-    es.onopen = () => resolveOpened(true);
+    es.onopen = () => opened.resolve(true);
     // EventSource retries network blips by itself; CLOSED means the server refused (404, 401, wrong type).
     es.onerror = () => {
       if (es.readyState === EventSource.CLOSED) finish();
@@ -125,7 +124,7 @@ export class ApiClient {
     };
     for (const name of opts.events) es.addEventListener(name, deliver(name));
     es.addEventListener('message', deliver('message'));
-    return { opened, closed, close: finish };
+    return { opened: opened.promise, closed: closed.promise, close: finish };
   }
 
   async #fetch(method: string, path: string, opts: RequestOptions): Promise<Response> {

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Sleeper } from '../lib/sleeper.js';
 import type { ApiClient, StreamHandle } from './api-client.js';
 import { type ExecutionJson, isTerminalStatus } from './execution-view.js';
 
@@ -34,7 +36,8 @@ export class ExecutionWatcher {
   readonly #buffer: OutputEvent[] = [];
   #watching: string | undefined;
   #finalSeen: ExecutionJson | undefined;
-  #wake: (() => void) | undefined;
+  /** The poll's pause, cut short by a final update event or `close()`. */
+  readonly #pause = new Sleeper();
   readonly streamed = { stdout: '', stderr: '' };
 
   private constructor(api: ApiClient, onOutput: (chunk: OutputEvent) => void, live: boolean, executionId?: string) {
@@ -59,7 +62,7 @@ export class ExecutionWatcher {
     opts: { live: boolean; executionId?: string; onOutput: (chunk: OutputEvent) => void; openTimeoutMs?: number },
   ): Promise<ExecutionWatcher> {
     const w = new ExecutionWatcher(api, opts.onOutput, opts.live, opts.executionId);
-    if (w.#stream) await Promise.race([w.#stream.opened, delay(opts.openTimeoutMs ?? 2000)]);
+    if (w.#stream) await Promise.race([w.#stream.opened, delay(opts.openTimeoutMs ?? 2000, undefined, { ref: false })]);
     return w;
   }
 
@@ -86,7 +89,7 @@ export class ExecutionWatcher {
       if (isTerminalStatus(current.status)) break;
       if (opts.signal?.aborted) return this.#result(current, 'interrupted');
       if (Date.now() >= deadline) return this.#result(current, 'timeout');
-      await this.#sleep(Math.min(pollMs, deadline - Date.now()), opts.signal);
+      await this.#pause.sleep(Math.min(pollMs, deadline - Date.now()), { signal: opts.signal });
       current = this.#finalSeen ?? (await this.#get(executionId));
     }
     // The update event may carry a trimmed execution; the API's copy has the whole result.
@@ -96,7 +99,7 @@ export class ExecutionWatcher {
 
   close(): void {
     this.#stream?.close();
-    this.#wake?.();
+    this.#pause.wakeAll();
   }
 
   #result(execution: ExecutionJson, end: WatchEnd): WatchResult {
@@ -118,7 +121,7 @@ export class ExecutionWatcher {
       const e = data as Partial<ExecutionJson>;
       if (e.id && e.id === this.#watching && typeof e.status === 'string' && isTerminalStatus(e.status)) {
         this.#finalSeen = e as ExecutionJson;
-        this.#wake?.();
+        this.#pause.wakeAll();
       }
     }
   }
@@ -126,20 +129,6 @@ export class ExecutionWatcher {
   #emit(chunk: OutputEvent): void {
     this.streamed[chunk.stream] += chunk.data;
     this.#onOutput(chunk);
-  }
-
-  #sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      signal?.addEventListener('abort', done, { once: true });
-      this.#wake = done;
-    });
   }
 }
 
@@ -159,8 +148,4 @@ export function unseenRemainder(full: string, streamed: string): string {
   if (!streamed) return full;
   if (full.startsWith(streamed)) return full.slice(streamed.length);
   return '';
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { deferred } from '../../lib/deferred.js';
 import type {
   ChatAdapter,
   ChatCapabilities,
@@ -39,8 +40,7 @@ export class CliAdapter implements ChatAdapter {
   readonly #opts: CliAdapterOptions;
   readonly #channel: string;
   readonly #terminal: ShellTerminal;
-  readonly closed: Promise<void>;
-  #resolveClosed!: () => void;
+  readonly #closed = deferred();
   #handler: Handler | undefined;
   /** Lines are handled one after another, so acks come out in the order the lines went in. */
   #queue: Promise<void> = Promise.resolve();
@@ -56,7 +56,11 @@ export class CliAdapter implements ChatAdapter {
       prompt: opts.prompt ?? `${opts.user}> `,
       historyFile: opts.historyFile,
     });
-    this.closed = new Promise((r) => (this.#resolveClosed = r));
+  }
+
+  /** Resolves when the input has ended (Ctrl-D, end of a pipe, `stop()`) and every typed line was handled. */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
   }
 
   /** The channel typed lines are sent from. */
@@ -75,7 +79,7 @@ export class CliAdapter implements ChatAdapter {
       (line) => {
         this.#queue = this.#queue.then(() => this.#handle(line));
       },
-      () => void this.#queue.then(() => this.#resolveClosed()),
+      () => void this.#queue.then(() => this.#closed.resolve()),
     );
   }
 

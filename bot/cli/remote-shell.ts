@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { Sleeper } from '../../lib/sleeper.js';
 import type { OutboundMessage } from '../chat-adapter.js';
 import { CliAdapter } from './cli-adapter.js';
 import { formatForTerminal } from './cli-format.js';
@@ -66,7 +67,8 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
 
   // Results owed to this shell: executions acked minus results shown (one result per execution).
   let owed = 0;
-  let settle: (() => void) | undefined;
+  // Waiting for the last owed results; woken when none is owed any more.
+  const pause = new Sleeper();
   const stream = opts.api.stream({
     events: [CHATOPS_EVENT],
     onEvent: (e) => {
@@ -74,7 +76,7 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
       if (!delivered) return;
       void adapter.post({ platform: 'cli', channel }, delivered);
       owed = Math.max(0, owed - 1);
-      if (owed === 0) settle?.();
+      if (owed === 0) pause.wakeAll();
     },
   });
   const ok = await Promise.race([
@@ -110,10 +112,7 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
     await adapter.closed;
     const piped = (opts.input as { isTTY?: boolean }).isTTY !== true;
     if (piped && owed > 0) {
-      await new Promise<void>((r) => {
-        settle = r;
-        setTimeout(r, opts.resultWaitMs ?? 60_000).unref();
-      });
+      await pause.sleep(opts.resultWaitMs ?? 60_000, { unref: true });
     }
   } finally {
     stream.close();

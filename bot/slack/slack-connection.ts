@@ -1,6 +1,9 @@
 import { SocketModeReceiver, type webApi } from '@slack/bolt';
 import { SquallError } from '../../engine/errors.js';
 import type { Logger } from '../../engine/logger.js';
+import { backoffDelay } from '../../lib/backoff.js';
+import { type Deferred, deferred } from '../../lib/deferred.js';
+import { Sleeper } from '../../lib/sleeper.js';
 import type { SlackReceiver } from './slack-app.js';
 import type { ResolvedSlackConfig } from './slack-config.js';
 import type { BotIdentity } from './slack-events.js';
@@ -16,23 +19,6 @@ const AUTH_ERRORS = new Set([
   'not_allowed_token_type',
   'missing_scope',
 ]);
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
 
 function authError(e: unknown): string | undefined {
   const data = (e as { data?: { error?: unknown } } | undefined)?.data;
@@ -54,9 +40,9 @@ export class SlackConnection {
   #identity: BotIdentity | undefined;
   #ready = false;
   #stopping = false;
-  #readyWaiter = deferred();
+  #readyWaiter = deferred({ quiet: true });
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #pause = new Sleeper();
 
   constructor(
     cfg: ResolvedSlackConfig,
@@ -75,9 +61,9 @@ export class SlackConnection {
       receiver.client.on('disconnected', () => {
         if (!this.#ready || this.#stopping) return;
         this.#ready = false;
-        this.#readyWaiter = deferred();
+        this.#readyWaiter = deferred({ quiet: true });
         this.#log.warn('Slack Socket Mode connection lost; reconnecting');
-        this.#loop = this.#run(deferred());
+        this.#loop = this.#run(deferred({ quiet: true }));
       });
     }
   }
@@ -93,7 +79,7 @@ export class SlackConnection {
   /** Resolves after the first attempt, connected or not; rejects with SQ_CONFIG_INVALID for a refused token. */
   async start(): Promise<void> {
     this.#stopping = false;
-    const first = deferred();
+    const first = deferred({ quiet: true });
     this.#loop = this.#run(first);
     await first.promise;
   }
@@ -104,7 +90,7 @@ export class SlackConnection {
 
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#wake?.();
+    this.#pause.wakeAll();
     await this.#loop;
     if (this.#receiver instanceof SocketModeReceiver) {
       const done = this.#receiver.client.disconnect();
@@ -135,23 +121,18 @@ export class SlackConnection {
           first.reject(err);
           return;
         }
-        const delay =
-          Math.min(this.#cfg.retryMaxMs, this.#cfg.retryBaseMs * 2 ** Math.min(attempt - 1, 20)) *
-          (0.8 + Math.random() * 0.4);
+        const delay = backoffDelay(attempt, {
+          baseMs: this.#cfg.retryBaseMs,
+          maxMs: this.#cfg.retryMaxMs,
+          jitter: 'spread',
+        });
         this.#log.warn('Slack is unreachable; retrying', {
           attempt,
           retryInMs: Math.round(delay),
           reason: e instanceof Error ? e.message : String(e),
         });
         first.resolve();
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          this.#wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
+        await this.#pause.sleep(delay);
       }
     }
     first.resolve();

@@ -3,6 +3,9 @@ import { newId } from '../../engine/ids.js';
 import type { Logger } from '../../engine/logger.js';
 import type { JsonObject } from '../../engine/model/json.js';
 import type { OutboxItem, OutboxRepo } from '../../engine/store/store.js';
+import { backoffDelay } from '../../lib/backoff.js';
+import { type Deferred, deferred } from '../../lib/deferred.js';
+import { Sleeper } from '../../lib/sleeper.js';
 
 /** What went wrong with one send, decided by the sender (it knows Slack's errors). */
 export type SendFailure =
@@ -30,16 +33,10 @@ export interface SlackOutboxOptions {
   retryMaxMs?: number;
 }
 
-interface Waiter {
-  promise: Promise<JsonObject>;
-  resolve: (v: JsonObject) => void;
-  reject: (e: unknown) => void;
-}
-
 interface Entry {
   item: OutboxItem;
   key: string;
-  waiter: Waiter;
+  waiter: Deferred<JsonObject>;
 }
 
 interface Lane {
@@ -52,17 +49,8 @@ interface Lane {
 
 const QUEUE_PREFIX = 'slack:';
 
-function waiter(): Waiter {
-  let resolve!: (v: JsonObject) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<JsonObject>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Items restored after a restart have no caller; their failures are logged, not unhandled.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
+// Items restored after a restart have no caller; their failures are logged, not unhandled.
+const waiter = (): Deferred<JsonObject> => deferred<JsonObject>({ quiet: true });
 
 /**
  * One outbox per Slack channel. Every message is written to the store before it is sent and
@@ -75,7 +63,7 @@ export class SlackOutbox {
   readonly #o: Required<Omit<SlackOutboxOptions, 'logger'>> & { logger: Logger };
   readonly #lanes = new Map<string, Lane>();
   readonly #byKey = new Map<string, Entry>();
-  readonly #timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  readonly #pause = new Sleeper();
   readonly #pumps = new Set<Promise<void>>();
   #stopped = false;
   #chain: Promise<void> = Promise.resolve();
@@ -145,10 +133,7 @@ export class SlackOutbox {
   /** Stops sending; pending items stay in the store and their callers get SQ_CHAT_UNAVAILABLE. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const t of this.#timers) {
-      clearTimeout(t.timer);
-      t.wake();
-    }
+    this.#pause.wakeAll();
     await Promise.allSettled([...this.#pumps]);
     for (const e of this.#byKey.values()) {
       e.waiter.reject(
@@ -190,16 +175,7 @@ export class SlackOutbox {
 
   #sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = {
-        timer: setTimeout(() => {
-          this.#timers.delete(t);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.#timers.add(t);
-    });
+    return this.#pause.sleep(ms);
   }
 
   // Token bucket: `burst` messages back to back, then one per `minIntervalMs`.
@@ -243,8 +219,7 @@ export class SlackOutbox {
         const delay =
           f.kind === 'rate_limited'
             ? f.retryAfterMs
-            : Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempts - 1, 20)) *
-              (0.8 + Math.random() * 0.4);
+            : backoffDelay(attempts, { baseMs: this.#o.retryBaseMs, maxMs: this.#o.retryMaxMs, jitter: 'spread' });
         const dueAt = new Date(Date.now() + delay).toISOString();
         await this.#o.repo.reschedule(entry.item.id, dueAt, attempts);
         entry.item = { ...entry.item, due_at: dueAt, attempts };

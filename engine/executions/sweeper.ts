@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../lib/backoff.js';
 import type { Bus } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -73,7 +74,8 @@ export class Sweeper {
         let touched = 0;
         for (const e of page.items) {
           // Back off per execution: one that merely waits behind a busy runner is not re-sent every sweep.
-          const due = Date.parse(e.updated_at) + olderThanMs * 2 ** Math.min(e.attempts, 6);
+          const due =
+            Date.parse(e.updated_at) + backoffDelay(e.attempts + 1, { baseMs: olderThanMs, maxMs: olderThanMs * 64 });
           if (olderThanMs > 0 && due > now) {
             offset++;
             continue;

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '../../../lib/backoff.js';
 import { SquallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Bus, BusConfig, ConsumeOptions, Handler, Subscription, Topic, Topics } from '../bus.js';
@@ -119,7 +121,7 @@ export async function createAmqpBus(cfg: AmqpBusConfig, deps: { logger: Logger }
           });
         }
         logger.debug('publish not confirmed; retrying', { topic: key, tries, error: errText(e) });
-        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** tries, 1000)));
+        await sleep(backoffDelay(tries + 1, { baseMs: 50, maxMs: 1000 }));
       }
     }
   }

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../../lib/backoff.js';
+import { Sleeper } from '../../../lib/sleeper.js';
 import type { Logger } from '../../logger.js';
 import type { Handler, Topic } from '../bus.js';
 import type { AmqpSession } from './amqp-link.js';
@@ -30,7 +32,7 @@ export interface ConsumerDeps {
 }
 
 /** Redelivery back-off: the failed message is held this long before it is nacked back to the queue. */
-const retryDelayMs = (attempt: number): number => Math.min(50 * 2 ** (attempt - 1), 2000);
+const retryDelayMs = (attempt: number): number => backoffDelay(attempt, { baseMs: 50, maxMs: 2000 });
 /** A channel that died on its own (the connection lives) is re-opened after this long. */
 const CHANNEL_REOPEN_MS = 1000;
 /** Error text kept on a dead letter; AMQP header tables are limited to 64 KiB. */
@@ -62,7 +64,7 @@ export class AmqpConsumer {
   #inflight = 0;
   #idle: (() => void)[] = [];
   #cancelled = false;
-  readonly #heldForRetry = new Set<() => void>();
+  readonly #heldForRetry = new Sleeper();
 
   constructor(spec: ConsumerSpec, deps: ConsumerDeps) {
     this.#spec = spec;
@@ -91,7 +93,7 @@ export class AmqpConsumer {
     const tag = this.#tag;
     this.#tag = undefined;
     if (ch && tag) await ch.cancel(tag).catch(() => {});
-    for (const release of [...this.#heldForRetry]) release();
+    this.#heldForRetry.wakeAll();
     await this.#whenIdle();
     this.#channel = undefined;
     if (ch) await ch.close().catch(() => {});
@@ -195,15 +197,7 @@ export class AmqpConsumer {
   }
 
   #holdForRetry(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const release = (): void => {
-        clearTimeout(timer);
-        this.#heldForRetry.delete(release);
-        resolve();
-      };
-      const timer = setTimeout(release, ms);
-      this.#heldForRetry.add(release);
-    });
+    return this.#heldForRetry.sleep(ms);
   }
 
   #whenIdle(): Promise<void> {

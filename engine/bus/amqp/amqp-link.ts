@@ -1,4 +1,6 @@
 import { connect } from 'amqplib';
+import { backoffDelay } from '../../../lib/backoff.js';
+import { Sleeper } from '../../../lib/sleeper.js';
 import { SquallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { AmqpConfirmChannel, AmqpConnect, AmqpConnection } from './amqp-types.js';
@@ -37,11 +39,9 @@ type LinkState = 'connecting' | 'open' | 'closed';
 
 const connectAmqp = connect as unknown as AmqpConnect;
 
-/** Exponential back-off with "equal jitter": half the capped delay is fixed, half random. */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const capped = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(capped / 2 + Math.random() * (capped / 2));
-}
+/** Reconnect delay: capped doubling with "equal jitter" (half fixed, half random). */
+const reconnectDelay = (attempt: number, o: AmqpLinkOptions): number =>
+  backoffDelay(attempt, { baseMs: o.initialDelayMs, maxMs: o.maxDelayMs, jitter: 'equal' });
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -58,9 +58,10 @@ export class AmqpLink {
   #state: LinkState = 'connecting';
   #session: AmqpSession | undefined;
   #generation = 0;
-  readonly #waiters = new Set<() => void>();
-  #sleepTimer: NodeJS.Timeout | undefined;
-  #wakeSleeper: (() => void) | undefined;
+  /** Publishes waiting for the link to open (or close). */
+  readonly #waiters = new Sleeper();
+  /** The reconnect loop's pause between attempts, cut short by `close()`. */
+  readonly #pause = new Sleeper();
 
   protected constructor(opts: AmqpLinkOptions) {
     this.#opts = opts;
@@ -76,13 +77,13 @@ export class AmqpLink {
         link.#becomeOpen(await link.#connectOnce());
         return link;
       } catch (e) {
-        const delay = backoffDelay(attempt, opts.initialDelayMs, opts.maxDelayMs);
+        const delay = reconnectDelay(attempt, opts);
         if (Date.now() + delay > until) {
           link.#state = 'closed';
           throw new SquallError('SQ_BUS_UNAVAILABLE', `cannot connect to RabbitMQ: ${errText(e)}`, { cause: e });
         }
         link.#log.warn('cannot connect to RabbitMQ yet; retrying', { attempt, delayMs: delay, error: errText(e) });
-        await link.#sleep(delay);
+        await link.#pause.sleep(delay);
       }
     }
   }
@@ -105,15 +106,7 @@ export class AmqpLink {
       if (left <= 0) {
         throw new SquallError('SQ_BUS_UNAVAILABLE', 'RabbitMQ is unreachable and did not come back in time');
       }
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.#waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        this.#waiters.add(wake);
-      });
+      await this.#waiters.sleep(left);
     }
   }
 
@@ -121,8 +114,8 @@ export class AmqpLink {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#wakeSleeper?.();
-    this.#wakeAll();
+    this.#pause.wakeAll();
+    this.#waiters.wakeAll();
     const s = this.#session;
     this.#session = undefined;
     if (s) await s.conn.close().catch(() => {});
@@ -162,7 +155,7 @@ export class AmqpLink {
   #becomeOpen(s: AmqpSession): void {
     this.#session = s;
     this.#state = 'open';
-    this.#wakeAll();
+    this.#waiters.wakeAll();
   }
 
   #lost(err: Error | undefined): void {
@@ -176,8 +169,7 @@ export class AmqpLink {
   async #reconnect(): Promise<void> {
     const since = Date.now();
     for (let attempt = 1; this.#state === 'connecting'; attempt++) {
-      const delay = backoffDelay(attempt, this.#opts.initialDelayMs, this.#opts.maxDelayMs);
-      await this.#sleep(delay);
+      await this.#pause.sleep(reconnectDelay(attempt, this.#opts));
       if (this.#state !== 'connecting') return;
       try {
         const s = await this.#connectOnce();
@@ -192,20 +184,5 @@ export class AmqpLink {
         this.#log.warn('RabbitMQ reconnect attempt failed', { attempt, error: errText(e) });
       }
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wakeSleeper = () => {
-        clearTimeout(this.#sleepTimer);
-        this.#wakeSleeper = undefined;
-        resolve();
-      };
-      this.#sleepTimer = setTimeout(() => this.#wakeSleeper?.(), ms);
-    });
-  }
-
-  #wakeAll(): void {
-    for (const wake of [...this.#waiters]) wake();
   }
 }

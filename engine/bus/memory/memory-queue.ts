@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../../lib/backoff.js';
 import type { Logger } from '../../logger.js';
 import type { Delivery } from '../bus.js';
 import { Deque } from './memory-deque.js';
@@ -34,7 +35,7 @@ export interface MemoryQueueOptions {
 }
 
 /** Redelivery back-off: 10 ms, 20 ms, 40 ms ... capped at one second, so a failing handler does not spin. */
-const backoffMs = (attempt: number): number => Math.min(10 * 2 ** (attempt - 1), 1000);
+const backoffMs = (attempt: number): number => backoffDelay(attempt, { baseMs: 10, maxMs: 1000 });
 
 /** Dead letters kept per group; older ones are dropped (and logged) past this. */
 const MAX_DEAD_LETTERS = 10_000;
