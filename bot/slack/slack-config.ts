@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SquallError } from '../../engine/errors.js';
+import { issueTexts, unknownKeysInQuotes } from '../../lib/zod-issues.js';
 
 /**
  * `chat.slack` in squall.yaml. Every field is optional here because tokens usually come from the
@@ -89,14 +90,6 @@ function tokenKind(value: string): string {
   return dash > 0 && dash <= 5 ? `${value.slice(0, dash + 1)}...` : 'a value of another kind';
 }
 
-function describe(e: z.ZodError): string[] {
-  return e.issues.map((i) => {
-    const path = ['slack', ...i.path.map(String)].join('.');
-    if (i.code === 'unrecognized_keys') return `${path}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    return `${path}: ${i.message}`;
-  });
-}
-
 /**
  * Validates `chat.slack` (plus the SQUALL_SLACK_* variables, used where the file leaves a field out)
  * and returns the frozen, resolved settings. Every problem is reported at once, in one SquallError
@@ -106,8 +99,11 @@ function describe(e: z.ZodError): string[] {
  * const slack = resolveSlackConfig(cfg.chat.slack, cfg.env);
  */
 export function resolveSlackConfig(input: unknown, env: Record<string, string | undefined>): ResolvedSlackConfig {
-  const parsed = slackConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new SquallError('SQ_CONFIG_INVALID', describe(parsed.error).join('\n'));
+  const parsed = slackConfigSchema.safeParse(input ?? {}, { error: unknownKeysInQuotes });
+  if (!parsed.success) {
+    const lines = issueTexts(parsed.error.issues, ['slack']).map((p) => `${p.field}: ${p.problem}`);
+    throw new SquallError('SQ_CONFIG_INVALID', lines.join('\n'));
+  }
   const o = parsed.data;
   const pick = (k: keyof typeof ENV): string | undefined => {
     const v = o[k] ?? env[ENV[k]];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ZodError } from 'zod';
+import { issueTexts, unknownKeysInQuotes } from '../../lib/zod-issues.js';
 import type { BusConfig } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import type { LogLevel } from '../logger.js';
@@ -48,17 +48,6 @@ export interface ConfigOverrides {
   roles?: string[];
 }
 
-function describeZodError(e: ZodError, file: string): string {
-  return e.issues
-    .map((i) => {
-      const path = i.path.join('.') || '(top level)';
-      if (i.code === 'unrecognized_keys')
-        return `${file}: ${path}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-      return `${file}: ${path}: ${i.message}`;
-    })
-    .join('\n');
-}
-
 /** Reads and validates a squall.yaml; a missing file is an error only when a path was given explicitly. */
 export function loadConfigFile(path: string): SquallOptions {
   let text: string;
@@ -79,8 +68,11 @@ export function loadConfigFile(path: string): SquallOptions {
 }
 
 export function parseConfig(doc: unknown, source = 'config'): SquallOptions {
-  const parsed = configSchema.safeParse(doc);
-  if (!parsed.success) throw new SquallError('SQ_CONFIG_INVALID', describeZodError(parsed.error, source));
+  const parsed = configSchema.safeParse(doc, { error: unknownKeysInQuotes });
+  if (!parsed.success) {
+    const lines = issueTexts(parsed.error.issues).map((p) => `${source}: ${p.field ?? '(top level)'}: ${p.problem}`);
+    throw new SquallError('SQ_CONFIG_INVALID', lines.join('\n'));
+  }
   return parsed.data;
 }
 

@@ -1,10 +1,11 @@
 import { join, relative, resolve, sep } from 'node:path';
+import { issueTexts } from '../../lib/zod-issues.js';
 import { newId } from '../ids.js';
 import type { Action, NotifySpec, ParamSpecs } from '../model/action.js';
 import type { ActionAlias, AliasFormat } from '../model/alias.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isFile } from './pack-files.js';
-import { issueMessage, toFieldProblems } from './pack-issues.js';
+import { issueMessage } from './pack-issues.js';
 import { ACTION_KEYS, ActionFileSchema, ALIAS_KEYS, AliasFileSchema } from './pack-schemas.js';
 import type { PackProblem } from './pack-types.js';
 
@@ -33,7 +34,7 @@ export async function buildAction(
     }
   }
   const parsed = ActionFileSchema.safeParse(data, { error: issueMessage });
-  if (!parsed.success) return { problems: [...problems, ...toFieldProblems(parsed.error.issues)] };
+  if (!parsed.success) return { problems: [...problems, ...issueTexts(parsed.error.issues)] };
   const m = parsed.data;
   const mismatch = packMismatch(m.pack, ctx.pack);
   if (mismatch) problems.push(mismatch);
@@ -100,7 +101,7 @@ export function buildAlias(
     }
   }
   const parsed = AliasFileSchema.safeParse(data, { error: issueMessage });
-  if (!parsed.success) problems.push(...toFieldProblems(parsed.error.issues));
+  if (!parsed.success) problems.push(...issueTexts(parsed.error.issues));
   if (problems.length || !parsed.success) return { problems };
   const m = parsed.data;
   const mismatch = packMismatch(m.pack, ctx.pack);

@@ -1,10 +1,11 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { issueTexts } from '../../lib/zod-issues.js';
 import { newId } from '../ids.js';
 import type { Pack } from '../model/action.js';
 import type { JsonObject } from '../model/json.js';
 import { buildAction, buildAlias } from './pack-entities.js';
 import { isFile, listPackFiles, readYaml, yamlFilesIn } from './pack-files.js';
-import { issueMessage, toFieldProblems } from './pack-issues.js';
+import { issueMessage } from './pack-issues.js';
 import { PackFileSchema } from './pack-schemas.js';
 import type { LoadedPack, PackProblem } from './pack-types.js';
 
@@ -110,7 +111,7 @@ async function loadPackFile(
   }
   const parsed = PackFileSchema.safeParse(read.data, { error: issueMessage });
   if (!parsed.success) {
-    for (const p of toFieldProblems(parsed.error.issues)) errors.push({ file, ...p });
+    for (const p of issueTexts(parsed.error.issues)) errors.push({ file, ...p });
     return undefined;
   }
   const m = parsed.data;
