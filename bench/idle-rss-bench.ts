@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { builtinPacksDir } from '../engine/packs/packs-root.js';
+import { join } from 'node:path';
+import { installRoot } from '../lib/install-root.js';
 import { type Metric, round, tempDir } from './bench-util.js';
 
 function rssMb(pid: number): number {
@@ -13,7 +13,7 @@ function rssMb(pid: number): number {
 /** Starts the all-in-one process as a user would (`squall start`), lets it settle, reads its RSS. */
 export async function benchIdleRss(): Promise<Metric[]> {
   const dir = tempDir('squall-rss-');
-  const bin = join(dirname(builtinPacksDir()), 'bin', 'squall.js');
+  const bin = join(installRoot(), 'bin', 'squall.js');
   const child = spawn(process.execPath, [bin, 'start', '--port', '0', '--data-dir', dir.path, '--no-shell'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { packageVersion } from '../lib/package-version.js';
 import { DEFAULT_API_URL } from './cli-config.js';
 import { type CliContext, examples } from './cli-context.js';
 import { registerActionCommand } from './commands/action-command.js';
@@ -12,8 +13,6 @@ import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
 import { registerUserCommand } from './commands/user-command.js';
 
-export const VERSION = '0.1.0';
-
 /**
  * The `squall` command tree. Settings made here before the subcommands are added (exit override,
  * output, help) are inherited by every subcommand.
@@ -22,7 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('squall');
   program
     .description('ChatOps-first automation, compatible with StackStorm packs and API')
-    .version(VERSION, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--api-url <url>', `Squall server (env SQUALL_API_URL; default ${DEFAULT_API_URL})`)
     .option('--api-key <key>', 'API key (env SQUALL_API_KEY); see `squall login` and <data-dir>/credentials')
     .option('--data-dir <dir>', 'data directory (env SQUALL_HOME; default ~/.squall)')

@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { installRoot } from '../lib/install-root.js';
 import type { Subscription } from './bus/bus.js';
 import type { ProcessRole } from './config/config-schema.js';
 import type { EngineCore } from './engine.js';
@@ -8,7 +9,6 @@ import { Worker } from './executions/worker.js';
 import { Housekeeping } from './housekeeping.js';
 import type { Execution } from './model/execution.js';
 import { startNotifier } from './notifier/notifier.js';
-import { builtinPacksDir } from './packs/packs-root.js';
 
 export interface EngineRoles {
   worker: Worker | undefined;
@@ -55,7 +55,7 @@ export async function startEngineRoles(
     if (recovered.requeued + recovered.abandoned > 0) logger.info('recovered work left by a previous run', recovered);
   }
   if (roles.includes('runner')) {
-    const cli = join(dirname(builtinPacksDir()), 'bin', 'squall.js');
+    const cli = join(installRoot(), 'bin', 'squall.js');
     worker = await Worker.start({
       store,
       bus,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { packageVersion } from '../../lib/package-version.js';
 import { isId } from '../ids.js';
-import { squallVersion } from '../runners/squall-version.js';
 import { type ApiDeps, type ApiOptions, resolveApiOptions } from './api-deps.js';
 import { toHttpError } from './http-errors.js';
 import { installJsonBodyParser } from './json-body.js';
@@ -108,7 +108,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
         openapi: '3.0.3',
         info: {
           title: 'Squall API',
-          version: squallVersion(),
+          version: packageVersion(),
           description: 'StackStorm-compatible REST API. Errors answer {faultstring, code}; see docs/api.md.',
         },
         components: {

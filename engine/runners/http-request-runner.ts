@@ -1,9 +1,9 @@
+import { packageVersion } from '../../lib/package-version.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonContentType, readCappedBody } from './http-body.js';
 import { armTimeout, CANCELED_MESSAGE, stopKind, timeoutMessage } from './run-signal.js';
 import type { Runner, RunOutcome } from './runner.js';
 import { envValue, readBoolean, readNumber, readObject, readString, requireString } from './runner-params.js';
-import { squallVersion } from './squall-version.js';
 
 export interface HttpRequestRunnerOptions {
   /** Most bytes of a response body kept in the result (the start is kept). @default 1048576 */
@@ -47,7 +47,7 @@ function buildHeaders(p: JsonObject, hasJsonBody: boolean): Headers {
   for (const [k, v] of Object.entries(readObject(p, 'headers') ?? {})) {
     if (v !== null) headers.set(k, envValue(v));
   }
-  if (!headers.has('user-agent')) headers.set('user-agent', `squall/${squallVersion()}`);
+  if (!headers.has('user-agent')) headers.set('user-agent', `squall/${packageVersion()}`);
   if (hasJsonBody && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const username = readString(p, 'username');
   if (username !== undefined && !headers.has('authorization')) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { squallVersion } from '../../runners/squall-version.js';
+import { packageVersion } from '../../../lib/package-version.js';
 import type { RouteContext } from '../route-context.js';
 
 /** `GET /health`: no credentials; answers 503 when the store cannot be reached. */
@@ -31,7 +31,7 @@ export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void
       },
     },
     async (_req, reply) => {
-      const base = { version: squallVersion(), uptime_s: Math.round((Date.now() - started) / 1000) };
+      const base = { version: packageVersion(), uptime_s: Math.round((Date.now() - started) / 1000) };
       try {
         await deps.store.kv.get('squall:health');
       } catch (e) {

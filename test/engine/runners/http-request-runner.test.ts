@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../../engine/model/json.js';
 import { httpRequestRunner } from '../../../engine/runners/http-request-runner.js';
-import { squallVersion } from '../../../engine/runners/squall-version.js';
+import { packageVersion } from '../../../lib/package-version.js';
 import { type HttpEcho, startHttpEcho } from '../../support/http-echo.js';
 import { waitFor } from '../../support/processes.js';
 import { makeRunContext } from '../../support/run-context.js';
@@ -40,8 +40,8 @@ describe('http-request runner', () => {
     expect(out.result.status_code).toBe(200);
     const seen = echoed(out.result);
     expect(seen.method).toBe('GET');
-    expect(seen.headers['user-agent']).toBe(`squall/${squallVersion()}`);
-    expect(squallVersion()).toBe(
+    expect(seen.headers['user-agent']).toBe(`squall/${packageVersion()}`);
+    expect(packageVersion()).toBe(
       JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version,
     );
     expect((out.result.headers as JsonObject)['x-echo']).toBe('yes');
