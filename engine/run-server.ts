@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { CliAdapter } from '../bot/cli/cli-adapter.js';
+import { shellHistoryFile } from '../bot/cli/shell-terminal.js';
 import { readCredentials } from './auth/credentials.js';
 import { asSquallError } from './errors.js';
 import type { RunServerOptions } from './server.js';
@@ -38,7 +38,7 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
           channel: SHELL_CHANNEL,
           // NO_COLOR set to anything non-empty turns colour off (no-color.org).
           color: !core.config.env.NO_COLOR,
-          historyFile: join(core.config.dataDir, 'shell_history'),
+          historyFile: shellHistoryFile(core.config.dataDir),
         });
         return [shell];
       },

@@ -1,7 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+
+/**
+ * The history file of the chat shell in a data dir, `<data-dir>/shell-history`: one file for the shell
+ * of `squall start` and for `squall shell`, so either recalls what was typed in the other.
+ */
+export function shellHistoryFile(dataDir: string): string {
+  return join(dataDir, 'shell-history');
+}
 
 export interface ShellTerminalOptions {
   input: Readable;

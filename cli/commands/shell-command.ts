@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { runRemoteShell } from '../../bot/cli/remote-shell.js';
+import { shellHistoryFile } from '../../bot/cli/shell-terminal.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { colorWanted } from '../output.js';
 
@@ -31,7 +31,7 @@ export function registerShellCommand(program: Command, ctx: CliContext): void {
         user: flags.user,
         displayName: flags.user ?? me?.username ?? userInfo().username,
         color: colorWanted(process.stdout, ctx.env),
-        historyFile: join(cfg.dataDir, 'shell-history'),
+        historyFile: shellHistoryFile(cfg.dataDir),
       });
     });
 }
