@@ -1,15 +1,18 @@
 import { CommanderError } from 'commander';
 import { createContext } from './cli-context.js';
 import { CliError } from './cli-error.js';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { createOutput } from './output.js';
 import { buildProgram } from './program.js';
 
 /**
  * Runs `squall` with `argv` as node gives it (`[node, script, ...args]`) and resolves to the exit
  * code: 0 success, 1 the server refused or failed (or an execution did not succeed), 2 a usage
- * mistake, 130 Ctrl-C while waiting. Never calls process.exit, so output is flushed.
+ * mistake, 130 Ctrl-C while waiting. Never calls process.exit, so output is flushed (except when the
+ * reader of the output has gone: see `exitQuietlyOnClosedPipe`).
  */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const output = createOutput();
   const ctx = createContext(output, process.env, process.stdin);
   const program = buildProgram(ctx);
