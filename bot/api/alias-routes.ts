@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { helpEntries } from '../../aliases/help.js';
 import { validateAliasFormats } from '../../aliases/matcher.js';
+import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../../engine/api/paging.js';
 import { SquallError } from '../../engine/errors.js';
 import type { ActionAlias } from '../../engine/model/alias.js';
 import { buildAlias } from '../../engine/packs/pack-entities.js';
@@ -11,6 +12,9 @@ const refParams = {
   required: ['ref_or_id'],
   properties: { ref_or_id: { type: 'string', description: 'Alias ref (pack.name) or id' } },
 } as const;
+
+// Chat clients read every alias at once: a list without `limit` holds them all.
+const ALIAS_PAGE_BOUNDS = { defaultLimit: 10_000, maxLimit: 10_000 };
 
 /** Builds an alias from an API body with the same checks pack registration applies. */
 function aliasFromBody(body: unknown, existing?: ActionAlias): ActionAlias {
@@ -45,17 +49,16 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
           properties: {
             pack: { type: 'string' },
             name: { type: 'string' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer', minimum: 0 },
+            ...pagingQuerySchema,
           },
         },
       },
     },
     async (req, reply) => {
-      const { pack, name, offset = 0 } = req.query;
-      const limit = req.query.limit === undefined || req.query.limit < 0 ? 10_000 : req.query.limit;
-      const page = await store.aliases.list({ ...(pack ? { pack } : {}), ...(name ? { name } : {}), limit, offset });
-      void reply.header('X-Total-Count', String(page.total));
+      const { pack, name } = req.query;
+      const paging = resolvePaging(req.query, ALIAS_PAGE_BOUNDS);
+      const page = await store.aliases.list({ ...(pack ? { pack } : {}), ...(name ? { name } : {}), ...paging });
+      setPagingHeaders(reply, page.total, paging);
       return page.items;
     },
   );

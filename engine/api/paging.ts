@@ -7,6 +7,12 @@ export const pagingQuerySchema = {
   offset: { type: 'integer', minimum: 0, description: 'Items to skip.' },
 } as const;
 
+/** The `limit`/`offset` query parameters as a route receives them. */
+export interface PagingQuery {
+  limit?: number;
+  offset?: number;
+}
+
 export interface Paging {
   limit: number;
   offset: number;
@@ -35,4 +41,17 @@ export function resolvePaging(
 export function setPagingHeaders(reply: FastifyReply, total: number, paging: Paging): void {
   reply.header('X-Total-Count', String(total));
   reply.header('X-Limit', String(paging.limit));
+}
+
+/** Page bounds of the lists a route holds whole in memory (runner types, users, API keys). */
+const WHOLE_LIST_BOUNDS = { defaultLimit: 1000, maxLimit: 1000 };
+
+/**
+ * Pages a list the route holds whole in memory (runner types, users, API keys) as the stored lists
+ * are paged: `limit`/`offset` applied and the same headers set, so a client pages every list alike.
+ */
+export function pageOfList<T>(reply: FastifyReply, items: readonly T[], q: { limit?: number; offset?: number }): T[] {
+  const paging = resolvePaging(q, WHOLE_LIST_BOUNDS);
+  setPagingHeaders(reply, items.length, paging);
+  return items.slice(paging.offset, paging.offset + paging.limit);
 }

@@ -3,6 +3,7 @@ import { hashSecret } from '../../auth/secret-tokens.js';
 import { SquallError } from '../../errors.js';
 import type { ApiKey } from '../../model/auth.js';
 import type { JsonObject } from '../../model/json.js';
+import { type PagingQuery, pageOfList, pagingQuerySchema } from '../paging.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -79,21 +80,21 @@ export function apiKeyRoutes(app: FastifyInstance, { deps }: RouteContext): void
     },
   );
 
-  app.get(
+  app.get<{ Querystring: PagingQuery }>(
     '/api/v1/apikeys',
     {
       config: { permission: 'apikey:own' },
       schema: {
         summary: "List API keys (the caller's; all for admins)",
         tags: ['apikeys'],
+        querystring: { type: 'object', properties: pagingQuerySchema },
         response: { 200: { type: 'array', items: apiKeySchema } },
       },
     },
     async (req, reply) => {
       const p = principalOf(req);
       const keys = await store.apiKeys.list(auth.can(p, 'apikey:any') ? {} : { user: p.user });
-      void reply.header('X-Total-Count', String(keys.length));
-      return keys;
+      return pageOfList(reply, keys, req.query);
     },
   );
 

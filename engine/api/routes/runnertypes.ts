@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
 import type { Runner } from '../../runners/runner.js';
+import { type PagingQuery, pageOfList, pagingQuerySchema } from '../paging.js';
 import type { RouteContext } from '../route-context.js';
 
 function present(r: Runner): Record<string, unknown> {
@@ -16,14 +17,17 @@ function present(r: Runner): Record<string, unknown> {
 
 /** StackStorm's `/api/v1/runnertypes`: the runners this server offers, with their parameters. */
 export function runnerTypeRoutes(app: FastifyInstance, { deps }: RouteContext): void {
-  app.get(
+  app.get<{ Querystring: PagingQuery }>(
     '/api/v1/runnertypes',
-    { config: { permission: 'runner:read' }, schema: { summary: 'List runner types', tags: ['runnertypes'] } },
-    async (_req, reply) => {
-      const all = deps.runners.list();
-      void reply.header('X-Total-Count', String(all.length));
-      return all.map(present);
+    {
+      config: { permission: 'runner:read' },
+      schema: {
+        summary: 'List runner types',
+        tags: ['runnertypes'],
+        querystring: { type: 'object', properties: pagingQuerySchema },
+      },
     },
+    async (req, reply) => pageOfList(reply, deps.runners.list(), req.query).map(present),
   );
   app.get<{ Params: { name: string } }>(
     '/api/v1/runnertypes/:name',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
 import { ROLES, type Role, type User } from '../../model/auth.js';
+import { type PagingQuery, pageOfList, pagingQuerySchema } from '../paging.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -77,10 +78,17 @@ export function userRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
   );
 
-  app.get(
+  app.get<{ Querystring: PagingQuery }>(
     '/api/v1/users',
-    { config: { permission: 'user:read' }, schema: { summary: 'List users', tags: ['users'] } },
-    async () => (await store.users.list()).map(presentUser),
+    {
+      config: { permission: 'user:read' },
+      schema: {
+        summary: 'List users',
+        tags: ['users'],
+        querystring: { type: 'object', properties: pagingQuerySchema },
+      },
+    },
+    async (req, reply) => pageOfList(reply, await store.users.list(), req.query).map(presentUser),
   );
 
   app.get<{ Params: { name: string } }>(

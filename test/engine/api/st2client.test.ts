@@ -15,6 +15,8 @@ interface Endpoint<T> {
   delete(id: string): Promise<unknown>;
   edit(id: string, payload: object): Promise<T>;
   total?: number;
+  /** Page size: sent as `limit`, then taken from the server's X-Limit. */
+  limit?: number;
 }
 interface Execution {
   id: string;
@@ -29,6 +31,7 @@ interface St2Client {
   actions: Endpoint<{ ref: string; runner_type: string }>;
   executions: Endpoint<Execution> & { attribute(id: string, name: string): Promise<unknown> };
   apikeys: Endpoint<{ id: string; key?: string; user: string; enabled: boolean }>;
+  actionAlias: Endpoint<{ ref: string }>;
   close(): void;
 }
 const require = createRequire(import.meta.url);
@@ -108,6 +111,21 @@ describe('StackStorm st2client 1.2 against a real Squall server', () => {
     expect((await client.apikeys.list()).map((k) => k.id)).toContain(created.id);
     await client.apikeys.delete(created.id);
     await expect(keyed.actions.list()).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('pages through action aliases with the page size the server answered in X-Limit', async () => {
+    const all = (await client.actionAlias.list({ limit: -1 })).map((a) => a.ref);
+    expect(all.length).toBeGreaterThan(2);
+    const pager = st2client({ api: `${url}/api`, auth: `${url}/auth/v1` });
+    await pager.authenticate('admin', password);
+    pager.actionAlias.limit = 2;
+    const first = await pager.actionAlias.list();
+    // Page 2 is built from the first answer's X-Limit; without it st2client sends limit=undefined.
+    const second = await pager.actionAlias.list({ page: 2 });
+    expect(pager.actionAlias.limit).toBe(2);
+    expect(pager.actionAlias.total).toBe(all.length);
+    expect([...first, ...second].map((a) => a.ref)).toEqual(all.slice(0, 4));
+    pager.close();
   });
 
   it('reports API errors with their faultstring', async () => {
