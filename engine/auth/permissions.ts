@@ -40,10 +40,6 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export function isPermission(s: string): s is Permission {
-  return Object.hasOwn(PERMISSIONS, s);
-}
-
 /** True when any of `roles` holds `permission`. */
 export function rolesCan(roles: readonly Role[], permission: Permission): boolean {
   const allowed: readonly Role[] = PERMISSIONS[permission];

@@ -9,7 +9,7 @@ import { issueMessage } from './pack-issues.js';
 import { PackFileSchema } from './pack-schemas.js';
 import type { LoadedPack, PackProblem } from './pack-types.js';
 
-export type { LoadedPack, PackProblem } from './pack-types.js';
+export type { LoadedPack } from './pack-types.js';
 
 export interface LoadPackOptions {
   /** Folder that problem paths are relative to. @default the folder holding the pack */

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../engine/logger.js';
 
 // A promise with its settle functions, for handlers that must stay in flight until a test says so.
-export { type Deferred, deferred } from '../../lib/deferred.js';
+export { deferred } from '../../lib/deferred.js';
 export { waitFor } from './processes.js';
 export { sleep };
 
