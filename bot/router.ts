@@ -175,7 +175,7 @@ export class ChatRouter {
       onPosted: async (ref: PostedRef) => {
         // Remembered so the result can replace the ack where the platform edits messages.
         const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-        for (const id of ids) await store.kv.set(ackKey(id), ref as unknown as JsonObject, { expiresAt });
+        for (const id of ids) await store.marks.set(ackKey(id), ref as unknown as JsonObject, { expiresAt });
       },
     };
   }

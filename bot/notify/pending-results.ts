@@ -3,24 +3,13 @@ import type { Logger } from '../../engine/logger.js';
 import { isTerminal } from '../../engine/model/execution.js';
 import type { Store } from '../../engine/store/store.js';
 
-export const PENDING_QUEUE = 'chat-result';
-
-export function pendingId(executionId: string): string {
-  return `${PENDING_QUEUE}:${executionId}`;
-}
-
 export function postedKey(executionId: string, route: string): string {
   return `chat:posted:${executionId}:${route}`;
 }
 
 /** Records that a chat command's result is owed, before anything can go wrong on the way. */
 export async function owePendingResult(store: Store, executionId: string, route: string): Promise<void> {
-  await store.outbox.enqueue({
-    id: pendingId(executionId),
-    queue: PENDING_QUEUE,
-    payload: { execution_id: executionId, route },
-    due_at: new Date().toISOString(),
-  });
+  await store.owedResults.owe(executionId, route);
 }
 
 /**
@@ -49,16 +38,14 @@ export class PendingResults {
     const grace = this.deps.graceMs ?? 3_000;
     let resent = 0;
     try {
-      for (const item of await store.outbox.pending(PENDING_QUEUE)) {
-        const id = String(item.payload.execution_id);
-        const route = String(item.payload.route ?? 'chat');
-        if ((await store.kv.get(postedKey(id, route))) !== undefined) {
-          await store.outbox.remove(item.id);
+      for (const { execution_id: id, route } of await store.owedResults.list()) {
+        if ((await store.marks.get(postedKey(id, route))) !== undefined) {
+          await store.owedResults.settle(id);
           continue;
         }
         const e = await store.executions.get(id);
         if (!e) {
-          await store.outbox.remove(item.id);
+          await store.owedResults.settle(id);
           continue;
         }
         if (!isTerminal(e.status)) continue;

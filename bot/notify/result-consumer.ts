@@ -7,7 +7,7 @@ import type { Store } from '../../engine/store/store.js';
 import type { AdapterRegistry } from '../adapter-registry.js';
 import type { ChatTarget, OutboundMessage, PostedRef } from '../chat-adapter.js';
 import { ackKey } from '../router.js';
-import { pendingId, postedKey } from './pending-results.js';
+import { postedKey } from './pending-results.js';
 import { renderResult } from './render-result.js';
 
 export interface ResultConsumerDeps {
@@ -31,8 +31,8 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
     'notify.chat',
     'bot',
     async (n) => {
-      if ((await deps.store.kv.get(postedKey(n.execution_id, n.route))) !== undefined) {
-        await deps.store.outbox.remove(pendingId(n.execution_id));
+      if ((await deps.store.marks.get(postedKey(n.execution_id, n.route))) !== undefined) {
+        await deps.store.owedResults.settle(n.execution_id);
         return;
       }
       const e = await deps.store.executions.get(n.execution_id);
@@ -66,15 +66,15 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
       if (msg) {
         const thread = typeof data.thread === 'string' ? data.thread : chat?.thread;
         const target: ChatTarget = { platform: adapter.platform, channel, ...(thread ? { thread } : {}) };
-        const ack = (await deps.store.kv.get(ackKey(e.id))) as PostedRef | undefined;
+        const ack = (await deps.store.marks.get(ackKey(e.id))) as PostedRef | undefined;
         const key = { key: `result:${e.id}:${n.route}` };
         if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg, key);
         else await adapter.post(target, msg, key);
       }
-      await deps.store.kv.set(postedKey(n.execution_id, n.route), true, {
+      await deps.store.marks.set(postedKey(n.execution_id, n.route), true, {
         expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
       });
-      await deps.store.outbox.remove(pendingId(n.execution_id));
+      await deps.store.owedResults.settle(n.execution_id);
     },
     { prefetch: 32, maxAttempts: 50 },
   );

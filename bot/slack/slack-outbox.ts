@@ -2,7 +2,7 @@ import { SquallError } from '../../engine/errors.js';
 import { newId } from '../../engine/ids.js';
 import type { Logger } from '../../engine/logger.js';
 import type { JsonObject } from '../../engine/model/json.js';
-import type { OutboxItem, OutboxRepo } from '../../engine/store/store.js';
+import type { OutboxItem, OutboxRepo } from '../../engine/store/outbox-repo.js';
 import { backoffDelay } from '../../lib/backoff.js';
 import { type Deferred, deferred } from '../../lib/deferred.js';
 import { Sleeper } from '../../lib/sleeper.js';

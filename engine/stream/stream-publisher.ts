@@ -3,7 +3,8 @@ import type { ExecutionEvents } from '../executions/status-events.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
-import type { Store, StreamEvent } from '../store/store.js';
+import type { StreamEvent } from '../store/event-repo.js';
+import type { Store } from '../store/store.js';
 
 /**
  * Writes public stream events (StackStorm's names: `st2.execution__create`, `st2.execution__update`,

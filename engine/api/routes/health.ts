@@ -33,7 +33,7 @@ export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void
     async (_req, reply) => {
       const base = { version: packageVersion(), uptime_s: Math.round((Date.now() - started) / 1000) };
       try {
-        await deps.store.kv.get('squall:health');
+        await deps.store.marks.get('squall:health');
       } catch (e) {
         deps.logger.warn('health check: store unreachable', { error: (e as Error).message });
         return reply.status(503).send({

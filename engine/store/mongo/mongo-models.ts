@@ -57,7 +57,8 @@ export interface MongoModels {
   events: MongoModel;
   outbox: MongoModel;
   dedup: MongoModel;
-  kv: MongoModel;
+  owedResults: MongoModel;
+  marks: MongoModel;
   leases: MongoModel;
   counters: MongoModel;
 }
@@ -82,9 +83,12 @@ export function createModels(conn: Connection): MongoModels {
   const dedup = schema({ _id: String, at: String });
   dedup.index({ at: 1 });
 
-  const kv = schema({ _id: String, expires_at: String, expire_date: Date });
+  const owedResults = schema({ _id: String, route: String, created_at: String });
+  owedResults.index({ created_at: 1 });
+
+  const marks = schema({ _id: String, expires_at: String, expire_date: Date });
   // MongoDB removes expired rows on its own schedule (about once a minute); reads check expires_at.
-  kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
+  marks.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
 
   return {
     executions: conn.model<MongoRecord>('Execution', executionSchema(), 'executions'),
@@ -98,7 +102,8 @@ export function createModels(conn: Connection): MongoModels {
     events: conn.model<MongoRecord>('StreamEvent', events, 'stream_events'),
     outbox: conn.model<MongoRecord>('OutboxItem', outbox, 'outbox'),
     dedup: conn.model<MongoRecord>('DedupKey', dedup, 'dedup'),
-    kv: conn.model<MongoRecord>('KvRecord', kv, 'kv'),
+    owedResults: conn.model<MongoRecord>('OwedResult', owedResults, 'owed_results'),
+    marks: conn.model<MongoRecord>('Mark', marks, 'marks'),
     leases: conn.model<MongoRecord>('Lease', schema({ _id: String, holder: String, expires_at: String }), 'leases'),
     counters: conn.model<MongoRecord>('Counter', schema({ _id: String, seq: Number }), 'counters'),
   };

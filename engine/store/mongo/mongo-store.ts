@@ -3,14 +3,21 @@ import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
 import type { Store } from '../store.js';
-import { MongoApiKeyRepo, MongoTokenRepo, MongoUserRepo } from './mongo-auth.js';
-import { MongoCatalogRepo } from './mongo-catalog.js';
+import { MongoApiKeyRepo } from './mongo-api-key-repo.js';
+import { MongoCatalogRepo } from './mongo-catalog-repo.js';
+import { MongoDedupRepo } from './mongo-dedup-repo.js';
 import { mapMongoError } from './mongo-errors.js';
-import { MongoExecutionRepo } from './mongo-executions.js';
+import { MongoEventRepo } from './mongo-event-repo.js';
+import { MongoExecutionRepo } from './mongo-execution-repo.js';
 import { MongoLeaseRepo } from './mongo-lease-repo.js';
-import { MongoDedupRepo, MongoKvRepo, MongoOutboxRepo } from './mongo-misc.js';
+import { MongoMarkRepo } from './mongo-mark-repo.js';
 import { createModels } from './mongo-models.js';
-import { MongoEventRepo, MongoOutputRepo } from './mongo-streams.js';
+import { MongoOutboxRepo } from './mongo-outbox-repo.js';
+import { MongoOutputRepo } from './mongo-output-repo.js';
+import { MongoOwedResultRepo } from './mongo-owed-result-repo.js';
+import { MongoTokenRepo } from './mongo-token-repo.js';
+import { moveLegacyData } from './mongo-upgrades.js';
+import { MongoUserRepo } from './mongo-user-repo.js';
 
 /** How long an operation waits for a reachable server before SQ_STORE_UNAVAILABLE. */
 const SERVER_SELECTION_TIMEOUT_MS = 5000;
@@ -18,7 +25,8 @@ const SERVER_SELECTION_TIMEOUT_MS = 5000;
 /**
  * The cluster store: MongoDB through mongoose, on a connection of its own (never mongoose's global
  * one, so that several stores and other libraries cannot interfere). `init()` connects and builds
- * the indexes; the adapter needs no other migration because documents carry their own shape.
+ * the indexes; documents carry their own shape, so the only migration is moving data that an
+ * older version kept elsewhere (mongo-upgrades.ts).
  *
  * @example
  * const store = await createMongoStore({ kind: 'mongo', url: 'mongodb://db/squall' }, { logger });
@@ -39,8 +47,9 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     tokens: new MongoTokenRepo(m.tokens),
     events: new MongoEventRepo(m.events, m.counters),
     outbox: new MongoOutboxRepo(m.outbox, m.counters),
+    owedResults: new MongoOwedResultRepo(m.owedResults),
     dedup: new MongoDedupRepo(m.dedup),
-    kv: new MongoKvRepo(m.kv),
+    marks: new MongoMarkRepo(m.marks),
     leases: new MongoLeaseRepo(m.leases),
     async init() {
       try {
@@ -60,6 +69,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
           });
         }
         await Promise.all(Object.values(m).map((model) => model.createIndexes()));
+        await moveLegacyData(conn, m);
       } catch (e) {
         // A server we cannot reach or log in to is an outage, whatever the driver called the error.
         throw mapMongoError(e, 'connecting to MongoDB', 'SQ_STORE_UNAVAILABLE');

@@ -48,12 +48,19 @@ export interface DedupDoc {
   at: string;
 }
 
-export interface KvDoc {
+export interface MarkDoc {
   _id: string;
   value: JsonValue;
   expires_at?: string | null;
   /** The same instant as a Date, for MongoDB's TTL index to clean up; reads check `expires_at`. */
   expire_date?: Date | null;
+}
+
+export interface OwedResultDoc {
+  /** The execution whose result is owed. */
+  _id: string;
+  route: string;
+  created_at: string;
 }
 
 export interface LeaseDoc {
@@ -66,6 +73,11 @@ export interface LeaseDoc {
 export interface CounterDoc {
   _id: string;
   seq: number;
+}
+
+/** A patch without its `undefined` fields, for `$set` (which would otherwise store them as null). */
+export function defined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** Maps `_id` back to the model's key field. */

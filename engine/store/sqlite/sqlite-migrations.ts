@@ -109,6 +109,27 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'leases',
     sql: 'CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);',
   },
+  {
+    version: 6,
+    name: 'owed chat results move out of the outbox',
+    // Older versions kept the ledger in the outbox as queue `chat-result`; its entries move over.
+    sql: `
+      CREATE TABLE owed_results (execution_id TEXT PRIMARY KEY, route TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE INDEX owed_results_created ON owed_results (created_at);
+      INSERT OR IGNORE INTO owed_results (execution_id, route, created_at)
+        SELECT json_extract(payload, '$.execution_id'), coalesce(json_extract(payload, '$.route'), 'chat'), created_at
+        FROM outbox
+        WHERE queue = 'chat-result' AND json_extract(payload, '$.execution_id') IS NOT NULL
+        ORDER BY seq;
+      DELETE FROM outbox WHERE queue = 'chat-result';
+    `,
+  },
+  {
+    version: 7,
+    name: 'kv becomes marks',
+    // Frees the name for StackStorm's datastore, which is a different thing (user-visible keys).
+    sql: 'ALTER TABLE kv RENAME TO marks;',
+  },
 ];
 
 /**

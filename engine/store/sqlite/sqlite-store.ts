@@ -2,13 +2,19 @@ import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
 import type { Store } from '../store.js';
-import { SqliteApiKeyRepo, SqliteTokenRepo, SqliteUserRepo } from './sqlite-auth.js';
-import { SqliteCatalogRepo } from './sqlite-catalog.js';
+import { SqliteApiKeyRepo } from './sqlite-api-key-repo.js';
+import { SqliteCatalogRepo } from './sqlite-catalog-repo.js';
 import { SqliteConnection } from './sqlite-connection.js';
-import { SqliteExecutionRepo } from './sqlite-executions.js';
+import { SqliteDedupRepo } from './sqlite-dedup-repo.js';
+import { SqliteEventRepo } from './sqlite-event-repo.js';
+import { SqliteExecutionRepo } from './sqlite-execution-repo.js';
 import { SqliteLeaseRepo } from './sqlite-lease-repo.js';
-import { SqliteDedupRepo, SqliteKvRepo, SqliteOutboxRepo } from './sqlite-misc.js';
-import { SqliteEventRepo, SqliteOutputRepo } from './sqlite-streams.js';
+import { SqliteMarkRepo } from './sqlite-mark-repo.js';
+import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
+import { SqliteOutputRepo } from './sqlite-output-repo.js';
+import { SqliteOwedResultRepo } from './sqlite-owed-result-repo.js';
+import { SqliteTokenRepo } from './sqlite-token-repo.js';
+import { SqliteUserRepo } from './sqlite-user-repo.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. The file opens at
@@ -35,8 +41,9 @@ export async function createSqliteStore(
     tokens: new SqliteTokenRepo(conn),
     events: new SqliteEventRepo(conn),
     outbox: new SqliteOutboxRepo(conn),
+    owedResults: new SqliteOwedResultRepo(conn),
     dedup: new SqliteDedupRepo(conn),
-    kv: new SqliteKvRepo(conn),
+    marks: new SqliteMarkRepo(conn),
     leases: new SqliteLeaseRepo(conn),
     async init() {
       const applied = conn.open();

@@ -1,28 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/logger.js';
 import { createMongoStore } from '../../../engine/store/mongo/mongo-store.js';
-import { storeContract } from '../../contract/store.contract.js';
 
-// Runs only against a real server: SQUALL_TEST_MONGODB_URL=mongodb://localhost:27017 npx vitest run ...
-// Each store gets a database of its own, dropped by nobody: point it at a throwaway server.
-const url = process.env.SQUALL_TEST_MONGODB_URL;
-
-if (!url) {
-  console.warn('mongo-store.mongo.test.ts skipped: set SQUALL_TEST_MONGODB_URL to a MongoDB server to run it');
-}
-
-function databaseUrl(base: string): string {
-  const u = new URL(base);
-  u.pathname = `/squall_test_${randomBytes(4).toString('hex')}`;
-  return u.toString();
-}
-
-describe.skipIf(!url)('MongoDB store', () => {
-  storeContract('mongo', () =>
-    createMongoStore({ kind: 'mongo', url: databaseUrl(url ?? '') }, { logger: silentLogger }),
-  );
-});
+// The contract suite runs on MongoDB from store-contract.test.ts (SQUALL_TEST_MONGODB_URL).
 
 // Needs no server: nothing listens on port 1, so this runs everywhere and checks the error mapping.
 describe('MongoDB store without a server', () => {

@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/logger.js';
-import { MIGRATIONS } from '../../../engine/store/sqlite/sqlite-migrations.js';
+import { MIGRATIONS, migrate } from '../../../engine/store/sqlite/sqlite-migrations.js';
 import { createSqliteStore } from '../../../engine/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../engine/store/store.js';
-import { storeContract } from '../../contract/store.contract.js';
 import { makeAction, makeExecution, makeUser } from '../../support/store-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'squall-sqlite-'));
@@ -17,9 +16,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const tempPath = () => join(dir, `store-${++n}.db`);
 const open = (path: string) => createSqliteStore({ kind: 'sqlite', path }, { logger: silentLogger });
-
-storeContract('sqlite file', () => open(tempPath()));
-storeContract('sqlite :memory:', () => open(':memory:'));
 
 describe('SQLite store', () => {
   it('keeps its data across close and reopen of the same file', async () => {
@@ -66,6 +62,52 @@ describe('SQLite store', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       db.close();
+    }
+  });
+
+  it('opens a database of the version before owed results and marks had repos of their own, keeping its data', async () => {
+    const path = tempPath();
+    const old = new Database(path);
+    try {
+      migrate(
+        old,
+        MIGRATIONS.filter((m) => m.version <= 4),
+      );
+      const outbox = old.prepare(
+        'INSERT INTO outbox (id, queue, payload, due_at, attempts, created_at) VALUES (?, ?, ?, ?, 0, ?)',
+      );
+      outbox.run(
+        'chat-result:e1',
+        'chat-result',
+        '{"execution_id":"e1","route":"chat"}',
+        '2030-01-01T00:00:00.000Z',
+        '2030-01-01T00:00:00.000Z',
+      );
+      outbox.run('slack:C1:m1', 'slack:C1', '{"text":"hi"}', '2030-01-01T00:00:01.000Z', '2030-01-01T00:00:01.000Z');
+      outbox.run(
+        'chat-result:e2',
+        'chat-result',
+        '{"execution_id":"e2"}',
+        '2030-01-01T00:00:02.000Z',
+        '2030-01-01T00:00:02.000Z',
+      );
+      old.prepare('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, NULL)').run('chat:ack:e1', '{"ts":"1.2"}');
+    } finally {
+      old.close();
+    }
+
+    const store = await open(path);
+    await store.init();
+    try {
+      expect(await store.owedResults.list()).toEqual([
+        { execution_id: 'e1', route: 'chat', created_at: '2030-01-01T00:00:00.000Z' },
+        { execution_id: 'e2', route: 'chat', created_at: '2030-01-01T00:00:02.000Z' },
+      ]);
+      expect((await store.outbox.pending('')).map((i) => i.id)).toEqual(['slack:C1:m1']);
+      expect(await store.marks.get('chat:ack:e1')).toEqual({ ts: '1.2' });
+      expect(await store.leases.acquire('timers', 'a', 60_000)).toBe(true);
+    } finally {
+      await store.close();
     }
   });
 

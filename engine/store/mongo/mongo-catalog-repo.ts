@@ -1,5 +1,6 @@
 import { isId } from '../../ids.js';
-import type { CatalogRepo, Page } from '../store.js';
+import type { CatalogRepo } from '../catalog-repo.js';
+import type { Page } from '../page.js';
 import { guard, isDuplicateKey } from './mongo-errors.js';
 import type { MongoModel } from './mongo-models.js';
 import { fromDoc, raw } from './mongo-types.js';

@@ -1,8 +1,7 @@
-import type { JsonValue } from '../../model/json.js';
-import type { DedupRepo, KvRepo, OutboxItem, OutboxRepo } from '../store.js';
+import type { OutboxItem, OutboxRepo } from '../outbox-repo.js';
 import { guard, isDuplicateKey } from './mongo-errors.js';
 import { type MongoModel, nextSeq } from './mongo-models.js';
-import { type DedupDoc, type KvDoc, type OutboxDoc, raw } from './mongo-types.js';
+import { type OutboxDoc, raw } from './mongo-types.js';
 
 function toItem(d: OutboxDoc): OutboxItem {
   return {
@@ -92,70 +91,5 @@ export class MongoOutboxRepo implements OutboxRepo {
 
   async remove(id: string): Promise<void> {
     await guard(`removing outbox item ${id}`, () => this.#model.deleteOne({ _id: id }).exec());
-  }
-}
-
-export class MongoDedupRepo implements DedupRepo {
-  readonly #model: MongoModel;
-
-  constructor(model: MongoModel) {
-    this.#model = model;
-  }
-
-  async claim(key: string, at?: string): Promise<boolean> {
-    return guard('claiming a dedup key', async () => {
-      try {
-        await raw<DedupDoc>(this.#model).insertOne({ _id: key, at: at ?? new Date().toISOString() });
-        return true;
-      } catch (e) {
-        if (isDuplicateKey(e)) return false;
-        throw e;
-      }
-    });
-  }
-
-  async prune(before: string): Promise<number> {
-    const r = await guard('pruning dedup keys', () => this.#model.deleteMany({ at: { $lt: before } }).exec());
-    return r.deletedCount;
-  }
-}
-
-/** Small records with optional expiry; an expired value reads as absent. */
-export class MongoKvRepo implements KvRepo {
-  readonly #model: MongoModel;
-
-  constructor(model: MongoModel) {
-    this.#model = model;
-  }
-
-  async get(key: string): Promise<JsonValue | undefined> {
-    const now = new Date().toISOString();
-    const doc = await guard(`reading key ${key}`, () =>
-      this.#model
-        .findOne({ _id: key, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] })
-        .lean<KvDoc>()
-        .exec(),
-    );
-    return doc ? doc.value : undefined;
-  }
-
-  async set(key: string, value: JsonValue, opts: { expiresAt?: string } = {}): Promise<void> {
-    const expiresAt = opts.expiresAt ?? null;
-    await guard(`writing key ${key}`, () =>
-      raw<KvDoc>(this.#model).replaceOne(
-        { _id: key },
-        { value, expires_at: expiresAt, expire_date: expiresAt === null ? null : new Date(expiresAt) },
-        { upsert: true },
-      ),
-    );
-  }
-
-  async delete(key: string): Promise<boolean> {
-    // Expired records are removed too, but only a live value counts as "deleted".
-    const doc = await guard(`deleting key ${key}`, () =>
-      this.#model.findOneAndDelete({ _id: key }).lean<KvDoc>().exec(),
-    );
-    if (!doc) return false;
-    return doc.expires_at == null || doc.expires_at > new Date().toISOString();
   }
 }

@@ -6,7 +6,8 @@ import {
   type ExecutionStatus,
   type NewExecution,
 } from '../../model/execution.js';
-import type { ExecutionRepo, Page } from '../store.js';
+import type { ExecutionRepo } from '../execution-repo.js';
+import type { Page } from '../page.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 

@@ -6,7 +6,8 @@ import {
   type ExecutionStatus,
   type NewExecution,
 } from '../../model/execution.js';
-import type { ExecutionRepo, Page } from '../store.js';
+import type { ExecutionRepo } from '../execution-repo.js';
+import type { Page } from '../page.js';
 import { guard } from './mongo-errors.js';
 import type { MongoModel } from './mongo-models.js';
 import { type ExecutionDoc, fromDoc, raw } from './mongo-types.js';

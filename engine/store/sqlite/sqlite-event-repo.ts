@@ -1,54 +1,7 @@
-import type { OutputChunk, OutputStream } from '../../model/execution.js';
 import type { JsonObject } from '../../model/json.js';
-import type { EventRepo, OutputRepo, StreamEvent } from '../store.js';
+import type { EventRepo, StreamEvent } from '../event-repo.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
-
-/** Execution output: AUTOINCREMENT makes `seq` grow across the whole store, never reused. */
-export class SqliteOutputRepo implements OutputRepo {
-  readonly #conn: SqliteConnection;
-
-  constructor(conn: SqliteConnection) {
-    this.#conn = conn;
-  }
-
-  async append(
-    chunks: { execution_id: string; stream: OutputStream; data: string; timestamp?: string }[],
-  ): Promise<OutputChunk[]> {
-    if (chunks.length === 0) return [];
-    const conn = this.#conn;
-    const tx = conn.db.transaction(() => {
-      const insert = conn.prepareValue<number>(
-        'INSERT INTO output (execution_id, stream, data, timestamp) VALUES (?, ?, ?, ?) RETURNING seq',
-      );
-      const now = new Date().toISOString();
-      return chunks.map((c): OutputChunk => {
-        const timestamp = c.timestamp ?? now;
-        const seq = insert.get(c.execution_id, c.stream, c.data, timestamp) as number;
-        return { seq, execution_id: c.execution_id, stream: c.stream, data: c.data, timestamp };
-      });
-    });
-    return conn.write('appending execution output', () => tx());
-  }
-
-  async list(executionId: string, opts: { afterSeq?: number; stream?: OutputStream } = {}): Promise<OutputChunk[]> {
-    return guard(`reading output of execution ${executionId}`, () =>
-      opts.stream === undefined
-        ? this.#conn
-            .prepare<OutputChunk>(
-              `SELECT seq, execution_id, stream, data, timestamp FROM output
-               WHERE execution_id = ? AND seq > ? ORDER BY seq`,
-            )
-            .all(executionId, opts.afterSeq ?? 0)
-        : this.#conn
-            .prepare<OutputChunk>(
-              `SELECT seq, execution_id, stream, data, timestamp FROM output
-               WHERE execution_id = ? AND seq > ? AND stream = ? ORDER BY seq`,
-            )
-            .all(executionId, opts.afterSeq ?? 0, opts.stream),
-    );
-  }
-}
 
 interface EventRow {
   id: number;

@@ -1,5 +1,5 @@
-import type { JsonObject, JsonValue } from '../../model/json.js';
-import type { DedupRepo, KvRepo, OutboxItem, OutboxRepo } from '../store.js';
+import type { JsonObject } from '../../model/json.js';
+import type { OutboxItem, OutboxRepo } from '../outbox-repo.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
@@ -91,67 +91,5 @@ export class SqliteOutboxRepo implements OutboxRepo {
     await this.#conn.write(`removing outbox item ${id}`, () =>
       this.#conn.prepare('DELETE FROM outbox WHERE id = ?').run(id),
     );
-  }
-}
-
-export class SqliteDedupRepo implements DedupRepo {
-  readonly #conn: SqliteConnection;
-
-  constructor(conn: SqliteConnection) {
-    this.#conn = conn;
-  }
-
-  async claim(key: string, at?: string): Promise<boolean> {
-    const r = await this.#conn.write('claiming a dedup key', () =>
-      this.#conn
-        .prepare('INSERT INTO dedup (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING')
-        .run(key, at ?? new Date().toISOString()),
-    );
-    return r.changes === 1;
-  }
-
-  async prune(before: string): Promise<number> {
-    const r = await this.#conn.write('pruning dedup keys', () =>
-      this.#conn.prepare('DELETE FROM dedup WHERE at < ?').run(before),
-    );
-    return r.changes;
-  }
-}
-
-/** Small records with optional expiry; an expired value reads as absent and is overwritten by `set`. */
-export class SqliteKvRepo implements KvRepo {
-  readonly #conn: SqliteConnection;
-
-  constructor(conn: SqliteConnection) {
-    this.#conn = conn;
-  }
-
-  async get(key: string): Promise<JsonValue | undefined> {
-    const value = guard(`reading key ${key}`, () =>
-      this.#conn
-        .prepareValue<string>('SELECT value FROM kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)')
-        .get(key, new Date().toISOString()),
-    );
-    return value === undefined ? undefined : (JSON.parse(value) as JsonValue);
-  }
-
-  async set(key: string, value: JsonValue, opts: { expiresAt?: string } = {}): Promise<void> {
-    await this.#conn.write(`writing key ${key}`, () =>
-      this.#conn
-        .prepare(
-          `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-        )
-        .run(key, JSON.stringify(value), opts.expiresAt ?? null),
-    );
-  }
-
-  async delete(key: string): Promise<boolean> {
-    // Expired rows are removed too, but only a live value counts as "deleted".
-    const expiresAt = await this.#conn.write(`deleting key ${key}`, () =>
-      this.#conn.prepare<{ expires_at: string | null }>('DELETE FROM kv WHERE key = ? RETURNING expires_at').get(key),
-    );
-    if (expiresAt === undefined) return false;
-    return expiresAt.expires_at === null || expiresAt.expires_at > new Date().toISOString();
   }
 }

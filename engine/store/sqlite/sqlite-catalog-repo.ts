@@ -1,5 +1,6 @@
 import { isId } from '../../ids.js';
-import type { CatalogRepo, Page } from '../store.js';
+import type { CatalogRepo } from '../catalog-repo.js';
+import type { Page } from '../page.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
