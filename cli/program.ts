@@ -8,6 +8,7 @@ import { registerApiKeyCommand } from './commands/apikey-command.js';
 import { registerExecutionCommand } from './commands/execution-command.js';
 import { registerLoginCommand } from './commands/login-command.js';
 import { registerPackCommand } from './commands/pack-command.js';
+import { registerRuleCommand } from './commands/rule-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerUserCommand(program, ctx);
   registerLoginCommand(program, ctx);
   registerAliasCommand(program, ctx);
+  registerRuleCommand(program, ctx);
   registerShellCommand(program, ctx);
   return program;
 }

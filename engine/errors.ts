@@ -30,6 +30,8 @@ export const codes = {
   SQ_STORE_UNAVAILABLE: { status: 503, summary: 'The store cannot be reached' },
   SQ_BUS_UNAVAILABLE: { status: 503, summary: 'The message bus cannot be reached' },
   SQ_CHAT_UNAVAILABLE: { status: 503, summary: 'The chat platform cannot be reached' },
+  SQ_DATASTORE_KEY: { status: 500, summary: 'The datastore encryption key file is unreadable, malformed or unsafe' },
+  SQ_DATASTORE_DECRYPT: { status: 500, summary: 'A stored secret cannot be decrypted with this key' },
 } as const;
 
 export type ErrorCode = keyof typeof codes;

@@ -6,6 +6,8 @@ import { toNative, toPlainData } from './template-values.js';
 export interface RenderOptions {
   /** Undefined variables are an error (StackStorm's ack rendering) instead of rendering empty. @default false */
   strict?: boolean;
+  /** Decrypts a datastore secret for `| decrypt_kv`; without it the filter fails the render. */
+  decrypt?: (stored: string) => string;
 }
 
 /**
@@ -21,6 +23,8 @@ interface Engines {
 let engines: Engines | undefined;
 /** Set by a filter that failed; filters must never throw into the WASM engine (a panic there corrupts it). */
 let filterFailure: string | undefined;
+/** The decrypt function of the render in progress (rendering is synchronous, so one at a time). */
+let currentDecrypt: ((stored: string) => string) | undefined;
 
 function engine(strict: boolean): Environment {
   engines ??= { strict: createEnvironment('strict'), lenient: createEnvironment('chainable') };
@@ -35,7 +39,8 @@ function createEnvironment(undefinedBehavior: 'strict' | 'chainable'): Environme
   // 'chainable' rather than 'lenient': `{{ a.b.c }}` with `a` missing renders empty, as Jinja's default does for st2 results.
   env.undefinedBehavior = undefinedBehavior;
   env.fuel = FUEL;
-  for (const [name, fn] of Object.entries(FILTERS)) {
+  const filters: Record<string, (value: unknown, ...args: unknown[]) => unknown> = { ...FILTERS, decrypt_kv };
+  for (const [name, fn] of Object.entries(filters)) {
     env.addFilter(name, (value: unknown, ...args: unknown[]) => {
       try {
         return fn(toNative(value), ...args.map(toNative));
@@ -48,6 +53,15 @@ function createEnvironment(undefinedBehavior: 'strict' | 'chainable'): Environme
   return env;
 }
 
+/** StackStorm's `decrypt_kv`: the plain text of an encrypted datastore value. */
+function decrypt_kv(value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new Error("the datastore item doesn't exist or it contains an empty string");
+  }
+  if (!currentDecrypt) throw new Error('no datastore encryption key is available here');
+  return currentDecrypt(value);
+}
+
 /**
  * Renders a Jinja template to a string. The context is copied as plain data first, so a template
  * can never call a function or reach an object that happens to sit in it.
@@ -57,7 +71,7 @@ function createEnvironment(undefinedBehavior: 'strict' | 'chainable'): Environme
  */
 export function renderTemplate(source: string, context: Record<string, unknown>, opts: RenderOptions = {}): string {
   if (!source.includes('{{') && !source.includes('{%') && !source.includes('{#')) return source;
-  return run(source, () => engine(opts.strict === true).renderStr(source, toPlainData(context)));
+  return run(source, opts, () => engine(opts.strict === true).renderStr(source, toPlainData(context)));
 }
 
 /** `{{ expr }}` alone, possibly padded with whitespace (YAML block scalars add a newline). */
@@ -76,7 +90,7 @@ export function renderValue(source: string, context: Record<string, unknown>, op
   if (expr === undefined) return renderTemplate(source, context, opts);
   const strict = opts.strict === true;
   const data = toPlainData(context);
-  return run(source, () => {
+  return run(source, opts, () => {
     const env = engine(strict);
     const value = env.evalExpr(expr, data);
     // minijinja's evalExpr returns undefined for a missing name even in strict mode; rendering it
@@ -102,13 +116,16 @@ export function renderDeep(value: unknown, context: Record<string, unknown>, opt
   return value;
 }
 
-function run<T>(source: string, render: () => T): T {
+function run<T>(source: string, opts: RenderOptions, render: () => T): T {
   filterFailure = undefined;
+  currentDecrypt = opts.decrypt;
   let result: T;
   try {
     result = render();
   } catch (e) {
     throw templateError(source, firstLine(e instanceof Error ? e.message : String(e)), e);
+  } finally {
+    currentDecrypt = undefined;
   }
   if (filterFailure !== undefined) {
     const failure = filterFailure;
