@@ -6,6 +6,7 @@ import type { FastifyServerFactory } from 'fastify';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
 import { type ChatParts, createChatParts } from '../bot/chat-parts.js';
 import type { SlackAdapter } from '../bot/slack/slack-adapter.js';
+import type { TeamsAdapter } from '../bot/teams/teams-adapter.js';
 import { buildApi } from './api/build-api.js';
 import type { SquallOptions } from './config/config-schema.js';
 import { readEnv } from './config/from-env.js';
@@ -92,11 +93,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     // Roles first, so that work accepted by the API as soon as it listens has consumers waiting for it.
     roles = await startEngineRoles(core, config.roles, () => config.api.publicUrl ?? url);
     const slack = hasBot ? await createConfiguredSlack(core) : undefined;
+    const teams = hasBot ? await createConfiguredTeams(core) : undefined;
     if (hasApi) {
       // One port for everything: Slack's Events API requests go to Bolt's listener, the rest to the API.
       const serverFactory: FastifyServerFactory = (handler) =>
         createServer((req, res) => {
           if (slack && req.url?.startsWith('/slack/')) slack.httpHandler(req, res);
+          else if (teams && (req.url === '/api/messages' || req.url?.startsWith('/api/messages?')))
+            teams.httpHandler(req, res);
           else handler(req, res);
         });
       const app = buildApi(
@@ -128,7 +132,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       closers.push(() => app.close());
     }
     if (hasBot && chat) {
-      const extra = [...(slack ? [slack] : []), ...((await opts.adapters?.(chat, core)) ?? [])];
+      const extra = [
+        ...(slack ? [slack] : []),
+        ...(teams ? [teams] : []),
+        ...((await opts.adapters?.(chat, core)) ?? []),
+      ];
       await chat.startBot(extra);
     }
   } catch (e) {
@@ -163,6 +171,15 @@ async function createConfiguredSlack(core: EngineCore): Promise<SlackAdapter | u
   const config = resolveSlackConfig(core.config.chat.slack, core.config.env);
   const { createSlackAdapter } = await import('../bot/slack/slack-adapter.js');
   return createSlackAdapter({ config, store: core.store, logger: core.logger });
+}
+
+/** The Teams adapter when Teams is configured (squall.yaml `chat.teams` or SQUALL_TEAMS_* variables). */
+async function createConfiguredTeams(core: EngineCore): Promise<TeamsAdapter | undefined> {
+  const { isTeamsConfigured, resolveTeamsConfig } = await import('../bot/teams/teams-config.js');
+  if (!isTeamsConfigured(core.config.chat.teams, core.config.env)) return undefined;
+  const config = resolveTeamsConfig(core.config.chat.teams, core.config.env);
+  const { createTeamsAdapter } = await import('../bot/teams/teams-adapter.js');
+  return createTeamsAdapter({ config, store: core.store, logger: core.logger });
 }
 
 export interface RunServerOptions {

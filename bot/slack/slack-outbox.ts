@@ -31,6 +31,13 @@ export interface SlackOutboxOptions {
   retryBaseMs?: number;
   /** @default 60000 */
   retryMaxMs?: number;
+  /**
+   * Store queue prefix and platform name in messages; other platforms' adapters reuse this outbox
+   * under their own prefix so that a restart restores each platform's items to its own sender.
+   * @default { queuePrefix: 'slack:', platform: 'Slack' }
+   */
+  queuePrefix?: string;
+  platform?: string;
 }
 
 interface Entry {
@@ -46,8 +53,6 @@ interface Lane {
   tokens: number;
   refilledAt: number;
 }
-
-const QUEUE_PREFIX = 'slack:';
 
 // Items restored after a restart have no caller; their failures are logged, not unhandled.
 const waiter = (): Deferred<JsonObject> => deferred<JsonObject>({ quiet: true });
@@ -74,19 +79,22 @@ export class SlackOutbox {
       burst: 3,
       retryBaseMs: 1000,
       retryMaxMs: 60_000,
+      queuePrefix: 'slack:',
+      platform: 'Slack',
       ...opts,
     };
   }
 
   /** Loads what a previous run left queued and starts sending it; returns how many items. */
   async restore(): Promise<number> {
-    const pending = await this.#o.repo.pending(QUEUE_PREFIX);
+    const pending = await this.#o.repo.pending(this.#o.queuePrefix);
     for (const item of pending) {
       const key = typeof item.payload.key === 'string' ? item.payload.key : item.id;
       if (this.#byKey.has(key)) continue;
       this.#add({ item, key, waiter: waiter() });
     }
-    if (pending.length > 0) this.#o.logger.info('resending queued Slack messages', { count: pending.length });
+    if (pending.length > 0)
+      this.#o.logger.info(`resending queued ${this.#o.platform} messages`, { count: pending.length });
     for (const lane of this.#lanes.values()) this.#kick(lane);
     return pending.length;
   }
@@ -100,12 +108,12 @@ export class SlackOutbox {
   enqueue(channel: string, key: string, payload: JsonObject): Promise<{ sent: Promise<JsonObject> }> {
     // Enqueues run one at a time so that the store's order and the lanes' order always agree.
     const run = this.#chain.then(async () => {
-      if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', 'the Slack adapter is stopped');
+      if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', `the ${this.#o.platform} adapter is stopped`);
       const existing = this.#byKey.get(key);
       if (existing) return { sent: existing.waiter.promise };
       const item = await this.#o.repo.enqueue({
         id: newId(),
-        queue: `${QUEUE_PREFIX}${channel}`,
+        queue: `${this.#o.queuePrefix}${channel}`,
         payload: { ...payload, key },
         due_at: new Date().toISOString(),
       });
@@ -139,7 +147,7 @@ export class SlackOutbox {
       e.waiter.reject(
         new SquallError(
           'SQ_CHAT_UNAVAILABLE',
-          'the Slack adapter stopped; the message stays queued for the next start',
+          `the ${this.#o.platform} adapter stopped; the message stays queued for the next start`,
         ),
       );
     }
@@ -148,7 +156,7 @@ export class SlackOutbox {
   }
 
   #add(entry: Entry): Lane {
-    const channel = entry.item.queue.slice(QUEUE_PREFIX.length);
+    const channel = entry.item.queue.slice(this.#o.queuePrefix.length);
     let lane = this.#lanes.get(channel);
     if (!lane) {
       lane = { channel, entries: [], running: false, tokens: this.#o.burst, refilledAt: Date.now() };
@@ -163,7 +171,7 @@ export class SlackOutbox {
     if (lane.running || this.#stopped) return;
     lane.running = true;
     const p = this.#pump(lane)
-      .catch((e: unknown) => this.#o.logger.error('Slack outbox stopped on an error', { err: String(e) }))
+      .catch((e: unknown) => this.#o.logger.error(`${this.#o.platform} outbox stopped on an error`, { err: String(e) }))
       .finally(() => {
         lane.running = false;
         this.#pumps.delete(p);
@@ -209,10 +217,15 @@ export class SlackOutbox {
       } catch (e) {
         const f = this.#o.classify(e);
         if (f.kind === 'rejected') {
-          log.error('Slack refused a message; dropping it', { reason: f.reason, op: entry.item.payload.op });
+          log.error(`${this.#o.platform} refused a message; dropping it`, {
+            reason: f.reason,
+            op: entry.item.payload.op,
+          });
           await this.#o.repo.remove(entry.item.id);
           this.#done(lane, entry);
-          entry.waiter.reject(new SquallError('SQ_CHAT_UNAVAILABLE', `Slack refused the message: ${f.reason}`));
+          entry.waiter.reject(
+            new SquallError('SQ_CHAT_UNAVAILABLE', `${this.#o.platform} refused the message: ${f.reason}`),
+          );
           continue;
         }
         const attempts = entry.item.attempts + 1;
@@ -224,8 +237,8 @@ export class SlackOutbox {
         await this.#o.repo.reschedule(entry.item.id, dueAt, attempts);
         entry.item = { ...entry.item, due_at: dueAt, attempts };
         const meta = { attempts, retryInMs: Math.round(delay), op: entry.item.payload.op };
-        if (f.kind === 'rate_limited') log.warn('Slack rate limit; waiting as told by Retry-After', meta);
-        else log.warn(`Slack unavailable (${f.reason}); will retry`, meta);
+        if (f.kind === 'rate_limited') log.warn(`${this.#o.platform} rate limit; waiting as told by Retry-After`, meta);
+        else log.warn(`${this.#o.platform} unavailable (${f.reason}); will retry`, meta);
         continue;
       }
       await this.#o.repo.remove(entry.item.id);

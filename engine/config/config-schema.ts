@@ -95,6 +95,8 @@ export const configSchema = z
         shell: z.boolean().optional(),
         /** Slack adapter settings (see docs/slack.md); validated by the adapter's own schema. */
         slack: z.record(z.string(), z.unknown()).optional(),
+        /** Microsoft Teams adapter settings (see docs/teams.md); validated by the adapter's own schema. */
+        teams: z.record(z.string(), z.unknown()).optional(),
       })
       .strict()
       .optional(),

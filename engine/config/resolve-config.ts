@@ -36,6 +36,7 @@ export interface ResolvedConfig {
     users: Readonly<Record<string, Readonly<Record<string, string>>>>;
     shell: boolean;
     slack: Readonly<Record<string, unknown>> | undefined;
+    teams: Readonly<Record<string, unknown>> | undefined;
   };
   /** The environment, for adapters that read their own variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -139,6 +140,7 @@ export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: 
       users: opts.chat?.users ?? {},
       shell: opts.chat?.shell ?? true,
       slack: opts.chat?.slack,
+      teams: opts.chat?.teams,
     },
     env: env.raw,
   });

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { channelMessage, personalMessage, postActivity } from '../fakes/bot-framework/activities.js';
+import { activityText, FakeConnector } from '../fakes/bot-framework/fake-connector.js';
+import { type SquallProcess, startSquallProcess } from '../support/squall-process.js';
+
+/**
+ * The ChatOps round trip on Teams through the compiled `squall start`: an Activity POSTed to
+ * /api/messages on Squall's own port runs the alias; the ack and then the result arrive at the fake
+ * connector in the command's reply chain.
+ */
+describe('Teams end to end through squall start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-teams-e2e-'));
+  let fake: FakeConnector;
+  let p: SquallProcess;
+
+  beforeAll(async () => {
+    fake = await FakeConnector.start();
+    writeFileSync(
+      join(dir, 'squall.yaml'),
+      stringify({ chat: { users: { teams: { 'aad-alice': 'admin' } }, teams: { min_interval_ms: 0 } } }),
+    );
+    p = await startSquallProcess(dir, [], { SQUALL_TEAMS_ANONYMOUS: '1' });
+  }, 40_000);
+  afterAll(async () => {
+    await p?.stop();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says loudly that authentication is off', () => {
+    expect(p.stderr()).toContain('TEAMS ANONYMOUS MODE');
+  });
+
+  it('answers a mention with an ack and the result in its reply chain', async () => {
+    const res = await postActivity(
+      `${p.url}/api/messages`,
+      channelMessage({ serviceUrl: fake.url, text: 'run echo from-teams', id: 'e2e-1' }),
+    );
+    expect(res.status).toBe(200);
+    const ack = await fake.waitFor((c) => c.verb === 'POST' && activityText(c.body).includes('echo from-teams'));
+    expect(ack.activityId).toBe('e2e-1');
+    const result = await fake.waitFor((c) => activityText(c.body).includes('core.local succeeded'), 15_000);
+    expect(result.activityId).toBe('e2e-1');
+    expect(activityText(result.body)).toContain('from-teams');
+  });
+
+  it('tells an unknown user who to ask, in a personal chat', async () => {
+    await postActivity(
+      `${p.url}/api/messages`,
+      personalMessage({ serviceUrl: fake.url, text: 'run echo nope', aadObjectId: 'aad-bob', from: '29:bob' }),
+    );
+    const reply = await fake.waitFor((c) => activityText(c.body).includes("don't know you"));
+    expect(reply.conversationId).toBe('a:personal-alice');
+    expect(activityText(reply.body)).toContain('aad-bob');
+  });
+});
