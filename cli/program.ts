@@ -13,6 +13,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
 import { registerUserCommand } from './commands/user-command.js';
+import { registerWorkflowCommand } from './commands/workflow-command.js';
 
 /**
  * The `squall` command tree. Settings made here before the subcommands are added (exit override,
@@ -57,5 +58,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerAliasCommand(program, ctx);
   registerRuleCommand(program, ctx);
   registerShellCommand(program, ctx);
+  registerWorkflowCommand(program, ctx);
   return program;
 }
