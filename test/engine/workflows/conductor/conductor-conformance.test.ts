@@ -94,25 +94,35 @@ output: [{why: <% ctx().why %>}]
     expect(r.sequence).toEqual(['t1', 'continue']);
     expect(r.output).toEqual({ why: 'boom' });
     expect(r.errors).toEqual([
-      { type: 'error', message: 'Execution failed. See result for details.', task_id: 't1', result: { stderr: 'boom' } },
+      {
+        type: 'error',
+        message: 'Execution failed. See result for details.',
+        task_id: 't1',
+        result: { stderr: 'boom' },
+      },
     ]);
   });
 
   it('noop remediates', () => {
-    const r = run(flow.replace('TARGET', 'noop').replace('  cleanup: {action: core.noop}\n', ''), { results: [{ task: 't1', status: 'failed', result: { stderr: 'x' } }] });
+    const r = run(flow.replace('TARGET', 'noop').replace('  cleanup: {action: core.noop}\n', ''), {
+      results: [{ task: 't1', status: 'failed', result: { stderr: 'x' } }],
+    });
     expect(r.status).toBe('succeeded');
     expect(r.sequence).toEqual(['t1', 'noop']);
   });
 
   it('fail fails the workflow; a task in the same do still runs', () => {
-    const r = run(flow.replace('TARGET', '[cleanup, fail]'), { results: [{ task: 't1', status: 'failed', result: { stderr: 'x' } }] });
+    const r = run(flow.replace('TARGET', '[cleanup, fail]'), {
+      results: [{ task: 't1', status: 'failed', result: { stderr: 'x' } }],
+    });
     expect(r.status).toBe('failed');
     expect(r.sequence).toEqual(['t1', 'fail', 'cleanup']);
     expect(r.errors.map((e) => e.task_id)).toEqual(['t1', 'fail']);
   });
 
   it('fails fast: running siblings finish, nothing new starts', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 tasks:
   init:
@@ -123,21 +133,26 @@ tasks:
     next: [{when: <% succeeded() %>, do: a2}]
   a2: {action: core.noop}
   b: {action: core.noop}
-`, { results: [{ task: 'b', status: 'failed' }] });
+`,
+      { results: [{ task: 'b', status: 'failed' }] },
+    );
     // a and b start together; b fails, a finishes but a2 never starts.
     expect(r.sequence).toEqual(['init', 'a', 'b']);
     expect(r.status).toBe('failed');
   });
 
   it('an expression error in a transition fails the workflow, naming task and transition', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 tasks:
   t1:
     action: core.noop
     next: [{when: <% result().missing %>, do: t2}]
   t2: {action: core.noop}
-`, { results: [{ task: 't1', result: {} }] });
+`,
+      { results: [{ task: 't1', result: {} }] },
+    );
     expect(r.status).toBe('failed');
     expect(r.errors).toEqual([
       {
@@ -152,7 +167,8 @@ tasks:
   });
 
   it('a render error at dispatch fails the workflow and keeps inputs in the output', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 input: [x]
 tasks:
@@ -160,7 +176,9 @@ tasks:
     action: core.echo
     input: {message: <% ctx().x.missing %>}
 output: [{x: <% ctx().x %>}]
-`, { input: { x: 1 } });
+`,
+      { input: { x: 1 } },
+    );
     expect(r.status).toBe('failed');
     expect(r.sequence).toEqual([]);
     expect(r.errors[0]?.message).toContain('Unknown function "#property#missing"');
@@ -199,7 +217,10 @@ output: [{side: <% ctx().side %>}, {l: <% ctx().l %>}, {r: <% ctx().r %>}]
   it('without join the task runs once per path, on its own route', () => {
     const r = run(diamond('').replace(/output:.*$/s, ''));
     expect(r.sequence).toEqual(['init', 'left', 'right', 'merge__r1', 'merge__r2']);
-    expect(r.dispatched.filter((d) => d.task === 'merge').map((d) => d.input)).toEqual([{ side: 'left' }, { side: 'right' }]);
+    expect(r.dispatched.filter((d) => d.task === 'merge').map((d) => d.input)).toEqual([
+      { side: 'left' },
+      { side: 'right' },
+    ]);
   });
 
   it('join: 1 runs on the first arrival only', () => {
@@ -285,7 +306,8 @@ output: [{out: <% ctx().out %>}]
 
 describe('retry', () => {
   it('retries a failing task up to count, reusing its sequence entry', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 tasks:
   flaky:
@@ -293,7 +315,15 @@ tasks:
     retry: {count: 2, when: <% failed() %>}
     next: [{when: <% succeeded() %>, publish: [{body: <% result() %>}]}]
 output: [{body: <% ctx().body %>}]
-`, { results: [{ task: 'flaky', status: 'failed' }, { task: 'flaky', status: 'failed' }, { task: 'flaky', result: 'ok' }] });
+`,
+      {
+        results: [
+          { task: 'flaky', status: 'failed' },
+          { task: 'flaky', status: 'failed' },
+          { task: 'flaky', result: 'ok' },
+        ],
+      },
+    );
     expect(r.status).toBe('succeeded');
     expect(r.sequence).toEqual(['flaky', 'continue']);
     expect(r.dispatched).toHaveLength(3);
@@ -301,13 +331,16 @@ output: [{body: <% ctx().body %>}]
   });
 
   it('gives up after count retries and fails the workflow', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 tasks:
   flaky:
     action: core.noop
     retry: {count: 1}
-`, { results: [{ task: 'flaky', status: 'failed' }, { task: 'flaky', status: 'failed' }, { task: 'flaky' }] });
+`,
+      { results: [{ task: 'flaky', status: 'failed' }, { task: 'flaky', status: 'failed' }, { task: 'flaky' }] },
+    );
     expect(r.status).toBe('failed');
     expect(r.dispatched).toHaveLength(2);
   });
@@ -382,7 +415,8 @@ tasks:
 
 describe('data is never evaluated (deliberate fix)', () => {
   it('an input or an action result holding an expression stays literal', () => {
-    const r = run(`
+    const r = run(
+      `
 version: 1.0
 input: [msg, {secret: hunter2}]
 tasks:
@@ -393,10 +427,12 @@ tasks:
   t2:
     action: core.echo
     input: {message: <% ctx().out %>}
-`, {
-      input: { msg: '<% ctx().secret %>' },
-      results: [{ task: 't1', result: '{{ ctx("secret") }}' }],
-    });
+`,
+      {
+        input: { msg: '<% ctx().secret %>' },
+        results: [{ task: 't1', result: '{{ ctx("secret") }}' }],
+      },
+    );
     expect(r.dispatched.map((d) => d.input)).toEqual([
       { message: '<% ctx().secret %>', text: 'got <% ctx().secret %>' },
       { message: '{{ ctx("secret") }}' },

@@ -4,7 +4,11 @@ import { type Rehearsal, type RehearsalResult, rehearse } from '../../../../engi
 /** Rehearses a workflow written as YAML text, with optional input and scripted results. */
 export function run(
   workflow: string,
-  opts: { input?: Record<string, unknown>; results?: Rehearsal['action_results']; st2kv?: Record<string, unknown> } = {},
+  opts: {
+    input?: Record<string, unknown>;
+    results?: Rehearsal['action_results'];
+    st2kv?: Record<string, unknown>;
+  } = {},
 ): RehearsalResult {
   return rehearse({
     workflow: parse(workflow) as unknown,
