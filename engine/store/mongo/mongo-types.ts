@@ -11,7 +11,6 @@ export type ExecutionDoc = Omit<Execution, 'id'> & { _id: string };
 export type ActionDoc = Omit<Action, 'id'> & { _id: string };
 export type PackDoc = Omit<Pack, 'id'> & { _id: string };
 export type AliasDoc = Omit<ActionAlias, 'id'> & { _id: string };
-export type CatalogDoc = ActionDoc | PackDoc | AliasDoc;
 export type UserDoc = Omit<User, 'name'> & { _id: string };
 export type ApiKeyDoc = Omit<ApiKey, 'id'> & { _id: string };
 export type TokenDoc = Omit<Token, 'token_hash'> & { _id: string };

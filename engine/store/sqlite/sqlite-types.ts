@@ -36,8 +36,3 @@ export interface SqliteDatabaseOptions {
 }
 
 export type SqliteDatabaseConstructor = new (path: string, options?: SqliteDatabaseOptions) => SqliteDatabase;
-
-/** The error class better-sqlite3 throws; `code` is SQLite's extended result code name. */
-export interface SqliteDriverError extends Error {
-  code: string;
-}
