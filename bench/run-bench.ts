@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     ['chat ack', benchChatAck],
     ['alias match', async () => (await import('./alias-bench.js')).benchAliasMatch()],
     ['slack ack', async () => (await import('./slack-bench.js')).benchSlackAck()],
+    ['rules trigger', async () => (await import('./rules-bench.js')).benchRulesTrigger()],
   ];
   let failures = 0;
   for (const [name, run] of suites) {

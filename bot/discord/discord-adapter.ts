@@ -280,6 +280,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 }
 
+/** @public For the platform table's Discord row, which `squall start` does not have yet. */
 export function createDiscordAdapter(opts: {
   config: ResolvedDiscordConfig;
   store: Store;

@@ -42,6 +42,7 @@ const ENV = {
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
+/** @public For the platform table's Discord row, which `squall start` does not have yet. */
 export function isDiscordConfigured(input: unknown, env: Record<string, string | undefined>): boolean {
   return input !== undefined || Boolean(env[ENV.token]);
 }

@@ -19,10 +19,6 @@ export function emptyKvRefs(): KvRefs {
   return { system: new Set(), user: new Set(), dynamicSystem: false, dynamicUser: false };
 }
 
-export function hasKvRefs(r: KvRefs): boolean {
-  return r.system.size > 0 || r.user.size > 0 || r.dynamicSystem || r.dynamicUser;
-}
-
 const ST2KV = /st2kv\s*\.\s*(system|user)\b((?:\s*\.\s*[A-Za-z_]\w*)+|\s*\[\s*(['"])((?:(?!\3).)*)\3\s*\])?(\s*\()?/g;
 
 /**

@@ -53,5 +53,3 @@ export const RuleFileSchema = z.object({
   tags: z.array(z.looseObject({ name: str.min(1), value: z.unknown().optional() })).optional(),
   metadata_file: str.optional(),
 });
-
-export type RuleFile = z.infer<typeof RuleFileSchema>;

@@ -1,5 +1,3 @@
-import type { Action, Pack } from '../../model/action.js';
-import type { ActionAlias } from '../../model/alias.js';
 import type { ApiKey, Token, User } from '../../model/auth.js';
 import type { Execution, OutputStream } from '../../model/execution.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
@@ -8,9 +6,6 @@ import type { JsonObject, JsonValue } from '../../model/json.js';
 // use the primary index and uniqueness comes for free.
 
 export type ExecutionDoc = Omit<Execution, 'id'> & { _id: string };
-export type ActionDoc = Omit<Action, 'id'> & { _id: string };
-export type PackDoc = Omit<Pack, 'id'> & { _id: string };
-export type AliasDoc = Omit<ActionAlias, 'id'> & { _id: string };
 export type UserDoc = Omit<User, 'name'> & { _id: string };
 export type ApiKeyDoc = Omit<ApiKey, 'id'> & { _id: string };
 export type TokenDoc = Omit<Token, 'token_hash'> & { _id: string };
