@@ -55,11 +55,6 @@ function partsOf(s: string, re: RegExp, language: ExpressionLanguage): Expressio
   }));
 }
 
-/** True when the string holds any expression. */
-export function hasExpression(s: string): boolean {
-  return scanExpressions(s).language !== undefined;
-}
-
 /**
  * An expression failed to parse or evaluate. `entry` is the message orquesta would log (the workflow's
  * error list carries the task separately); `message` adds the task, for people reading it alone.

@@ -105,5 +105,4 @@ export const COMPLETED_STATUSES: ReadonlySet<string> = new Set([
   'canceled',
 ]);
 export const ABENDED_STATUSES: ReadonlySet<string> = new Set(['failed', 'timeout', 'abandoned']);
-export const ACTIVE_TASK_STATUSES: ReadonlySet<string> = new Set(['requested', 'running', 'pending', 'retrying']);
 export const WORKFLOW_COMPLETED: ReadonlySet<WorkflowStatus> = new Set(['succeeded', 'failed', 'canceled']);

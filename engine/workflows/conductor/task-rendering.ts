@@ -1,5 +1,5 @@
 import type { ExpressionContext } from '../expression-context.js';
-import { renderDefinition, renderString } from '../expressions.js';
+import { renderDefinition } from '../expressions.js';
 import type { TaskSpec } from '../spec/spec-types.js';
 
 /** A problem rendering part of a task at dispatch; the conductor logs it and fails the workflow. */
@@ -84,14 +84,6 @@ export function evaluateCondition(expr: string, ctx: ExpressionContext): boolean
 
 export function renderValue(value: unknown, ctx: ExpressionContext): unknown {
   return render(value, ctx);
-}
-
-export function renderText(value: string, ctx: ExpressionContext): unknown {
-  try {
-    return renderString(value, ctx);
-  } catch (e) {
-    throw new TaskRenderError(errorText(e));
-  }
 }
 
 function truthy(v: unknown): boolean {
