@@ -2,6 +2,7 @@ FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ openssh-client && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/squall
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY app app
 COPY lib lib
 COPY engine engine
 COPY bot bot

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import { CliAdapter } from '../bot/cli/cli-adapter.js';
+import { startServer } from '../app/start-server.js';
+import { CliAdapter } from '../bot/terminal/cli-adapter.js';
 import { silentLogger } from '../engine/logger.js';
-import { startServer } from '../engine/server.js';
 import { type Metric, percentile, round, tempDir } from './bench-util.js';
 
 /** Terminal adapter: a typed line in → the ack printed, through the real router and engine. */

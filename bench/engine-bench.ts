@@ -1,7 +1,7 @@
-import { deleteAmqpTopology, ENGINE_GROUPS } from '../engine/bus/amqp/amqp-teardown.js';
+import { startServer } from '../app/start-server.js';
 import type { SquallOptions } from '../engine/config/config-schema.js';
 import { silentLogger } from '../engine/logger.js';
-import { startServer } from '../engine/server.js';
+import { deleteAmqpTopology, ENGINE_GROUPS } from '../test/support/amqp-teardown.js';
 import { type Metric, percentile, round, tempDir } from './bench-util.js';
 
 async function withEngine<T>(

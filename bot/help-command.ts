@@ -6,10 +6,10 @@ import {
   renderAliasHelp,
   renderHelpList,
 } from '../aliases/help.js';
+import type { AliasCatalog } from '../engine/aliases/alias-catalog.js';
 import type { ActionAlias } from '../engine/model/alias.js';
 import type { RunnerRegistry } from '../engine/runners/runner-registry.js';
 import type { Store } from '../engine/store/store.js';
-import type { AliasCatalog } from './alias-catalog.js';
 import type { OutboundMessage } from './chat-adapter.js';
 
 const PER_PAGE = 20;

@@ -1,4 +1,6 @@
 import type { AliasMatch } from '../aliases/matcher.js';
+import type { AliasCatalog } from '../engine/aliases/alias-catalog.js';
+import { runAlias } from '../engine/aliases/alias-execution.js';
 import { asSquallError, SquallError } from '../engine/errors.js';
 import type { ExecutionService } from '../engine/executions/execution-service.js';
 import type { Logger } from '../engine/logger.js';
@@ -8,8 +10,6 @@ import type { JsonObject } from '../engine/model/json.js';
 import type { RunnerRegistry } from '../engine/runners/runner-registry.js';
 import type { Store } from '../engine/store/store.js';
 import { commandText } from './addressing.js';
-import type { AliasCatalog } from './alias-catalog.js';
-import { runAlias } from './alias-execution.js';
 import type { ChatMessage, ChatReply, OutboundMessage, PostedRef } from './chat-adapter.js';
 import { answerHelp, isHelpCommand } from './help-command.js';
 import { type ChatIdentity, type IdentityOptions, mayRun, resolveIdentity } from './identity.js';

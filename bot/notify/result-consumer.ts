@@ -18,6 +18,8 @@ export interface ResultConsumerDeps {
   present: (e: Execution) => JsonObject;
   prefix: string;
   publicUrl?: string;
+  /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
+  group: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
   const log = deps.logger.child({ component: 'chat-results' });
   return deps.bus.consume(
     'notify.chat',
-    'bot',
+    deps.group,
     async (n) => {
       if ((await deps.store.marks.get(postedKey(n.execution_id, n.route))) !== undefined) {
         await deps.store.owedResults.settle(n.execution_id);

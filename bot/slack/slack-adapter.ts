@@ -331,7 +331,7 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
-/** Builds the adapter from resolved settings; what `engine/server.ts` calls when Slack is configured. */
+/** Builds the adapter from resolved settings; what the platform table (`bot/platforms.ts`) calls when Slack is configured. */
 export function createSlackAdapter(opts: { config: ResolvedSlackConfig; store: Store; logger: Logger }): SlackAdapter {
   return new SlackAdapter(opts.config, { store: opts.store, logger: opts.logger });
 }

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { runRemoteShell } from '../../bot/cli/remote-shell.js';
-import { shellHistoryFile } from '../../bot/cli/shell-terminal.js';
+import { runRemoteShell } from '../../bot/terminal/remote-shell.js';
+import { shellHistoryFile } from '../../bot/terminal/shell-terminal.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { colorWanted } from '../output.js';
 

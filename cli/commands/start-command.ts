@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ROLES } from '../../app/roles/role-table.js';
 import { resolveDataDir } from '../cli-config.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
@@ -13,9 +14,10 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .option('--config <file>', 'configuration file (squall.yaml)')
     .option(
       '--role <role...>',
-      'run only these roles: api, scheduler, runner, notifier, bot (a subset needs the RabbitMQ bus)',
+      `run only these roles: ${ROLES.map((r) => r.name).join(', ')} (a subset needs the RabbitMQ bus)`,
     )
     .option('--no-shell', 'do not attach the terminal chat shell when no chat platform is configured')
+    .addHelpText('after', `\nRoles:\n${ROLES.map((r) => `  ${r.name.padEnd(10)} ${r.summary}`).join('\n')}`)
     .addHelpText(
       'after',
       examples(
@@ -33,7 +35,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
         }
         const globals = cmd.optsWithGlobals<{ dataDir?: string }>();
         // Loaded here, not at the top, so that every other command starts without the engine.
-        const { runServer } = await import('../../engine/server.js');
+        const { runServer } = await import('../../app/run-server.js');
         ctx.exitCode = await runServer({
           host: flags.host,
           port,

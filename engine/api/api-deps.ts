@@ -7,7 +7,7 @@ import type { RegisterReport } from '../packs/pack-registrar.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
 
-/** Everything the REST API needs; the composition root (engine.ts) builds it. */
+/** Everything the REST API needs; the composition root (app/) builds it. */
 export interface ApiDeps {
   store: Store;
   bus: Bus;

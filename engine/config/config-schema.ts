@@ -17,90 +17,93 @@ const busSchema = z.discriminatedUnion('kind', [
 
 const roleName = z.enum(['admin', 'operator', 'viewer']);
 
-export const ROLE_NAMES = ['api', 'scheduler', 'runner', 'notifier', 'bot'] as const;
-export type ProcessRole = (typeof ROLE_NAMES)[number];
+/** The process roles a configuration may name; app/'s role table supplies them (engine/ may not import app/). */
+export type RoleNames = readonly [string, ...string[]];
 
-export const configSchema = z
-  .object({
-    /** Folder for the SQLite store, credentials and CLI state. @default $SQUALL_HOME or ~/.squall */
-    data_dir: z.string().min(1).optional(),
-    api: z
-      .object({
-        /** @default '127.0.0.1' */
-        host: z.string().min(1).optional(),
-        /** @default 9101 */
-        port: z.number().int().min(0).max(65535).optional(),
-        /** Base URL used in links posted to chat. @default http://<host>:<port> */
-        public_url: z.string().url().optional(),
-        /** Largest accepted request body in bytes. @default 1048576 */
-        body_limit: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
-    /** @default { kind: sqlite, path: <data_dir>/squall.db } */
-    store: storeSchema.optional(),
-    /** @default { kind: memory } */
-    bus: busSchema.optional(),
-    /** Roles this process runs. @default all of them */
-    roles: z.array(z.enum(ROLE_NAMES)).min(1).optional(),
-    packs: z
-      .object({
-        /** Extra folders of packs (or single pack folders) registered at start, after the built-in ones. */
-        paths: z.array(z.string().min(1)).optional(),
-      })
-      .strict()
-      .optional(),
-    executions: z
-      .object({
-        /** Timeout for actions that declare none. @default 600 */
-        default_timeout: z.number().positive().optional(),
-        /** Upper bound for any action's timeout. @default 86400 */
-        max_timeout: z.number().positive().optional(),
-        /** Executions one runner process runs at once. @default 64 */
-        concurrency: z.number().int().positive().optional(),
-        /** How often a runner proves it is alive. @default 2 */
-        heartbeat_interval: z.number().positive().optional(),
-        /** A running execution silent this long is marked abandoned. @default 30 */
-        abandon_after: z.number().positive().optional(),
-        /** A requested/scheduled execution untouched this long is published again. @default 10 */
-        requeue_after: z.number().positive().optional(),
-        /** How often the sweeper looks. @default 5 */
-        sweep_interval: z.number().positive().optional(),
-      })
-      .strict()
-      .optional(),
-    auth: z
-      .object({
-        /** Token lifetime. @default 86400 */
-        token_ttl: z.number().int().positive().optional(),
-      })
-      .strict()
-      .optional(),
-    log: z
-      .object({
-        /** @default info */
-        level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
-      })
-      .strict()
-      .optional(),
-    chat: z
-      .object({
-        /** Prefix that addresses the bot in channels. @default '!' */
-        prefix: z.string().min(1).max(8).optional(),
-        /** Role given to chat users with no mapping; `none` refuses them politely. @default none */
-        default_role: z.enum(['none', ...roleName.options]).optional(),
-        /** Explicit identity mapping: platform -> chat user id -> Squall user name. */
-        users: z.record(z.string(), z.record(z.string(), z.string().min(1))).optional(),
-        /** Open the terminal chat shell when `squall start` runs in a terminal with no platform configured. @default true */
-        shell: z.boolean().optional(),
-        /** Slack adapter settings (see docs/slack.md); validated by the adapter's own schema. */
-        slack: z.record(z.string(), z.unknown()).optional(),
-        /** Microsoft Teams adapter settings (see docs/teams.md); validated by the adapter's own schema. */
-        teams: z.record(z.string(), z.unknown()).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** The `squall.yaml` schema for the given role names. */
+export function configSchemaFor(roleNames: RoleNames) {
+  return z
+    .object({
+      /** Folder for the SQLite store, credentials and CLI state. @default $SQUALL_HOME or ~/.squall */
+      data_dir: z.string().min(1).optional(),
+      api: z
+        .object({
+          /** @default '127.0.0.1' */
+          host: z.string().min(1).optional(),
+          /** @default 9101 */
+          port: z.number().int().min(0).max(65535).optional(),
+          /** Base URL used in links posted to chat. @default http://<host>:<port> */
+          public_url: z.string().url().optional(),
+          /** Largest accepted request body in bytes. @default 1048576 */
+          body_limit: z.number().int().positive().optional(),
+        })
+        .strict()
+        .optional(),
+      /** @default { kind: sqlite, path: <data_dir>/squall.db } */
+      store: storeSchema.optional(),
+      /** @default { kind: memory } */
+      bus: busSchema.optional(),
+      /** Roles this process runs. @default all of them */
+      roles: z.array(z.enum(roleNames)).min(1).optional(),
+      packs: z
+        .object({
+          /** Extra folders of packs (or single pack folders) registered at start, after the built-in ones. */
+          paths: z.array(z.string().min(1)).optional(),
+        })
+        .strict()
+        .optional(),
+      executions: z
+        .object({
+          /** Timeout for actions that declare none. @default 600 */
+          default_timeout: z.number().positive().optional(),
+          /** Upper bound for any action's timeout. @default 86400 */
+          max_timeout: z.number().positive().optional(),
+          /** Executions one runner process runs at once. @default 64 */
+          concurrency: z.number().int().positive().optional(),
+          /** How often a runner proves it is alive. @default 2 */
+          heartbeat_interval: z.number().positive().optional(),
+          /** A running execution silent this long is marked abandoned. @default 30 */
+          abandon_after: z.number().positive().optional(),
+          /** A requested/scheduled execution untouched this long is published again. @default 10 */
+          requeue_after: z.number().positive().optional(),
+          /** How often the sweeper looks. @default 5 */
+          sweep_interval: z.number().positive().optional(),
+        })
+        .strict()
+        .optional(),
+      auth: z
+        .object({
+          /** Token lifetime. @default 86400 */
+          token_ttl: z.number().int().positive().optional(),
+        })
+        .strict()
+        .optional(),
+      log: z
+        .object({
+          /** @default info */
+          level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+        })
+        .strict()
+        .optional(),
+      chat: z
+        .object({
+          /** Prefix that addresses the bot in channels. @default '!' */
+          prefix: z.string().min(1).max(8).optional(),
+          /** Role given to chat users with no mapping; `none` refuses them politely. @default none */
+          default_role: z.enum(['none', ...roleName.options]).optional(),
+          /** Explicit identity mapping: platform -> chat user id -> Squall user name. */
+          users: z.record(z.string(), z.record(z.string(), z.string().min(1))).optional(),
+          /** Open the terminal chat shell when `squall start` runs in a terminal with no platform configured. @default true */
+          shell: z.boolean().optional(),
+          /** Slack adapter settings (see docs/slack.md); validated by the adapter's own schema. */
+          slack: z.record(z.string(), z.unknown()).optional(),
+          /** Microsoft Teams adapter settings (see docs/teams.md); validated by the adapter's own schema. */
+          teams: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+}
 
-export type SquallOptions = z.infer<typeof configSchema>;
+export type SquallOptions = z.infer<ReturnType<typeof configSchemaFor>>;

@@ -8,7 +8,7 @@ import { SquallError } from '../errors.js';
 import type { LogLevel } from '../logger.js';
 import type { Role } from '../model/auth.js';
 import type { StoreConfig } from '../store/store.js';
-import { configSchema, type ProcessRole, ROLE_NAMES, type SquallOptions } from './config-schema.js';
+import { configSchemaFor, type RoleNames, type SquallOptions } from './config-schema.js';
 import type { EnvSettings } from './from-env.js';
 
 /** Configuration with every default applied, durations in milliseconds, frozen. */
@@ -17,7 +17,7 @@ export interface ResolvedConfig {
   readonly api: { host: string; port: number; publicUrl: string | undefined; bodyLimit: number };
   readonly store: StoreConfig;
   readonly bus: BusConfig;
-  readonly roles: readonly ProcessRole[];
+  readonly roles: readonly string[];
   readonly packPaths: readonly string[];
   readonly executions: {
     defaultTimeoutS: number;
@@ -49,8 +49,27 @@ export interface ConfigOverrides {
   roles?: string[];
 }
 
-/** Reads and validates a squall.yaml; a missing file is an error only when a path was given explicitly. */
-export function loadConfigFile(path: string): SquallOptions {
+/** Reading and resolving `squall.yaml` for one set of role names (app/config.ts binds the role table's). */
+export interface ConfigReader {
+  /** Validates a configuration object; `source` names it in errors. */
+  parseConfig(doc: unknown, source?: string): SquallOptions;
+  /** Reads and validates a squall.yaml; a missing file is an error only when a path was given explicitly. */
+  loadConfigFile(path: string): SquallOptions;
+  /** Applies defaults, the environment and command-line overrides. */
+  resolveConfig(opts: SquallOptions, env: EnvSettings, overrides?: ConfigOverrides): ResolvedConfig;
+}
+
+export function configReader(roles: RoleNames): ConfigReader {
+  const schema = configSchemaFor(roles);
+  const parseConfig = (doc: unknown, source = 'config'): SquallOptions => parseWith(schema, doc, source);
+  return {
+    parseConfig,
+    loadConfigFile: (path) => parseConfig(readConfigFile(path), path),
+    resolveConfig: (opts, env, overrides = {}) => resolveWith(roles, opts, env, overrides),
+  };
+}
+
+function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -65,11 +84,11 @@ export function loadConfigFile(path: string): SquallOptions {
     const reason = ((e as Error).message.split('\n', 1)[0] ?? '').replace(/:$/, '');
     throw new SquallError('SQ_CONFIG_INVALID', `${path}: invalid YAML: ${reason}`);
   }
-  return parseConfig(doc, path);
+  return doc;
 }
 
-export function parseConfig(doc: unknown, source = 'config'): SquallOptions {
-  const parsed = configSchema.safeParse(doc, { error: unknownKeysInQuotes });
+function parseWith(schema: ReturnType<typeof configSchemaFor>, doc: unknown, source: string): SquallOptions {
+  const parsed = schema.safeParse(doc, { error: unknownKeysInQuotes });
   if (!parsed.success) {
     const lines = issueTexts(parsed.error.issues).map((p) => `${source}: ${p.field ?? '(top level)'}: ${p.problem}`);
     throw new SquallError('SQ_CONFIG_INVALID', lines.join('\n'));
@@ -82,7 +101,12 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
-export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: ConfigOverrides = {}): ResolvedConfig {
+function resolveWith(
+  known: RoleNames,
+  opts: SquallOptions,
+  env: EnvSettings,
+  overrides: ConfigOverrides,
+): ResolvedConfig {
   const dataDir = resolve(overrides.dataDir ?? (opts.data_dir ? expandHome(opts.data_dir) : env.home));
   const host = overrides.host ?? opts.api?.host ?? '127.0.0.1';
   const port = overrides.port ?? opts.api?.port ?? 9101;
@@ -99,13 +123,13 @@ export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: 
   else if (!opts.bus && env.amqpUrl) bus = { kind: 'amqp', url: env.amqpUrl };
   else bus = { kind: 'memory' };
 
-  const roles = overrides.roles?.length ? overrides.roles : (opts.roles ?? [...ROLE_NAMES]);
+  const roles = overrides.roles?.length ? overrides.roles : (opts.roles ?? [...known]);
   for (const r of roles) {
-    if (!(ROLE_NAMES as readonly string[]).includes(r)) {
-      throw new SquallError('SQ_CONFIG_INVALID', `unknown role "${r}" (roles: ${ROLE_NAMES.join(', ')})`);
+    if (!known.includes(r)) {
+      throw new SquallError('SQ_CONFIG_INVALID', `unknown role "${r}" (roles: ${known.join(', ')})`);
     }
   }
-  if (bus.kind === 'memory' && roles.length < ROLE_NAMES.length) {
+  if (bus.kind === 'memory' && roles.length < known.length) {
     throw new SquallError(
       'SQ_CONFIG_INVALID',
       'running a subset of roles needs a shared bus: set bus: {kind: amqp, url: ...} (the in-process bus cannot reach other processes)',
@@ -121,7 +145,7 @@ export function resolveConfig(opts: SquallOptions, env: EnvSettings, overrides: 
     api: { host, port, publicUrl: opts.api?.public_url, bodyLimit: opts.api?.body_limit ?? 1024 * 1024 },
     store,
     bus,
-    roles: roles as ProcessRole[],
+    roles,
     packPaths: (opts.packs?.paths ?? []).map((p) => resolve(expandHome(p))),
     executions: {
       defaultTimeoutS: ex.default_timeout ?? 600,

@@ -14,12 +14,14 @@ export async function startScheduler(deps: {
   logger: Logger;
   events: ExecutionEvents;
   prefetch?: number;
+  /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
+  group: string;
 }): Promise<Subscription> {
   const { store, bus, events } = deps;
   const log = deps.logger.child({ component: 'scheduler' });
   return bus.consume(
     'execution.requested',
-    'scheduler',
+    deps.group,
     async ({ id }) => {
       const ts = new Date().toISOString();
       const e = await store.executions.update(

@@ -21,6 +21,8 @@ export interface WorkerDeps {
   /** Executions run at once by this process. */
   concurrency: number;
   heartbeatMs: number;
+  /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
+  group: string;
   /** Extra environment for an execution's child processes (API URL, a short-lived token, ...). */
   actionEnv?: (e: Execution) => Promise<Record<string, string>>;
 }
@@ -48,7 +50,7 @@ export class Worker {
     const w = new Worker(deps);
     w.#subs.push(await deps.bus.subscribe('execution.cancel', async ({ id }) => w.#cancel(id)));
     w.#subs.push(
-      await deps.bus.consume('execution.scheduled', 'runners', async ({ id }) => w.#run(id), {
+      await deps.bus.consume('execution.scheduled', deps.group, async ({ id }) => w.#run(id), {
         prefetch: deps.concurrency,
       }),
     );

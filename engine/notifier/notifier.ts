@@ -38,10 +38,12 @@ export async function startNotifier(deps: {
   bus: Bus;
   runners: RunnerRegistry;
   logger: Logger;
+  /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
+  group: string;
 }): Promise<Subscription> {
   const { store, bus, runners } = deps;
   const log = deps.logger.child({ component: 'notifier' });
-  return bus.consume('execution.completed', 'notifier', async ({ id }) => {
+  return bus.consume('execution.completed', deps.group, async ({ id }) => {
     const e = await store.executions.get(id);
     if (!e) return;
     const parameters = maskSecrets(runners.specsOf(e.action), e.parameters);

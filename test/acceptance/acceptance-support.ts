@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { type RunningServer, startServer } from '../../app/start-server.js';
 import { silentLogger } from '../../engine/logger.js';
-import { type RunningServer, startServer } from '../../engine/server.js';
 import { BIN } from '../support/squall-process.js';
 
 export interface Run {

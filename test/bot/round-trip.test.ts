@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../app/start-server.js';
 import { tempDir } from '../../bench/bench-util.js';
 import { silentLogger } from '../../engine/logger.js';
-import { type RunningServer, startServer } from '../../engine/server.js';
 import { TestShell } from '../support/chat-shell.js';
 
 async function start(dataDir: string, shell: TestShell): Promise<RunningServer> {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../app/start-server.js';
 import { tempDir } from '../../bench/bench-util.js';
 import type { ChatMessage } from '../../bot/chat-adapter.js';
 import { silentLogger } from '../../engine/logger.js';
 import type { ActionAlias } from '../../engine/model/alias.js';
 import { buildAlias } from '../../engine/packs/pack-entities.js';
-import { type RunningServer, startServer } from '../../engine/server.js';
 
 function msg(text: string, over: Partial<ChatMessage> = {}): ChatMessage {
   return { platform: 'slack', channel: 'C-ops', user: 'U-alice', text, mentioned: false, direct: false, ...over };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../app/start-server.js';
 import { tempDir } from '../../bench/bench-util.js';
 import { silentLogger } from '../../engine/logger.js';
-import { type RunningServer, startServer } from '../../engine/server.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { nextTs, SlackRequests } from '../fakes/slack/slack-requests.js';
 

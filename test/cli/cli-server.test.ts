@@ -2,8 +2,8 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../app/start-server.js';
 import { silentLogger } from '../../engine/logger.js';
-import { startServer } from '../../engine/server.js';
 import { type CliRun, runCli } from './run-cli.js';
 
 // The real CLI (a child process) against a real server on a random port, with the admin

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../bench/bench-util.js';
-import { deleteAmqpTopology, ENGINE_GROUPS } from '../../engine/bus/amqp/amqp-teardown.js';
+import { deleteAmqpTopology, ENGINE_GROUPS } from '../support/amqp-teardown.js';
 import { apiClient, BIN, startSquallProcess } from '../support/squall-process.js';
 
 const url = process.env.SQUALL_TEST_AMQP_URL;

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type AmqpBusOptions, createAmqpBus } from '../../engine/bus/amqp/amqp-bus.js';
-import { deleteAmqpTopology } from '../../engine/bus/amqp/amqp-teardown.js';
 import type { Bus, Topic } from '../../engine/bus/bus.js';
 import type { Logger } from '../../engine/logger.js';
 import { silentLogger } from '../../engine/logger.js';
+import { deleteAmqpTopology } from './amqp-teardown.js';
 
 const run = promisify(execFile);
 

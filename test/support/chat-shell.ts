@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { CliAdapter } from '../../bot/cli/cli-adapter.js';
+import { CliAdapter } from '../../bot/terminal/cli-adapter.js';
 
 /** A terminal chat shell over streams: type lines, wait for text to appear. */
 export class TestShell {

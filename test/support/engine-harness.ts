@@ -2,25 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { presentExecution } from '../../engine/api/present-execution.js';
+import { parseConfig, resolveConfig } from '../../app/config.js';
+import { createEngineCore } from '../../app/engine-core.js';
+import { HttpServer } from '../../app/http/http-server.js';
+import { presets } from '../../app/presets.js';
+import { notifierRole } from '../../app/roles/notifier-role.js';
+import { startWorker as startRunnerWorker } from '../../app/roles/runner-role.js';
+import { schedulerRole } from '../../app/roles/scheduler-role.js';
+import { type StartedRoles, startRoles } from '../../app/roles/start-roles.js';
 import type { Bus, Subscription, Topic, Topics } from '../../engine/bus/bus.js';
-import { createMemoryBus } from '../../engine/bus/memory/memory-bus.js';
-import { createExecutionService } from '../../engine/executions/create-execution-service.js';
+import { readEnv } from '../../engine/config/from-env.js';
 import type { ExecutionService } from '../../engine/executions/execution-service.js';
-import { startScheduler } from '../../engine/executions/scheduler.js';
 import { Sweeper, type SweeperDeps } from '../../engine/executions/sweeper.js';
-import { TerminalWaiters } from '../../engine/executions/terminal-waiters.js';
-import { Worker, type WorkerDeps } from '../../engine/executions/worker.js';
+import type { TerminalWaiters } from '../../engine/executions/terminal-waiters.js';
+import type { Worker, WorkerDeps } from '../../engine/executions/worker.js';
 import { type Logger, silentLogger } from '../../engine/logger.js';
 import type { Execution } from '../../engine/model/execution.js';
 import type { JsonObject } from '../../engine/model/json.js';
-import { startNotifier } from '../../engine/notifier/notifier.js';
-import { registerPacks } from '../../engine/packs/pack-registrar.js';
-import { builtinPacksDir } from '../../engine/packs/packs-root.js';
-import { createRunnerRegistry, type RunnerRegistry } from '../../engine/runners/runner-registry.js';
-import { createSqliteStore } from '../../engine/store/sqlite/sqlite-store.js';
+import type { RunnerRegistry } from '../../engine/runners/runner-registry.js';
 import type { Store } from '../../engine/store/store.js';
-import { StreamPublisher } from '../../engine/stream/stream-publisher.js';
+import type { StreamPublisher } from '../../engine/stream/stream-publisher.js';
 
 /** The test pack (`lifecycle.*`): secret output, a one-second timeout, a disabled action, typed parameters. */
 export const LIFECYCLE_PACK_DIR = fileURLToPath(new URL('../fixtures/engine-packs/lifecycle/', import.meta.url));
@@ -48,9 +49,9 @@ export interface Recorder<T extends Topic> {
 }
 
 /**
- * The engine built from its real parts (SQLite file store, in-process bus, real runners, the built-in
- * `core` pack and the `lifecycle` test pack), wired the way engine/roles.ts wires it, with each role
- * switchable so that tests can stop the pipeline at a given point.
+ * The engine built by the real composition (app/: the embedded preset with a SQLite file store,
+ * real runners, the built-in `core` pack and the `lifecycle` test pack) with each role switchable,
+ * so that tests can stop the pipeline at a given point.
  */
 export interface EngineHarness {
   readonly dir: string;
@@ -78,46 +79,37 @@ export interface EngineHarness {
 export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promise<EngineHarness> {
   const logger = opts.logger ?? silentLogger;
   const dir = mkdtempSync(join(tmpdir(), 'squall-engine-'));
-  const store = await createSqliteStore({ kind: 'sqlite', path: join(dir, 'squall.db') }, { logger });
-  await store.init();
-  const report = await registerPacks(store, [builtinPacksDir(), LIFECYCLE_PACK_DIR]);
+  const timeouts = opts.timeouts ?? { defaultTimeoutS: 600, maxTimeoutS: 86400 };
+  const options = parseConfig({
+    ...presets.embedded(),
+    store: { kind: 'sqlite', path: join(dir, 'squall.db') },
+    packs: { paths: [LIFECYCLE_PACK_DIR] },
+    executions: {
+      default_timeout: timeouts.defaultTimeoutS,
+      max_timeout: timeouts.maxTimeoutS,
+      concurrency: opts.concurrency ?? 16,
+      heartbeat_interval: (opts.heartbeatMs ?? 200) / 1000,
+      // Tests sweep by hand (`sweeper()`); the scheduler role's own sweeper stays out of their way.
+      sweep_interval: 3600,
+    },
+  });
+  const config = resolveConfig(options, readEnv(), { dataDir: dir });
+  const core = await createEngineCore(config, logger, { waiterPollMs: 100 });
+  const { store, bus, runners, stream, waiters, executions, present } = core;
+  const report = await core.registerPacks();
   const errors = report.problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0) throw new Error(`pack registration failed: ${JSON.stringify(errors)}`);
-  const bus = await createMemoryBus({ kind: 'memory' }, { logger });
-  const runners = createRunnerRegistry();
-  const present = (e: Execution): JsonObject =>
-    presentExecution(e, { runners, showSecrets: false, publicUrl: undefined }) as unknown as JsonObject;
-  // SQLite hands out event ids in call order, as engine.ts should tell the publisher for that store.
-  const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: true });
-  const waiters = new TerminalWaiters(store, { pollMs: 100 });
-  const executions = createExecutionService({
-    store,
-    bus,
-    runners,
-    logger,
-    events: stream,
-    waiters,
-    timeouts: opts.timeouts ?? { defaultTimeoutS: 600, maxTimeoutS: 86400 },
-  });
   const subs: Subscription[] = [];
   const workers: Worker[] = [];
   const sweepers: Sweeper[] = [];
-
-  if (opts.scheduler !== false) subs.push(await startScheduler({ store, bus, logger, events: stream }));
-  if (opts.notifier === true) subs.push(await startNotifier({ store, bus, runners, logger }));
+  const roles: StartedRoles = await startRoles(
+    core,
+    [...(opts.scheduler !== false ? [schedulerRole.name] : []), ...(opts.notifier === true ? [notifierRole.name] : [])],
+    { http: new HttpServer() },
+  );
 
   async function startWorker(over: Partial<WorkerDeps> = {}): Promise<Worker> {
-    const w = await Worker.start({
-      store,
-      bus,
-      runners,
-      logger,
-      events: stream,
-      waiters,
-      concurrency: opts.concurrency ?? 16,
-      heartbeatMs: opts.heartbeatMs ?? 200,
-      ...over,
-    });
+    const w = await startRunnerWorker(core, () => undefined, over);
     workers.push(w);
     return w;
   }
@@ -174,9 +166,8 @@ export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promi
       for (const s of sweepers) s.stop();
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(subs.map((s) => s.cancel()));
-      await stream.drain();
-      await bus.close();
-      await store.close();
+      await roles.stop();
+      await core.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

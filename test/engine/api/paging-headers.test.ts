@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../../app/start-server.js';
 import { readCredentials } from '../../../engine/auth/credentials.js';
 import { silentLogger } from '../../../engine/logger.js';
-import { type RunningServer, startServer } from '../../../engine/server.js';
 
 // StackStorm answers every list with X-Total-Count and X-Limit; its JavaScript client reads X-Limit
 // to build the next page's request. These are the list routes a client pages through.

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../../app/start-server.js';
 import { readCredentials } from '../../../engine/auth/credentials.js';
 import { silentLogger } from '../../../engine/logger.js';
-import { type RunningServer, startServer } from '../../../engine/server.js';
 
 // st2client is CommonJS without types: declare the slice this test drives.
 interface Endpoint<T> {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig, resolveConfig } from '../../../app/config.js';
 import { readEnv } from '../../../engine/config/from-env.js';
-import { loadConfigFile, parseConfig, resolveConfig } from '../../../engine/config/resolve-config.js';
 
 const env = readEnv({ SQUALL_HOME: '/tmp/squall-home-test' });
 

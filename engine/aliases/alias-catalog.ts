@@ -1,7 +1,7 @@
-import { AliasMatcher } from '../aliases/matcher.js';
-import type { Logger } from '../engine/logger.js';
-import type { ActionAlias } from '../engine/model/alias.js';
-import type { Store } from '../engine/store/store.js';
+import { AliasMatcher } from '../../aliases/matcher.js';
+import type { Logger } from '../logger.js';
+import type { ActionAlias } from '../model/alias.js';
+import type { Store } from '../store/store.js';
 
 /**
  * The registered aliases and their compiled matcher, shared by the chat router and the alias API.

@@ -1,18 +1,29 @@
-import { CliAdapter } from '../bot/cli/cli-adapter.js';
-import { shellHistoryFile } from '../bot/cli/shell-terminal.js';
-import { readCredentials } from './auth/credentials.js';
-import { asSquallError } from './errors.js';
-import type { RunServerOptions } from './server.js';
-import { startServer } from './server.js';
+import { anyPlatformConfigured } from '../bot/platforms.js';
+import { CliAdapter } from '../bot/terminal/cli-adapter.js';
+import { shellHistoryFile } from '../bot/terminal/shell-terminal.js';
+import { readCredentials } from '../engine/auth/credentials.js';
+import { asSquallError } from '../engine/errors.js';
+import { describeBackends } from './presets.js';
+import { startServer } from './start-server.js';
 
 const SHELL_CHANNEL = 'terminal';
 
-function describeStore(s: { kind: string; path?: string; url?: string }): string {
-  return s.kind === 'sqlite' ? `SQLite at ${s.path}` : 'MongoDB';
+export interface RunServerOptions {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  configPath?: string;
+  roles?: string[];
+  /** Open the terminal chat shell when stdin/stdout are a terminal and no chat platform is configured. @default true */
+  shell?: boolean;
 }
 
-/** The foreground server behind `squall start` / `npm start`. */
-export async function runServerInTerminal(opts: RunServerOptions): Promise<number> {
+/**
+ * `squall start` / `npm start`: runs until SIGINT/SIGTERM (or the terminal shell is closed) and
+ * resolves to the process exit code. Start-up problems (bad config, port in use) are one clear
+ * line, exit code 1.
+ */
+export async function runServer(opts: RunServerOptions = {}): Promise<number> {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   let shell: CliAdapter | undefined;
   const wantShell = opts.shell !== false && interactive;
@@ -27,8 +38,7 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
       localShellChannel: SHELL_CHANNEL,
       logToFile: wantShell,
       adapters: async (_parts, core) => {
-        const platformConfigured =
-          core.config.chat.slack !== undefined || Boolean(core.config.env.SQUALL_SLACK_BOT_TOKEN);
+        const platformConfigured = anyPlatformConfigured({ chat: core.config.chat, env: core.config.env });
         if (!wantShell || !core.config.chat.shell || platformConfigured) return [];
         shell = new CliAdapter({
           input: process.stdin,
@@ -55,7 +65,7 @@ export async function runServerInTerminal(opts: RunServerOptions): Promise<numbe
   const { config } = running;
   const lines = [
     `Squall is running${running.url ? ` at ${running.url}` : ''} (roles: ${config.roles.join(', ')}).`,
-    `Store: ${describeStore(config.store)}; bus: ${config.bus.kind === 'memory' ? 'in-process' : 'RabbitMQ'}.`,
+    describeBackends(config),
     `Packs: ${(await running.core.store.packs.list()).items.map((p) => p.ref).join(', ')}.`,
   ];
   if (running.logPath) lines.push(`Logs: ${running.logPath}`);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRemoteShell } from '../../../bot/cli/remote-shell.js';
+import { startServer } from '../../../app/start-server.js';
+import { runRemoteShell } from '../../../bot/terminal/remote-shell.js';
 import { ApiClient } from '../../../cli/api-client.js';
 import { readCredentials } from '../../../engine/auth/credentials.js';
 import { silentLogger } from '../../../engine/logger.js';
-import { startServer } from '../../../engine/server.js';
 
 // `squall shell` against a real server: lines go over HTTP, results come back on the SSE stream.
 let server: { url: string | undefined; close(): Promise<void> };

@@ -1,5 +1,5 @@
-import type { JsonObject } from '../engine/model/json.js';
-import type { StreamPublisher } from '../engine/stream/stream-publisher.js';
+import type { JsonObject } from '../../engine/model/json.js';
+import type { StreamPublisher } from '../../engine/stream/stream-publisher.js';
 import type {
   ChatAdapter,
   ChatCapabilities,
@@ -8,7 +8,7 @@ import type {
   ChatTarget,
   OutboundMessage,
   PostedRef,
-} from './chat-adapter.js';
+} from '../chat-adapter.js';
 
 let seq = 0;
 

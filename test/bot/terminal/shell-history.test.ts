@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellHistoryFile } from '../../../bot/cli/shell-terminal.js';
+import { shellHistoryFile } from '../../../bot/terminal/shell-terminal.js';
 import { runCli } from '../../cli/run-cli.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { helpEntries } from '../../aliases/help.js';
-import { validateAliasFormats } from '../../aliases/matcher.js';
-import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../../engine/api/paging.js';
-import { SquallError } from '../../engine/errors.js';
-import type { ActionAlias } from '../../engine/model/alias.js';
-import { buildAlias } from '../../engine/packs/pack-entities.js';
-import type { BotApiContext } from './bot-api-context.js';
+import { helpEntries } from '../../../aliases/help.js';
+import { validateAliasFormats } from '../../../aliases/matcher.js';
+import { SquallError } from '../../errors.js';
+import type { ActionAlias } from '../../model/alias.js';
+import { buildAlias } from '../../packs/pack-entities.js';
+import type { AliasApiDeps } from '../alias-api-deps.js';
+import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 
 const refParams = {
   type: 'object',
@@ -36,8 +36,8 @@ function aliasFromBody(body: unknown, existing?: ActionAlias): ActionAlias {
 }
 
 /** StackStorm's `/api/v1/actionalias` resource: CRUD, `match` and `help`. */
-export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Promise<void> {
-  const { store } = ctx.core;
+export async function aliasRoutes(app: FastifyInstance, deps: AliasApiDeps): Promise<void> {
+  const { store, catalog } = deps;
 
   app.get<{ Querystring: { pack?: string; name?: string; limit?: number; offset?: number } }>(
     '/api/v1/actionalias',
@@ -78,7 +78,7 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
     if (await store.aliases.get(alias.ref))
       throw new SquallError('SQ_CONFLICT', `Action alias "${alias.ref}" already exists.`);
     const saved = await store.aliases.upsert(alias);
-    await ctx.catalog.refresh();
+    await catalog.refresh();
     return reply.status(201).send(saved);
   });
 
@@ -90,7 +90,7 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       if (!existing)
         throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
       const saved = await store.aliases.upsert(aliasFromBody(req.body, existing));
-      await ctx.catalog.refresh();
+      await catalog.refresh();
       return saved;
     },
   );
@@ -102,7 +102,7 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       if (!(await store.aliases.delete(req.params.ref_or_id))) {
         throw new SquallError('SQ_ALIAS_NOT_FOUND', `Action alias "${req.params.ref_or_id}" does not exist.`);
       }
-      await ctx.catalog.refresh();
+      await catalog.refresh();
       return reply.status(204).send();
     },
   );
@@ -121,7 +121,7 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
       },
     },
     async (req) => {
-      const outcome = ctx.catalog.matcher.match(req.body.command);
+      const outcome = catalog.matcher.match(req.body.command);
       if (outcome.kind === 'none') throw new SquallError('SQ_ALIAS_NO_MATCH', outcome.message);
       if (outcome.kind === 'ambiguous') throw new SquallError('SQ_ALIAS_AMBIGUOUS', outcome.message);
       const m = outcome.matches[0]!;
@@ -148,7 +148,7 @@ export async function aliasRoutes(app: FastifyInstance, ctx: BotApiContext): Pro
     async (req) => {
       const { filter, pack } = req.query;
       const entries = helpEntries(
-        ctx.catalog.aliases.filter((a) => a.enabled),
+        catalog.aliases.filter((a) => a.enabled),
         { ...(filter ? { filter } : {}), ...(pack ? { pack } : {}) },
       );
       const offset = req.query.offset !== undefined && req.query.offset > 0 ? req.query.offset : 0;

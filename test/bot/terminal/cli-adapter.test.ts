@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatReply, PostedRef } from '../../../bot/chat-adapter.js';
-import { CliAdapter, type CliAdapterOptions } from '../../../bot/cli/cli-adapter.js';
+import { CliAdapter, type CliAdapterOptions } from '../../../bot/terminal/cli-adapter.js';
 
 /** A shell over in-memory streams; `text()` is everything printed so far. */
 function shell(opts: Partial<CliAdapterOptions> & { tty?: boolean } = {}) {

@@ -1,6 +1,7 @@
 import { connect } from 'amqplib';
-import type { Topic } from '../bus.js';
-import { groupNames } from './amqp-topology.js';
+import { WORK_QUEUES } from '../../app/roles/role-table.js';
+import { groupNames } from '../../engine/bus/amqp/amqp-topology.js';
+import type { Topic } from '../../engine/bus/bus.js';
 
 /**
  * Deletes the exchange `prefix` and the queues (and dead-letter queues) of the given groups, on a
@@ -28,9 +29,4 @@ export async function deleteAmqpTopology(
 }
 
 /** The work-queue groups an all-in-one Squall declares. */
-export const ENGINE_GROUPS: readonly [Topic, string][] = [
-  ['execution.requested', 'scheduler'],
-  ['execution.scheduled', 'runners'],
-  ['execution.completed', 'notifier'],
-  ['notify.chat', 'bot'],
-];
+export const ENGINE_GROUPS: readonly [Topic, string][] = WORK_QUEUES;

@@ -1,11 +1,11 @@
-import type { AliasMatch } from '../aliases/matcher.js';
-import { SquallError } from '../engine/errors.js';
-import type { ExecutionService } from '../engine/executions/execution-service.js';
-import type { Logger } from '../engine/logger.js';
-import type { ActionAlias } from '../engine/model/alias.js';
-import type { ChatContext, Execution } from '../engine/model/execution.js';
-import type { JsonObject } from '../engine/model/json.js';
-import { renderDeep, renderTemplate } from '../engine/templates/templates.js';
+import type { AliasMatch } from '../../aliases/matcher.js';
+import { SquallError } from '../errors.js';
+import type { ExecutionService } from '../executions/execution-service.js';
+import type { Logger } from '../logger.js';
+import type { ActionAlias } from '../model/alias.js';
+import type { ChatContext, Execution } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
+import { renderDeep, renderTemplate } from '../templates/templates.js';
 
 export interface AliasRunRequest {
   match: AliasMatch;

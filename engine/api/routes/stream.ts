@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StreamBroadcast } from '../../engine/bus/bus.js';
-import type { StreamHub } from '../../engine/stream/stream-hub.js';
+import type { StreamBroadcast } from '../../bus/bus.js';
+import type { StreamHub } from '../../stream/stream-hub.js';
 
 const KEEPALIVE_MS = 15_000;
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { extractParameters } from '../../aliases/extract.js';
-import type { AliasMatch } from '../../aliases/matcher.js';
-import { principalOf } from '../../engine/api/request-auth.js';
-import { SquallError } from '../../engine/errors.js';
-import type { ActionAlias, AliasFormat } from '../../engine/model/alias.js';
-import { type AliasRunResult, runAlias } from '../alias-execution.js';
-import type { BotApiContext } from './bot-api-context.js';
+import { extractParameters } from '../../../aliases/extract.js';
+import type { AliasMatch } from '../../../aliases/matcher.js';
+import { type AliasRunResult, runAlias } from '../../aliases/alias-execution.js';
+import { SquallError } from '../../errors.js';
+import type { ActionAlias, AliasFormat } from '../../model/alias.js';
+import type { AliasApiDeps } from '../alias-api-deps.js';
+import { principalOf } from '../request-auth.js';
 
 /** The representations of an alias (what is matched) with the display each belongs to. */
 function representations(alias: ActionAlias): { representation: string; display: string }[] {
@@ -53,16 +53,16 @@ interface AliasExecutionBody {
 }
 
 /** StackStorm's `/api/v1/aliasexecution` resource. The execution runs as the authenticated caller. */
-export async function aliasExecutionRoutes(app: FastifyInstance, ctx: BotApiContext): Promise<void> {
-  const { core } = ctx;
+export async function aliasExecutionRoutes(app: FastifyInstance, deps: AliasApiDeps): Promise<void> {
+  const { store, catalog } = deps;
   const runDeps = {
-    executions: core.executions,
-    logger: core.logger,
-    present: core.present,
-    ...(core.config.api.publicUrl ? { publicUrl: core.config.api.publicUrl } : {}),
+    executions: deps.executions,
+    logger: deps.logger,
+    present: deps.present,
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
   };
   const answer = (r: AliasRunResult) => ({
-    execution: core.present(r.execution),
+    execution: deps.present(r.execution),
     actionalias: r.match.alias,
     ...(r.ack !== undefined ? { message: r.ack } : {}),
   });
@@ -72,8 +72,8 @@ export async function aliasExecutionRoutes(app: FastifyInstance, ctx: BotApiCont
     { config: { permission: 'execution:run' }, schema: { body: aliasExecutionBody } },
     async (req, reply) => {
       const b = req.body;
-      const byRef = b.name.includes('.') ? await core.store.aliases.get(b.name) : undefined;
-      const alias = byRef ?? ctx.catalog.aliases.find((a) => a.name === b.name);
+      const byRef = b.name.includes('.') ? await store.aliases.get(b.name) : undefined;
+      const alias = byRef ?? catalog.aliases.find((a) => a.name === b.name);
       if (!alias) throw new SquallError('SQ_ALIAS_NOT_FOUND', `Unable to identify action alias with name "${b.name}".`);
       if (!alias.enabled) throw new SquallError('SQ_ALIAS_DISABLED', `Action alias with name "${b.name}" is disabled.`);
       const rep = representations(alias).find((r) => r.representation === b.format);
@@ -102,7 +102,7 @@ export async function aliasExecutionRoutes(app: FastifyInstance, ctx: BotApiCont
     { config: { permission: 'execution:run' }, schema: { body: matchAndExecuteBody } },
     async (req, reply) => {
       const b = req.body;
-      const outcome = ctx.catalog.matcher.match(b.command);
+      const outcome = catalog.matcher.match(b.command);
       if (outcome.kind === 'none') throw new SquallError('SQ_ALIAS_NO_MATCH', outcome.message);
       if (outcome.kind === 'ambiguous') throw new SquallError('SQ_ALIAS_AMBIGUOUS', outcome.message);
       const route = b.notification_route ?? b.notification_channel;

@@ -1,0 +1,87 @@
+import { AdapterRegistry } from '../bot/adapter-registry.js';
+import type { ChatAdapter } from '../bot/chat-adapter.js';
+import { PendingResults } from '../bot/notify/pending-results.js';
+import { startResultConsumer } from '../bot/notify/result-consumer.js';
+import { ChatRouter } from '../bot/router.js';
+import { StreamChatAdapter } from '../bot/terminal/stream-chat-adapter.js';
+import type { AliasCatalog } from '../engine/aliases/alias-catalog.js';
+import type { Subscription } from '../engine/bus/bus.js';
+import type { EngineCore } from './engine-core.js';
+
+export interface ChatParts {
+  catalog: AliasCatalog;
+  router: ChatRouter;
+  adapters: AdapterRegistry;
+  /** Starts the bot: adapters, result delivery and its safety net. May be called again after stopBot. */
+  startBot(adapters: ChatAdapter[]): Promise<void>;
+  /** Stops the bot (adapters and result delivery); results owed meanwhile wait in the store and queue. */
+  stopBot(): Promise<void>;
+}
+
+export interface ChatPartsOptions {
+  /** Channel of the in-process terminal shell, so remote shells' results are not sent to it. */
+  localShellChannel?: string;
+  /** The bus consumer group results are delivered through (the bot role's). */
+  resultGroup: string;
+}
+
+/** The chat side of a Squall process: the router (for the bot and the remote shell's route) and result delivery. */
+export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: ChatPartsOptions): ChatParts {
+  const { store, bus, logger, config } = core;
+  const router = new ChatRouter({
+    store,
+    executions: core.executions,
+    catalog,
+    runners: core.runners,
+    logger,
+    present: core.present,
+    options: {
+      prefix: config.chat.prefix,
+      defaultRole: config.chat.defaultRole,
+      users: config.chat.users,
+      ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+    },
+  });
+  const adapters = new AdapterRegistry();
+  adapters.add(new StreamChatAdapter(core.stream, (ch) => ch === opts.localShellChannel));
+  const pending = new PendingResults({ store, bus, logger });
+  const subs: Subscription[] = [];
+  let started: ChatAdapter[] = [];
+
+  const parts: ChatParts = {
+    catalog,
+    router,
+    adapters,
+    async startBot(extra) {
+      for (const a of extra) {
+        a.onMessage((m) => router.handle(m));
+        adapters.add(a);
+      }
+      started = extra;
+      for (const a of extra) await a.start();
+      subs.push(
+        await startResultConsumer({
+          bus,
+          store,
+          adapters,
+          logger,
+          present: core.present,
+          prefix: config.chat.prefix,
+          group: opts.resultGroup,
+          ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+        }),
+      );
+      pending.start();
+    },
+    async stopBot() {
+      pending.stop();
+      await Promise.all(subs.splice(0).map((s) => s.cancel()));
+      for (const a of started) {
+        await a.stop();
+        adapters.remove(a);
+      }
+      started = [];
+    },
+  };
+  return parts;
+}

@@ -1,0 +1,107 @@
+import { validateAliasFormats } from '../aliases/matcher.js';
+import { presentExecution } from '../engine/api/present-execution.js';
+import type { AuthService } from '../engine/auth/auth-service.js';
+import { createAuthService } from '../engine/auth/create-auth-service.js';
+import type { Bus } from '../engine/bus/bus.js';
+import { createBus } from '../engine/bus/create-bus.js';
+import type { ResolvedConfig } from '../engine/config/resolve-config.js';
+import { createExecutionService } from '../engine/executions/create-execution-service.js';
+import type { ExecutionService } from '../engine/executions/execution-service.js';
+import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
+import type { Logger } from '../engine/logger.js';
+import type { Execution } from '../engine/model/execution.js';
+import type { JsonObject } from '../engine/model/json.js';
+import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
+import { builtinPacksDir } from '../engine/packs/packs-root.js';
+import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
+import { createStore } from '../engine/store/create-store.js';
+import type { Store } from '../engine/store/store.js';
+import { StreamHub } from '../engine/stream/stream-hub.js';
+import { StreamPublisher } from '../engine/stream/stream-publisher.js';
+
+/**
+ * The engine's shared parts, built once per process. This is the only place that chooses adapters
+ * (store, bus); every role receives ports.
+ */
+export interface EngineCore {
+  config: ResolvedConfig;
+  logger: Logger;
+  store: Store;
+  bus: Bus;
+  runners: RunnerRegistry;
+  auth: AuthService;
+  executions: ExecutionService;
+  waiters: TerminalWaiters;
+  stream: StreamPublisher;
+  /** This process's SSE fan-out; started by whoever serves the stream, stopped by `close()`. */
+  hub: StreamHub;
+  /** An execution as the API and templates see it (secrets masked). */
+  present: (e: Execution) => JsonObject;
+  /** Registers the built-in packs and the configured pack folders (`packs` limits it by name). */
+  registerPacks(opts?: { packs?: string[] }): Promise<RegisterReport>;
+  close(): Promise<void>;
+}
+
+/** Knobs for tests; a server never sets them. */
+export interface EngineCoreOptions {
+  /** How often waiters on another process's executions look at the store. @default 250 */
+  waiterPollMs?: number;
+}
+
+export async function createEngineCore(
+  config: ResolvedConfig,
+  logger: Logger,
+  opts: EngineCoreOptions = {},
+): Promise<EngineCore> {
+  const store = await createStore(config.store, { logger });
+  await store.init();
+  let bus: Bus;
+  try {
+    bus = await createBus(config.bus, { logger });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const runners = createRunnerRegistry();
+  const present = (e: Execution): JsonObject =>
+    presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
+  // SQLite hands out event ids in call order, so stream writes may share commits.
+  const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
+  const waiters = new TerminalWaiters(store, opts.waiterPollMs !== undefined ? { pollMs: opts.waiterPollMs } : {});
+  const executions = createExecutionService({
+    store,
+    bus,
+    runners,
+    logger: logger.child({ component: 'executions' }),
+    events: stream,
+    waiters,
+    timeouts: config.executions,
+  });
+  const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });
+  const hub = new StreamHub({ store, bus, logger });
+  const packDirs = [builtinPacksDir(), ...config.packPaths];
+  return {
+    config,
+    logger,
+    store,
+    bus,
+    runners,
+    auth,
+    executions,
+    waiters,
+    stream,
+    hub,
+    present,
+    registerPacks: (o = {}) =>
+      registerPacks(store, packDirs, {
+        ...(o.packs ? { packs: o.packs } : {}),
+        validateAlias: validateAliasFormats,
+      }),
+    async close() {
+      await hub.stop();
+      await stream.drain();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Topic } from '../../engine/bus/bus.js';
+import type { RoleNames } from '../../engine/config/config-schema.js';
+import { apiRole } from './api-role.js';
+import { botRole } from './bot-role.js';
+import { notifierRole } from './notifier-role.js';
+import { consumerGroup, type Role } from './role.js';
+import { runnerRole } from './runner-role.js';
+import { schedulerRole } from './scheduler-role.js';
+
+/**
+ * Every role a Squall process can run, in start order. A new role (timers, garbage collection, the
+ * rules engine) is a module in this folder and a row here; the config schema, `squall start --help`
+ * and the bus's consumer groups follow.
+ */
+export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, botRole];
+
+export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;
+
+/** The work queues (topic and consumer group) an all-in-one process declares. */
+export const WORK_QUEUES: readonly [Topic, string][] = ROLES.flatMap((r) =>
+  (r.queues ?? []).map((t): [Topic, string] => [t, consumerGroup(r)]),
+);

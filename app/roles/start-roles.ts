@@ -1,0 +1,84 @@
+import { AliasCatalog } from '../../engine/aliases/alias-catalog.js';
+import { type ChatParts, createChatParts } from '../chat-parts.js';
+import type { EngineCore } from '../engine-core.js';
+import type { HttpServer } from '../http/http-server.js';
+import { botRole } from './bot-role.js';
+import { consumerGroup, type Role, type RoleContext, type RoleHandle, type ServerHooks } from './role.js';
+import { ROLES } from './role-table.js';
+
+/** The roles a process runs, started. */
+export interface StartedRoles {
+  /** The chat side, when a role used it. */
+  readonly chat: ChatParts | undefined;
+  readonly notes: RoleContext['notes'];
+  /** Stops the roles in reverse start order, then what they shared. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the named roles in the role table's order, then the steps they deferred until all of them
+ * had started (`afterStart`). A failure stops whatever had started and rethrows.
+ */
+export async function startRoles(
+  core: EngineCore,
+  names: readonly string[],
+  opts: { http: HttpServer; hooks?: ServerHooks },
+): Promise<StartedRoles> {
+  const roles = ROLES.filter((r) => names.includes(r.name));
+  const handles: RoleHandle[] = [];
+  const deferred: (() => Promise<void>)[] = [];
+  let catalog: Promise<AliasCatalog> | undefined;
+  let chat: Promise<ChatParts> | undefined;
+  let chatParts: ChatParts | undefined;
+  const hooks = opts.hooks ?? {};
+  const ctx: RoleContext = {
+    core,
+    http: opts.http,
+    hooks,
+    notes: {},
+    apiUrl: () => core.config.api.publicUrl ?? opts.http.url,
+    catalog() {
+      catalog ??= (async () => {
+        const c = new AliasCatalog({ store: core.store, logger: core.logger });
+        await c.start();
+        return c;
+      })();
+      return catalog;
+    },
+    chat() {
+      chat ??= ctx.catalog().then((c) => {
+        chatParts = createChatParts(core, c, {
+          resultGroup: consumerGroup(botRole),
+          ...(hooks.localShellChannel ? { localShellChannel: hooks.localShellChannel } : {}),
+        });
+        return chatParts;
+      });
+      return chat;
+    },
+    afterStart(step) {
+      deferred.push(step);
+    },
+  };
+  const stop = async () => {
+    for (const h of handles.splice(0).reverse()) await h.stop();
+    (await catalog)?.stop();
+  };
+  try {
+    for (const role of roles) handles.push(await startRole(role, ctx));
+    for (const step of deferred.splice(0)) await step();
+  } catch (e) {
+    await stop().catch(() => {});
+    throw e;
+  }
+  return {
+    get chat() {
+      return chatParts;
+    },
+    notes: ctx.notes,
+    stop,
+  };
+}
+
+function startRole(role: Role, ctx: RoleContext): Promise<RoleHandle> {
+  return role.start(ctx);
+}
