@@ -3,6 +3,7 @@ import { type ChatParts, createChatParts } from '../chat-parts.js';
 import type { EngineCore } from '../engine-core.js';
 import type { HttpServer } from '../http/http-server.js';
 import { botRole } from './bot-role.js';
+import { type LeaseTiming, runWithLease } from './lease-runner.js';
 import { consumerGroup, type Role, type RoleContext, type RoleHandle, type ServerHooks } from './role.js';
 import { ROLES } from './role-table.js';
 
@@ -22,9 +23,16 @@ export interface StartedRoles {
 export async function startRoles(
   core: EngineCore,
   names: readonly string[],
-  opts: { http: HttpServer; hooks?: ServerHooks },
+  opts: {
+    http: HttpServer;
+    hooks?: ServerHooks;
+    /** Lease timing for singleton roles (tests shorten it). */
+    leaseTiming?: LeaseTiming;
+    /** The role table. @default ROLES */
+    table?: readonly Role[];
+  },
 ): Promise<StartedRoles> {
-  const roles = ROLES.filter((r) => names.includes(r.name));
+  const roles = (opts.table ?? ROLES).filter((r) => names.includes(r.name));
   const handles: RoleHandle[] = [];
   const deferred: (() => Promise<void>)[] = [];
   let catalog: Promise<AliasCatalog> | undefined;
@@ -64,7 +72,13 @@ export async function startRoles(
     (await catalog)?.stop();
   };
   try {
-    for (const role of roles) handles.push(await startRole(role, ctx));
+    for (const role of roles) {
+      if (role.singleton === 'lease') {
+        const held = runWithLease(role, ctx, { leases: core.store.leases, logger: core.logger }, opts.leaseTiming);
+        handles.push(held);
+        ctx.afterStart(() => held.begin());
+      } else handles.push(await role.start(ctx));
+    }
     for (const step of deferred.splice(0)) await step();
   } catch (e) {
     await stop().catch(() => {});
@@ -77,8 +91,4 @@ export async function startRoles(
     notes: ctx.notes,
     stop,
   };
-}
-
-function startRole(role: Role, ctx: RoleContext): Promise<RoleHandle> {
-  return role.start(ctx);
 }
