@@ -25,7 +25,7 @@ import type {
   PostedRef,
   PostOptions,
 } from '../chat-adapter.js';
-import { type SendFailure, SlackOutbox } from '../slack/slack-outbox.js';
+import { ChannelOutbox, type SendFailure } from '../outbox/channel-outbox.js';
 import type { ResolvedDiscordConfig } from './discord-config.js';
 import { type DiscordRendered, formatDiscordMessage, parseCustomId } from './discord-format.js';
 
@@ -80,7 +80,7 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #store: Store;
   readonly #log: Logger;
   readonly #client: Client;
-  readonly #outbox: SlackOutbox;
+  readonly #outbox: ChannelOutbox;
   #onMessage: ((m: ChatMessage) => Promise<ChatReply | undefined>) | undefined;
   #onAction: ((a: ChatAction) => Promise<void>) | undefined;
 
@@ -103,15 +103,15 @@ export class DiscordAdapter implements ChatAdapter {
     this.#client.on(Events.InteractionCreate, (i) => void this.#interaction(i));
     this.#client.on(Events.ShardResume, () => this.#log.info('Discord gateway session resumed'));
     this.#client.on(Events.Error, (e) => this.#log.warn('Discord client error', { err: e.message }));
-    this.#outbox = new SlackOutbox({
+    this.#outbox = new ChannelOutbox({
+      platform: 'discord',
+      label: 'Discord',
       repo: deps.store.outbox,
       send: (p) => this.#send(p as unknown as DiscordOp),
       classify: classifyDiscordError,
       logger: this.#log.child({ component: 'discord-outbox' }),
       // discord.js paces by Discord's own bucket headers; the outbox only keeps order and durability.
       minIntervalMs: 0,
-      queuePrefix: 'discord:',
-      platform: 'Discord',
     });
   }
 

@@ -15,6 +15,7 @@ import type {
   OutboundMessage,
   PostedRef,
 } from '../chat-adapter.js';
+import { ChannelOutbox } from '../outbox/channel-outbox.js';
 import { createSlackApp, type SlackAckBody, type SlackReceiver } from './slack-app.js';
 import { type ResolvedSlackConfig, repliesInThread } from './slack-config.js';
 import { SlackConnection } from './slack-connection.js';
@@ -30,7 +31,6 @@ import {
 import { formatSlackMessage } from './slack-format.js';
 import { isObjectBody, readBody } from './slack-http-body.js';
 import { toSlackLogger } from './slack-logger.js';
-import { SlackOutbox } from './slack-outbox.js';
 import { classifySlackError, type SlackOp, SlackSender } from './slack-sender.js';
 import { SlackUserDirectory } from './slack-users.js';
 
@@ -79,7 +79,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly #store: Store;
   readonly #log: Logger;
   readonly #client: InstanceType<typeof webApi.WebClient>;
-  readonly #outbox: SlackOutbox;
+  readonly #outbox: ChannelOutbox;
   readonly #users: SlackUserDirectory;
   readonly #receiver: SlackReceiver;
   readonly #connection: SlackConnection;
@@ -105,7 +105,9 @@ export class SlackAdapter implements ChatAdapter {
       logger: toSlackLogger(this.#log),
     });
     const sender = new SlackSender(this.#client);
-    this.#outbox = new SlackOutbox({
+    this.#outbox = new ChannelOutbox({
+      platform: 'slack',
+      label: 'Slack',
       repo: deps.store.outbox,
       send: (p) => sender.send(p),
       classify: classifySlackError,

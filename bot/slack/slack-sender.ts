@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { JsonObject, JsonValue } from '../../engine/model/json.js';
-import type { SendFailure } from './slack-outbox.js';
+import type { SendFailure } from '../outbox/channel-outbox.js';
 
 /** One queued Web API operation, as stored in the outbox (JSON). */
 export type SlackOp =

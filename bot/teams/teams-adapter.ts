@@ -15,8 +15,8 @@ import type {
   PostedRef,
   PostOptions,
 } from '../chat-adapter.js';
+import { ChannelOutbox } from '../outbox/channel-outbox.js';
 import { readBody } from '../slack/slack-http-body.js';
-import { SlackOutbox } from '../slack/slack-outbox.js';
 import { BotFrameworkHost, type InboundTurn } from './bot-framework-host.js';
 import type { ResolvedTeamsConfig } from './teams-config.js';
 import { actionFromActivity, messageFromActivity } from './teams-events.js';
@@ -56,7 +56,7 @@ export class TeamsAdapter implements ChatAdapter {
   readonly #log: Logger;
   readonly #host: BotFrameworkHost;
   readonly #refs: TeamsReferences;
-  readonly #outbox: SlackOutbox;
+  readonly #outbox: ChannelOutbox;
   readonly #emails = new Map<string, string | undefined>();
   #onMessage: ((m: ChatMessage) => Promise<ChatReply | undefined>) | undefined;
   #onAction: ((a: ChatAction) => Promise<void>) | undefined;
@@ -77,7 +77,9 @@ export class TeamsAdapter implements ChatAdapter {
     this.#host = new BotFrameworkHost(cfg);
     this.#refs = new TeamsReferences(deps.store.marks);
     const sender = new TeamsSender(this.#host, this.#refs);
-    this.#outbox = new SlackOutbox({
+    this.#outbox = new ChannelOutbox({
+      platform: 'teams',
+      label: 'Teams',
       repo: deps.store.outbox,
       send: (p) => sender.send(p),
       classify: classifyTeamsError,
@@ -86,8 +88,6 @@ export class TeamsAdapter implements ChatAdapter {
       burst: cfg.burst,
       retryBaseMs: cfg.retryBaseMs,
       retryMaxMs: cfg.retryMaxMs,
-      queuePrefix: 'teams:',
-      platform: 'Teams',
     });
   }
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../engine/model/json.js';
-import type { SendFailure } from '../slack/slack-outbox.js';
+import type { SendFailure } from '../outbox/channel-outbox.js';
 import { type BotFrameworkHost, connectorFailure } from './bot-framework-host.js';
 import type { TeamsReferences } from './teams-references.js';
 

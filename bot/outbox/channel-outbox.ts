@@ -7,37 +7,34 @@ import { backoffDelay } from '../../lib/backoff.js';
 import { type Deferred, deferred } from '../../lib/deferred.js';
 import { Sleeper } from '../../lib/sleeper.js';
 
-/** What went wrong with one send, decided by the sender (it knows Slack's errors). */
+/** What went wrong with one send, decided by the platform's sender (it knows the platform's errors). */
 export type SendFailure =
-  /** Slack said when to come back (429 Retry-After). */
+  /** The platform said when to come back (429 Retry-After). */
   | { kind: 'rate_limited'; retryAfterMs: number }
-  /** Slack is down or unreachable: back off and try again, however long it takes. */
+  /** The platform is down or unreachable: back off and try again, however long it takes. */
   | { kind: 'unavailable'; reason: string }
-  /** Slack refused the message for good (unknown channel, invalid blocks): drop it and say so. */
+  /** The platform refused the message for good (unknown channel, invalid blocks): drop it and say so. */
   | { kind: 'rejected'; reason: string };
 
-export interface SlackOutboxOptions {
+export interface ChannelOutboxOptions {
+  /** The platform's id (`slack`); it prefixes the store's queue names, so it must never change. */
+  platform: string;
+  /** The platform's name in messages and logs (`Slack`). */
+  label: string;
   repo: OutboxRepo;
-  /** Sends one payload; resolves with Slack's answer, throws on failure. */
+  /** Sends one payload; resolves with the platform's answer, throws on failure. */
   send: (payload: JsonObject) => Promise<JsonObject>;
-  /** Classifies what `send` threw. */
+  /** Classifies what `send` threw: rate limit (with the wait), transient, or permanent. */
   classify: (e: unknown) => SendFailure;
   logger: Logger;
-  /** @default 1000 */
+  /** Per channel, one message per this many ms after the burst. @default 1000 */
   minIntervalMs?: number;
-  /** @default 3 */
+  /** Per channel, messages sent back to back before the spacing applies. @default 3 */
   burst?: number;
-  /** @default 1000 */
+  /** First wait after a transient failure; doubles per attempt. @default 1000 */
   retryBaseMs?: number;
   /** @default 60000 */
   retryMaxMs?: number;
-  /**
-   * Store queue prefix and platform name in messages; other platforms' adapters reuse this outbox
-   * under their own prefix so that a restart restores each platform's items to its own sender.
-   * @default { queuePrefix: 'slack:', platform: 'Slack' }
-   */
-  queuePrefix?: string;
-  platform?: string;
 }
 
 interface Entry {
@@ -58,14 +55,17 @@ interface Lane {
 const waiter = (): Deferred<JsonObject> => deferred<JsonObject>({ quiet: true });
 
 /**
- * One outbox per Slack channel. Every message is written to the store before it is sent and
- * removed only after Slack confirmed it, so queued replies survive a restart; each channel sends in
- * order, at about one message per `minIntervalMs` after a short burst, waits out 429 Retry-After,
- * and during an outage retries with exponential back-off without ever dropping a message.
+ * A durable outbox per chat channel, for any platform (Slack, Teams and Discord each supply their
+ * own `send` and `classify`). Every message is written to the store before it is sent
+ * and removed only after the platform confirmed it, so queued replies survive a restart (each
+ * platform's under its own queue prefix, so a restart gives them back to the right sender); each
+ * channel sends in order, at about one message per `minIntervalMs` after a short burst, waits out
+ * 429 Retry-After, and during an outage retries with back-off without ever dropping a message.
  * Re-enqueueing a message with the key of one still pending returns the pending one.
  */
-export class SlackOutbox {
-  readonly #o: Required<Omit<SlackOutboxOptions, 'logger'>> & { logger: Logger };
+export class ChannelOutbox {
+  readonly #o: Required<Omit<ChannelOutboxOptions, 'logger'>> & { logger: Logger };
+  readonly #prefix: string;
   readonly #lanes = new Map<string, Lane>();
   readonly #byKey = new Map<string, Entry>();
   readonly #pause = new Sleeper();
@@ -73,47 +73,46 @@ export class SlackOutbox {
   #stopped = false;
   #chain: Promise<void> = Promise.resolve();
 
-  constructor(opts: SlackOutboxOptions) {
+  constructor(opts: ChannelOutboxOptions) {
+    this.#prefix = `${opts.platform}:`;
     this.#o = {
       minIntervalMs: 1000,
       burst: 3,
       retryBaseMs: 1000,
       retryMaxMs: 60_000,
-      queuePrefix: 'slack:',
-      platform: 'Slack',
       ...opts,
     };
   }
 
   /** Loads what a previous run left queued and starts sending it; returns how many items. */
   async restore(): Promise<number> {
-    const pending = await this.#o.repo.pending(this.#o.queuePrefix);
+    const pending = await this.#o.repo.pending(this.#prefix);
     for (const item of pending) {
       const key = typeof item.payload.key === 'string' ? item.payload.key : item.id;
       if (this.#byKey.has(key)) continue;
       this.#add({ item, key, waiter: waiter() });
     }
     if (pending.length > 0)
-      this.#o.logger.info(`resending queued ${this.#o.platform} messages`, { count: pending.length });
+      this.#o.logger.info(`resending queued ${this.#o.label} messages`, { count: pending.length });
     for (const lane of this.#lanes.values()) this.#kick(lane);
     return pending.length;
   }
 
   /**
    * Queues `payload` for `channel`. Resolves once the item is stored (so a restart cannot lose it),
-   * with `sent`, which settles once Slack confirmed it (possibly after a wait in the queue) or
-   * rejects with SQ_CHAT_UNAVAILABLE when Slack refused it for good or the outbox stopped first (the
+   * with `sent`, which settles once the platform confirmed it (possibly after a wait in the queue) or
+   * rejects with SQ_CHAT_UNAVAILABLE when the platform refused it for good or the outbox stopped first (the
    * item then stays queued for the next start). A key still pending returns the pending item.
    */
   enqueue(channel: string, key: string, payload: JsonObject): Promise<{ sent: Promise<JsonObject> }> {
     // Enqueues run one at a time so that the store's order and the lanes' order always agree.
     const run = this.#chain.then(async () => {
-      if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', `the ${this.#o.platform} adapter is stopped`);
+      if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', `the ${this.#o.label} adapter is stopped`);
       const existing = this.#byKey.get(key);
       if (existing) return { sent: existing.waiter.promise };
       const item = await this.#o.repo.enqueue({
         id: newId(),
-        queue: `${this.#o.queuePrefix}${channel}`,
+        queue: `${this.#prefix}${channel}`,
         payload: { ...payload, key },
         due_at: new Date().toISOString(),
       });
@@ -128,7 +127,7 @@ export class SlackOutbox {
     return run;
   }
 
-  /** Queues and waits until Slack confirmed; see `enqueue`. */
+  /** Queues and waits until the platform confirmed; see `enqueue`. */
   async send(channel: string, key: string, payload: JsonObject): Promise<JsonObject> {
     return (await this.enqueue(channel, key, payload)).sent;
   }
@@ -147,7 +146,7 @@ export class SlackOutbox {
       e.waiter.reject(
         new SquallError(
           'SQ_CHAT_UNAVAILABLE',
-          `the ${this.#o.platform} adapter stopped; the message stays queued for the next start`,
+          `the ${this.#o.label} adapter stopped; the message stays queued for the next start`,
         ),
       );
     }
@@ -156,7 +155,7 @@ export class SlackOutbox {
   }
 
   #add(entry: Entry): Lane {
-    const channel = entry.item.queue.slice(this.#o.queuePrefix.length);
+    const channel = entry.item.queue.slice(this.#prefix.length);
     let lane = this.#lanes.get(channel);
     if (!lane) {
       lane = { channel, entries: [], running: false, tokens: this.#o.burst, refilledAt: Date.now() };
@@ -171,7 +170,7 @@ export class SlackOutbox {
     if (lane.running || this.#stopped) return;
     lane.running = true;
     const p = this.#pump(lane)
-      .catch((e: unknown) => this.#o.logger.error(`${this.#o.platform} outbox stopped on an error`, { err: String(e) }))
+      .catch((e: unknown) => this.#o.logger.error(`${this.#o.label} outbox stopped on an error`, { err: String(e) }))
       .finally(() => {
         lane.running = false;
         this.#pumps.delete(p);
@@ -217,14 +216,11 @@ export class SlackOutbox {
       } catch (e) {
         const f = this.#o.classify(e);
         if (f.kind === 'rejected') {
-          log.error(`${this.#o.platform} refused a message; dropping it`, {
-            reason: f.reason,
-            op: entry.item.payload.op,
-          });
+          log.error(`${this.#o.label} refused a message; dropping it`, { reason: f.reason, op: entry.item.payload.op });
           await this.#o.repo.remove(entry.item.id);
           this.#done(lane, entry);
           entry.waiter.reject(
-            new SquallError('SQ_CHAT_UNAVAILABLE', `${this.#o.platform} refused the message: ${f.reason}`),
+            new SquallError('SQ_CHAT_UNAVAILABLE', `${this.#o.label} refused the message: ${f.reason}`),
           );
           continue;
         }
@@ -237,8 +233,8 @@ export class SlackOutbox {
         await this.#o.repo.reschedule(entry.item.id, dueAt, attempts);
         entry.item = { ...entry.item, due_at: dueAt, attempts };
         const meta = { attempts, retryInMs: Math.round(delay), op: entry.item.payload.op };
-        if (f.kind === 'rate_limited') log.warn(`${this.#o.platform} rate limit; waiting as told by Retry-After`, meta);
-        else log.warn(`${this.#o.platform} unavailable (${f.reason}); will retry`, meta);
+        if (f.kind === 'rate_limited') log.warn(`${this.#o.label} rate limit; waiting as told by Retry-After`, meta);
+        else log.warn(`${this.#o.label} unavailable (${f.reason}); will retry`, meta);
         continue;
       }
       await this.#o.repo.remove(entry.item.id);

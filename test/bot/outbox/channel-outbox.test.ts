@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../bench/bench-util.js';
+import { ChannelOutbox, type SendFailure } from '../../../bot/outbox/channel-outbox.js';
+import { silentLogger } from '../../../engine/logger.js';
+import type { JsonObject } from '../../../engine/model/json.js';
+import { createSqliteStore } from '../../../engine/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../engine/store/store.js';
+
+/** A platform of its own: what it was sent, and errors it is told to throw next. */
+class TestPlatform {
+  readonly sent: JsonObject[] = [];
+  readonly failures: SendFailure[] = [];
+  send = async (p: JsonObject): Promise<JsonObject> => {
+    const f = this.failures.shift();
+    if (f) throw f;
+    this.sent.push(p);
+    return { ok: true, n: this.sent.length };
+  };
+  classify = (e: unknown): SendFailure => e as SendFailure;
+}
+
+describe('the per-channel outbox, for any platform', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let store: Store;
+  const outboxes: ChannelOutbox[] = [];
+
+  beforeEach(async () => {
+    dir = tempDir('squall-outbox-');
+    store = await createSqliteStore({ kind: 'sqlite', path: join(dir.path, 'squall.db') }, { logger: silentLogger });
+    await store.init();
+  });
+  afterEach(async () => {
+    for (const o of outboxes.splice(0)) await o.stop();
+    await store.close();
+    dir.remove();
+  });
+
+  function outbox(platform: string, p: TestPlatform): ChannelOutbox {
+    const o = new ChannelOutbox({
+      platform,
+      label: platform.toUpperCase(),
+      repo: store.outbox,
+      send: p.send,
+      classify: p.classify,
+      logger: silentLogger,
+      minIntervalMs: 0,
+      retryBaseMs: 1,
+      retryMaxMs: 5,
+    });
+    outboxes.push(o);
+    return o;
+  }
+
+  it('sends in order through transient failures and rate limits, and drops what the platform refuses', async () => {
+    const p = new TestPlatform();
+    const o = outbox('teams', p);
+    p.failures.push({ kind: 'unavailable', reason: 'down' }, { kind: 'rate_limited', retryAfterMs: 5 });
+    const sent = await Promise.all(['a', 'b'].map((t) => o.send('C1', t, { text: t })));
+    expect(sent).toEqual([
+      { ok: true, n: 1 },
+      { ok: true, n: 2 },
+    ]);
+    p.failures.push({ kind: 'rejected', reason: 'no_such_channel' });
+    await expect(o.send('C1', 'c', { text: 'c' })).rejects.toThrow(/TEAMS refused the message: no_such_channel/);
+    await o.send('C1', 'd', { text: 'd' });
+    expect(p.sent.map((m) => m.text)).toEqual(['a', 'b', 'd']);
+    expect(await store.outbox.pending('teams:')).toEqual([]);
+  });
+
+  it('keeps each platform to its own queues across a restart', async () => {
+    const down = new TestPlatform();
+    down.send = async () => {
+      throw { kind: 'unavailable', reason: 'down' } satisfies SendFailure;
+    };
+    const first = outbox('slack', down);
+    const queued = await first.enqueue('C1', 'k1', { text: 'for slack' });
+    await first.stop();
+    await expect(queued.sent).rejects.toThrow(/SLACK adapter stopped/);
+
+    const slack = new TestPlatform();
+    const teams = new TestPlatform();
+    expect(await outbox('teams', teams).restore()).toBe(0);
+    expect(await outbox('slack', slack).restore()).toBe(1);
+    await expect.poll(() => slack.sent.map((m) => m.text)).toEqual(['for slack']);
+    expect(teams.sent).toEqual([]);
+  });
+});
