@@ -3,11 +3,12 @@ import { issueTexts } from '../../lib/zod-issues.js';
 import { newId } from '../ids.js';
 import type { Pack } from '../model/action.js';
 import type { JsonObject } from '../model/json.js';
-import { buildAction, buildAlias } from './pack-entities.js';
+import { PackFileSchema } from './pack-file-schema.js';
 import { isFile, listPackFiles, readYaml, yamlFilesIn } from './pack-files.js';
 import { issueMessage } from './pack-issues.js';
-import { PackFileSchema } from './pack-schemas.js';
-import type { LoadedPack, PackProblem } from './pack-types.js';
+import type { PackItemOf, PackKind, PackKindKey } from './pack-kind.js';
+import { PACK_KINDS } from './pack-kinds.js';
+import type { LoadedPack, PackContents, PackProblem } from './pack-types.js';
 
 export type { LoadedPack } from './pack-types.js';
 
@@ -17,9 +18,9 @@ export interface LoadPackOptions {
 }
 
 /**
- * Reads one pack folder: pack.yaml, actions/*.yaml, aliases/*.yaml and config.schema.yaml. Never
- * throws for bad content: a bad action or alias file is reported and skipped, and a missing or
- * invalid pack.yaml leaves `pack` unset (the pack must not be registered).
+ * Reads one pack folder: pack.yaml, the folder of each pack kind (pack-kinds.ts: actions/*.yaml,
+ * aliases/*.yaml) and config.schema.yaml. Never throws for bad content: a bad file is reported and
+ * skipped, and a missing or invalid pack.yaml leaves `pack` unset (the pack must not be registered).
  *
  * @example const { pack, actions, errors } = await loadPack('/opt/squall/packs/demo')
  */
@@ -28,60 +29,14 @@ export async function loadPack(dir: string, opts: LoadPackOptions = {}): Promise
   const base = resolve(opts.relativeTo ?? dirname(root));
   const rel = (path: string): string => relative(base, path).split('\\').join('/');
   const errors: PackProblem[] = [];
-  const out: LoadedPack = { actions: [], aliases: [], errors };
+  const out: LoadedPack = { ...emptyContents(), errors };
 
   const packFile = join(root, 'pack.yaml');
   const pack = await loadPackFile(root, packFile, rel(packFile), errors);
   if (!pack) return out;
   out.pack = pack;
 
-  const seenActions = new Map<string, string>();
-  for (const name of await yamlFilesIn(join(root, 'actions'))) {
-    const file = `actions/${name}`;
-    const read = await readYaml(join(root, file));
-    if (!read.ok) {
-      errors.push({ file: rel(join(root, file)), problem: read.problem });
-      continue;
-    }
-    const built = await buildAction(read.data, { pack: pack.ref, packDir: root, metadataFile: file });
-    for (const p of built.problems) errors.push({ file: rel(join(root, file)), ...p });
-    if (!built.action) continue;
-    const other = seenActions.get(built.action.name);
-    if (other) {
-      errors.push({
-        file: rel(join(root, file)),
-        field: 'name',
-        problem: `duplicate action name "${built.action.name}" (also in ${other})`,
-      });
-      continue;
-    }
-    seenActions.set(built.action.name, file);
-    out.actions.push(built.action);
-  }
-
-  const seenAliases = new Map<string, string>();
-  for (const name of await yamlFilesIn(join(root, 'aliases'))) {
-    const file = `aliases/${name}`;
-    const read = await readYaml(join(root, file));
-    if (!read.ok) {
-      errors.push({ file: rel(join(root, file)), problem: read.problem });
-      continue;
-    }
-    const built = buildAlias(read.data, { pack: pack.ref, metadataFile: file });
-    for (const p of built.problems) errors.push({ file: rel(join(root, file)), ...p });
-    if (!built.alias) continue;
-    const other = seenAliases.get(built.alias.name);
-    if (other) {
-      errors.push({
-        file: rel(join(root, file)),
-        field: 'name',
-        problem: `duplicate alias name "${built.alias.name}" (also in ${other})`,
-      });
-      continue;
-    }
-    seenAliases.set(built.alias.name, file);
-    out.aliases.push(built.alias);
-  }
+  for (const kind of PACK_KINDS) await loadKind(kind, { root, pack: pack.ref, rel, errors, out });
 
   const schemaFile = join(root, 'config.schema.yaml');
   if (await isFile(schemaFile)) {
@@ -92,6 +47,42 @@ export async function loadPack(dir: string, opts: LoadPackOptions = {}): Promise
     else out.configSchema = read.data as JsonObject;
   }
   return out;
+}
+
+function emptyContents(): PackContents {
+  return Object.fromEntries(PACK_KINDS.map((k) => [k.key, []])) as Record<PackKindKey, never[]>;
+}
+
+/** Reads `<pack>/<kind folder>/*.yaml`: a bad file is reported and skipped, a duplicate name too. */
+async function loadKind<K extends PackKindKey>(
+  kind: PackKind<K>,
+  at: { root: string; pack: string; rel: (path: string) => string; errors: PackProblem[]; out: PackContents },
+): Promise<void> {
+  const { root, rel, errors } = at;
+  const items: PackItemOf<K>[] = at.out[kind.key];
+  const seen = new Map<string, string>();
+  for (const name of await yamlFilesIn(join(root, kind.folder))) {
+    const file = `${kind.folder}/${name}`;
+    const read = await readYaml(join(root, file));
+    if (!read.ok) {
+      errors.push({ file: rel(join(root, file)), problem: read.problem });
+      continue;
+    }
+    const built = await kind.read(read.data, { pack: at.pack, packDir: root, metadataFile: file });
+    for (const p of built.problems) errors.push({ file: rel(join(root, file)), ...p });
+    if (!built.item) continue;
+    const other = seen.get(built.item.name);
+    if (other) {
+      errors.push({
+        file: rel(join(root, file)),
+        field: 'name',
+        problem: `duplicate ${kind.label} name "${built.item.name}" (also in ${other})`,
+      });
+      continue;
+    }
+    seen.set(built.item.name, file);
+    items.push(built.item);
+  }
 }
 
 async function loadPackFile(

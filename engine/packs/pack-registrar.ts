@@ -1,27 +1,21 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ActionAlias } from '../model/alias.js';
 import type { Store } from '../store/store.js';
 import { isDir, isFile } from './pack-files.js';
+import type { PackChecks, PackItemOf, PackKind, PackKindKey } from './pack-kind.js';
+import { PACK_KINDS } from './pack-kinds.js';
 import { loadPack } from './pack-loader.js';
 import type { LoadedPack, PackProblem } from './pack-types.js';
 
-export interface RegisterOptions {
+export interface RegisterOptions extends PackChecks {
   /** Only these packs (by ref or folder name); the others found in `dirs` are left alone. @default every pack found */
   packs?: string[];
-  /**
-   * Extra alias check (the aliases module rejects formats its grammar cannot parse). A returned
-   * string is the problem; the alias is reported and skipped.
-   */
-  validateAlias?: (a: ActionAlias) => string | undefined;
 }
 
 /** What a registration did, for `squall pack register` and start-up logs. */
-export interface RegisterReport {
+export interface RegisterReport extends Record<PackKindKey, number> {
   /** Refs of the packs registered. */
   packs: string[];
-  actions: number;
-  aliases: number;
   /** Errors and warnings; a pack whose pack.yaml is broken shows up here and nowhere else. */
   problems: PackProblem[];
 }
@@ -41,7 +35,7 @@ interface Found {
  * @example const report = await registerPacks(store, [builtinPacksDir(), '/opt/squall/packs'])
  */
 export async function registerPacks(store: Store, dirs: string[], opts: RegisterOptions = {}): Promise<RegisterReport> {
-  const report: RegisterReport = { packs: [], actions: 0, aliases: 0, problems: [] };
+  const report: RegisterReport = { ...zeroCounts(), packs: [], problems: [] };
   const wanted = opts.packs ? new Set(opts.packs) : undefined;
   const matched = new Set<string>();
   const registeredFrom = new Map<string, string>();
@@ -83,26 +77,49 @@ async function registerOne(
   const pack = loaded.pack;
   if (!pack) return;
   await store.packs.upsert(pack);
-  const actionRefs: string[] = [];
-  for (const action of loaded.actions) {
-    await store.actions.upsert(action);
-    actionRefs.push(action.ref);
-  }
-  const aliasRefs: string[] = [];
-  for (const alias of loaded.aliases) {
-    const problem = opts.validateAlias?.(alias);
+  // Stale items go only once every kind is stored: a failure half way leaves the old ones in place.
+  const kept = [];
+  for (const kind of PACK_KINDS) kept.push(await upsertKind(store, kind, loaded, opts, report));
+  for (const k of kept) await k.deleteMissing(pack.ref);
+  report.packs.push(pack.ref);
+  for (const k of kept) report[k.key] += k.count;
+}
+
+function zeroCounts(): Record<PackKindKey, number> {
+  return Object.fromEntries(PACK_KINDS.map((k) => [k.key, 0])) as Record<PackKindKey, number>;
+}
+
+/** Stores a pack's valid items of one kind; returns how to prune the ones no longer there. */
+async function upsertKind<K extends PackKindKey>(
+  store: Store,
+  kind: PackKind<K>,
+  loaded: LoadedPack,
+  checks: PackChecks,
+  report: RegisterReport,
+): Promise<{ key: K; count: number; deleteMissing: (pack: string) => Promise<number> }> {
+  const repo = kind.repo(store);
+  const refs: string[] = [];
+  const items: PackItemOf<K>[] = loaded[kind.key];
+  for (const item of items) {
+    const problem = checkItem(kind, item, checks, loaded.pack?.path ?? '');
     if (problem) {
-      report.problems.push({ file: `${basename(pack.path)}/${alias.metadata_file ?? ''}`, field: 'formats', problem });
+      report.problems.push(problem);
       continue;
     }
-    await store.aliases.upsert(alias);
-    aliasRefs.push(alias.ref);
+    await repo.upsert(item);
+    refs.push(item.ref);
   }
-  await store.actions.deleteMissing(pack.ref, actionRefs);
-  await store.aliases.deleteMissing(pack.ref, aliasRefs);
-  report.packs.push(pack.ref);
-  report.actions += actionRefs.length;
-  report.aliases += aliasRefs.length;
+  return { key: kind.key, count: refs.length, deleteMissing: (pack) => repo.deleteMissing(pack, refs) };
+}
+
+function checkItem<K extends PackKindKey>(
+  kind: PackKind<K>,
+  item: PackItemOf<K>,
+  checks: PackChecks,
+  packDir: string,
+): PackProblem | undefined {
+  const p = kind.check?.(item, checks);
+  return p ? { file: `${basename(packDir)}/${item.metadata_file ?? ''}`, ...p } : undefined;
 }
 
 /** Pack folders under the given dirs; a folder without pack.yaml inside a root is reported by loadPack. */
@@ -131,19 +148,22 @@ async function findPacks(dirs: string[], problems: PackProblem[]): Promise<Found
  *
  * @example for (const p of await validatePackDir('./packs/demo')) console.log(formatProblem(p))
  */
-export async function validatePackDir(
-  dir: string,
-  opts: Pick<RegisterOptions, 'validateAlias'> = {},
-): Promise<PackProblem[]> {
+export async function validatePackDir(dir: string, opts: PackChecks = {}): Promise<PackProblem[]> {
   const problems: PackProblem[] = [];
   for (const found of await findPacks([dir], problems)) {
     const loaded = await loadPack(found.dir, { relativeTo: found.root });
     problems.push(...loaded.errors);
-    for (const alias of loaded.aliases) {
-      const problem = opts.validateAlias?.(alias);
-      if (problem)
-        problems.push({ file: `${basename(found.dir)}/${alias.metadata_file ?? ''}`, field: 'formats', problem });
-    }
+    for (const kind of PACK_KINDS) problems.push(...checkKind(kind, loaded, opts, found.dir));
   }
   return problems;
+}
+
+function checkKind<K extends PackKindKey>(
+  kind: PackKind<K>,
+  loaded: LoadedPack,
+  checks: PackChecks,
+  packDir: string,
+): PackProblem[] {
+  const items: PackItemOf<K>[] = loaded[kind.key];
+  return items.flatMap((item) => checkItem(kind, item, checks, packDir) ?? []);
 }

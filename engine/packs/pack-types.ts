@@ -16,12 +16,19 @@ export interface PackProblem {
   severity?: 'warning';
 }
 
-/** Everything read from one pack folder; `errors` holds warnings too (see PackProblem.severity). */
-export interface LoadedPack {
-  /** Absent when pack.yaml is missing or invalid: such a pack must not be registered. */
-  pack?: Pack;
+/**
+ * What each pack kind (pack-kinds.ts) reads from a pack, by the kind's key; a new kind adds its
+ * field here.
+ */
+export interface PackContents {
   actions: Action[];
   aliases: ActionAlias[];
+}
+
+/** Everything read from one pack folder; `errors` holds warnings too (see PackProblem.severity). */
+export interface LoadedPack extends PackContents {
+  /** Absent when pack.yaml is missing or invalid: such a pack must not be registered. */
+  pack?: Pack;
   configSchema?: JsonObject;
   errors: PackProblem[];
 }

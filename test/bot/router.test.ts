@@ -4,7 +4,7 @@ import { tempDir } from '../../bench/bench-util.js';
 import type { ChatMessage } from '../../bot/chat-adapter.js';
 import { silentLogger } from '../../engine/logger.js';
 import type { ActionAlias } from '../../engine/model/alias.js';
-import { buildAlias } from '../../engine/packs/pack-entities.js';
+import { buildAlias } from '../../engine/packs/kinds/alias-kind.js';
 
 function msg(text: string, over: Partial<ChatMessage> = {}): ChatMessage {
   return { platform: 'slack', channel: 'C-ops', user: 'U-alice', text, mentioned: false, direct: false, ...over };

@@ -3,7 +3,7 @@ import { helpEntries } from '../../../aliases/help.js';
 import { validateAliasFormats } from '../../../aliases/matcher.js';
 import { SquallError } from '../../errors.js';
 import type { ActionAlias } from '../../model/alias.js';
-import { buildAlias } from '../../packs/pack-entities.js';
+import { buildAlias } from '../../packs/kinds/alias-kind.js';
 import type { AliasApiDeps } from '../alias-api-deps.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 
