@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { packageVersion } from '../../lib/package-version.js';
 import { isId } from '../ids.js';
 import { type ApiDeps, type ApiOptions, resolveApiOptions } from './api-deps.js';
-import { toHttpError } from './http-errors.js';
+import { clientErrorHandler } from './client-errors.js';
+import { excerpt, toHttpError } from './http-errors.js';
 import { installJsonBodyParser } from './json-body.js';
 import { trackRouteMethods } from './method-not-allowed.js';
 import { installAuth, type RouteAuth } from './request-auth.js';
@@ -18,6 +19,7 @@ import { packRoutes } from './routes/packs.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { installSchemaValidators } from './schema-validators.js';
 
 /**
  * The request path as logs may show it: without the query string (it may carry `x-auth-token` or
@@ -47,11 +49,17 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
     trustProxy: options.trustProxy ?? false,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    // Unknown body properties are errors, not silently dropped; query strings still need coercion.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    clientErrorHandler,
+    // Router errors (bad percent-encoding, an over-long path parameter) go to the error handler, so
+    // they answer {faultstring, code} like every other error.
+    frameworkErrors: (err, req, reply) => {
+      const r = toHttpError(err, { requestId: req.id, bodyLimit: opts.bodyLimit });
+      void (reply as FastifyReply).status(r.status).send(r.body);
+    },
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
+  installSchemaValidators(app);
   installJsonBodyParser(app);
   installAuth(app, deps.auth);
   const allowedMethods = trackRouteMethods(app);
@@ -91,12 +99,12 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
         .status(405)
         .header('Allow', allow.join(', '))
         .send({
-          faultstring: `Method ${req.method} is not allowed on ${path}; use ${allow.join(', ')}`,
-          code: 'SQ_BAD_REQUEST',
+          faultstring: `Method ${req.method} is not allowed on ${excerpt(path)}; use ${allow.join(', ')}`,
+          code: 'SQ_METHOD_NOT_ALLOWED',
         });
       return;
     }
-    void reply.status(404).send({ faultstring: `No such route: ${req.method} ${path}`, code: 'SQ_NOT_FOUND' });
+    void reply.status(404).send({ faultstring: `No such route: ${req.method} ${excerpt(path)}`, code: 'SQ_NOT_FOUND' });
   });
 
   // Applied directly rather than through register(): the plugin's onRoute hook must be in place before

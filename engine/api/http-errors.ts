@@ -28,11 +28,28 @@ const PART: Record<string, string> = {
   headers: 'header',
 };
 
+/** The most of any one piece of input an error message quotes. */
+export const EXCERPT_CHARS = 64;
+/** The most an error message says in all: enough for several named fields, never an echo of a body. */
+export const FAULTSTRING_CHARS = 1000;
+/** The most validation problems one answer lists. */
+const MAX_LISTED_PROBLEMS = 5;
+
+/** A piece of input as an error message may quote it: at most EXCERPT_CHARS, marked when cut. */
+export function excerpt(text: string, max = EXCERPT_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+function bounded(message: string): string {
+  return message.length <= FAULTSTRING_CHARS ? message : `${message.slice(0, FAULTSTRING_CHARS)}…`;
+}
+
 function pathOf(instancePath: string): string {
   return instancePath
     .split('/')
     .filter(Boolean)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => excerpt(s))
     .join('.');
 }
 
@@ -46,7 +63,7 @@ export function describeValidationError(e: AjvError, context = 'body'): string {
     case 'required':
       return `${prefix}: '${at(String(e.params.missingProperty))}' is required`;
     case 'additionalProperties':
-      return `${prefix}: unknown property '${at(String(e.params.additionalProperty))}'`;
+      return `${prefix}: unknown property '${at(excerpt(String(e.params.additionalProperty)))}'`;
     case 'type':
       return `${prefix}: '${path || context}' must be of type ${String(e.params.type)}`;
     case 'enum':
@@ -56,12 +73,37 @@ export function describeValidationError(e: AjvError, context = 'body'): string {
   }
 }
 
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
+  401: 'SQ_UNAUTHORIZED',
+  403: 'SQ_FORBIDDEN',
+  404: 'SQ_NOT_FOUND',
+  405: 'SQ_METHOD_NOT_ALLOWED',
+  408: 'SQ_REQUEST_TIMEOUT',
+  413: 'SQ_PAYLOAD_TOO_LARGE',
+  414: 'SQ_URI_TOO_LONG',
+  415: 'SQ_UNSUPPORTED_MEDIA_TYPE',
+  429: 'SQ_TOO_MANY_REQUESTS',
+  431: 'SQ_HEADERS_TOO_LARGE',
+};
+
 function frameworkCode(status: number): ErrorCode {
-  if (status === 401) return 'SQ_UNAUTHORIZED';
-  if (status === 403) return 'SQ_FORBIDDEN';
-  if (status === 404) return 'SQ_NOT_FOUND';
-  if (status === 413) return 'SQ_PAYLOAD_TOO_LARGE';
-  return 'SQ_BAD_REQUEST';
+  return CODE_OF_STATUS[status] ?? 'SQ_BAD_REQUEST';
+}
+
+// Fastify's own messages quote the whole URL or value; these say the same in bounded words.
+function frameworkMessage(fe: FrameworkError, bodyLimit: number): string {
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type; send application/json';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `Request body is larger than the limit of ${bodyLimit} bytes`;
+    case 'FST_ERR_BAD_URL':
+      return 'The URL is not valid: a path segment has a malformed percent-encoding';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is longer than 100 characters';
+    default:
+      return excerpt(fe.message, FAULTSTRING_CHARS);
+  }
 }
 
 /**
@@ -83,19 +125,20 @@ export function toHttpError(
         internal: true,
       };
     }
-    return { status, body: { faultstring: err.message, code: err.code }, internal: status >= 500 };
+    return { status, body: { faultstring: bounded(err.message), code: err.code }, internal: status >= 500 };
   }
   const fe = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as FrameworkError;
   if (Array.isArray(fe.validation) && fe.validation.length > 0) {
-    const faultstring = fe.validation.map((v) => describeValidationError(v, fe.validationContext)).join('; ');
-    return { status: 400, body: { faultstring, code: 'SQ_VALIDATION' }, internal: false };
+    const problems = fe.validation.slice(0, MAX_LISTED_PROBLEMS);
+    const more = fe.validation.length - problems.length;
+    const faultstring =
+      problems.map((v) => describeValidationError(v, fe.validationContext)).join('; ') +
+      (more > 0 ? `; and ${more} more` : '');
+    return { status: 400, body: { faultstring: bounded(faultstring), code: 'SQ_VALIDATION' }, internal: false };
   }
   const status = fe.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    let faultstring = fe.message;
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') faultstring = 'Unsupported Content-Type; send application/json';
-    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      faultstring = `Request body is larger than the limit of ${ctx.bodyLimit} bytes`;
+    const faultstring = frameworkMessage(fe, ctx.bodyLimit);
     return { status, body: { faultstring, code: frameworkCode(status) }, internal: false };
   }
   return {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../errors.js';
+import { excerpt } from './http-errors.js';
 
 // JSON.parse makes `__proto__` an own key, which a later Object.assign would turn into a prototype.
 function reviver(key: string, value: unknown): unknown {
@@ -28,7 +29,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(text, reviver));
     } catch (e) {
-      done(new SquallError('SQ_BAD_REQUEST', `Invalid JSON body: ${(e as Error).message}`), undefined);
+      done(new SquallError('SQ_BAD_REQUEST', `Invalid JSON body: ${excerpt((e as Error).message, 200)}`), undefined);
     }
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
@@ -37,7 +38,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     const type = String(req.headers['content-type'] ?? '').split(';')[0];
-    const err = Object.assign(new Error(`Unsupported Content-Type "${type}"; send application/json`), {
+    const err = Object.assign(new Error(`Unsupported Content-Type "${excerpt(type ?? '')}"; send application/json`), {
       statusCode: 415,
     });
     done(err, undefined);

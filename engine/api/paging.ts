@@ -1,10 +1,21 @@
 import type { FastifyReply } from 'fastify';
 import { SquallError } from '../errors.js';
 
-/** JSON schema for `limit`/`offset` query parameters (StackStorm's names). */
+/**
+ * The largest `limit`/`offset` a query string may carry. Beyond it a number is refused (400) rather
+ * than handed to the store, which cannot bind `1e20` or `Infinity`.
+ */
+export const MAX_PAGING_VALUE = 2_147_483_647;
+
+/** JSON schema for `limit`/`offset` query parameters (StackStorm's names); every list route uses it. */
 export const pagingQuerySchema = {
-  limit: { type: 'integer', description: 'Page size; -1 means the maximum.' },
-  offset: { type: 'integer', minimum: 0, description: 'Items to skip.' },
+  limit: {
+    type: 'integer',
+    minimum: -1,
+    maximum: MAX_PAGING_VALUE,
+    description: "Page size; -1 or more than the route's maximum means the maximum.",
+  },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_PAGING_VALUE, description: 'Items to skip.' },
 } as const;
 
 /** The `limit`/`offset` query parameters as a route receives them. */

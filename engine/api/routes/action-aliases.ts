@@ -15,6 +15,7 @@ const refParams = {
 
 // Chat clients read every alias at once: a list without `limit` holds them all.
 const ALIAS_PAGE_BOUNDS = { defaultLimit: 10_000, maxLimit: 10_000 };
+const HELP_PAGE_BOUNDS = { defaultLimit: 100, maxLimit: 10_000 };
 
 /** Builds an alias from an API body with the same checks pack registration applies. */
 function aliasFromBody(body: unknown, existing?: ActionAlias): ActionAlias {
@@ -139,8 +140,7 @@ export async function aliasRoutes(app: FastifyInstance, deps: AliasApiDeps): Pro
           properties: {
             filter: { type: 'string' },
             pack: { type: 'string' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
+            ...pagingQuerySchema,
           },
         },
       },
@@ -151,8 +151,7 @@ export async function aliasRoutes(app: FastifyInstance, deps: AliasApiDeps): Pro
         catalog.aliases.filter((a) => a.enabled),
         { ...(filter ? { filter } : {}), ...(pack ? { pack } : {}) },
       );
-      const offset = req.query.offset !== undefined && req.query.offset > 0 ? req.query.offset : 0;
-      const limit = req.query.limit === undefined ? 100 : req.query.limit < 0 ? entries.length : req.query.limit;
+      const { offset, limit } = resolvePaging(req.query, HELP_PAGE_BOUNDS);
       return {
         available: entries.length,
         helpstrings: entries
