@@ -88,6 +88,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
         stack: e.stack,
       });
     }
+    if (r.retryAfterS !== undefined) void reply.header('Retry-After', String(r.retryAfterS));
     void reply.status(r.status).send(r.body);
   });
 

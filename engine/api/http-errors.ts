@@ -114,7 +114,7 @@ function frameworkMessage(fe: FrameworkError, bodyLimit: number): string {
 export function toHttpError(
   err: unknown,
   ctx: { requestId: string; bodyLimit: number },
-): { status: number; body: ErrorBody; internal: boolean } {
+): { status: number; body: ErrorBody; internal: boolean; retryAfterS?: number } {
   const { requestId } = ctx;
   if (err instanceof SquallError) {
     const status = codes[err.code].status;
@@ -125,7 +125,13 @@ export function toHttpError(
         internal: true,
       };
     }
-    return { status, body: { faultstring: bounded(err.message), code: err.code }, internal: status >= 500 };
+    const retryAfterS = err.details?.retryAfterS;
+    return {
+      status,
+      body: { faultstring: bounded(err.message), code: err.code },
+      internal: status >= 500,
+      ...(typeof retryAfterS === 'number' ? { retryAfterS } : {}),
+    };
   }
   const fe = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as FrameworkError;
   if (Array.isArray(fe.validation) && fe.validation.length > 0) {

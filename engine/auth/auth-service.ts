@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ApiKey, Role, User } from '../model/auth.js';
 import type { JsonObject } from '../model/json.js';
+import type { PasswordThrottleOptions } from './password-throttle.js';
 import type { Permission } from './permissions.js';
 
 /** Who is calling, as established from a token or an API key. */
@@ -27,6 +28,8 @@ export interface CredentialSource {
 export interface AuthServiceOptions {
   /** Lifetime of issued tokens, and the maximum a caller may ask for. @default 86400 */
   tokenTtlS?: number;
+  /** Limits on failed password attempts per user and per client address. */
+  passwordThrottle?: PasswordThrottleOptions;
   logger: Logger;
 }
 
@@ -39,8 +42,12 @@ export interface AuthService {
   readonly tokenTtlS: number;
   /** Creates a user. Throws SQ_VALIDATION for a bad name, role or password, SQ_CONFLICT if it exists. */
   createUser(name: string, password: string | undefined, roles: Role[]): Promise<User>;
-  /** The user when the password is right and the user enabled; undefined otherwise (never says which). */
-  verifyPassword(name: string, password: string): Promise<User | undefined>;
+  /**
+   * The user when the password is right and the user enabled; undefined otherwise (never says which).
+   * Throws SQ_TOO_MANY_REQUESTS (details `retryAfterS`) without checking the password when the user or
+   * the client `address` has used up its failed attempts.
+   */
+  verifyPassword(name: string, password: string, opts?: { address?: string }): Promise<User | undefined>;
   /** Issues a token for a user. Throws SQ_BAD_REQUEST when `ttlS` exceeds the maximum or is not positive. */
   issueToken(user: string, ttlS?: number, metadata?: JsonObject): Promise<IssuedToken>;
   /** Creates an API key; `key` is the only time the clear key exists. Throws SQ_VALIDATION for an unknown user. */

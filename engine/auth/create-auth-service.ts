@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { AuthService, AuthServiceOptions, CredentialSource, IssuedToken, Principal } from './auth-service.js';
 import { credentialsPath, writeCredentials } from './credentials.js';
 import { dummyPasswordHash, hashPassword, verifyPasswordHash } from './password-hash.js';
+import { PasswordThrottle } from './password-throttle.js';
 import { rolesCan } from './permissions.js';
 import { resolveCredential } from './resolve-credential.js';
 import { hashSecret, newSecret } from './secret-tokens.js';
@@ -22,6 +23,7 @@ function unauthorized(message: string): SquallError {
 export function createAuthService(store: Store, opts: AuthServiceOptions): AuthService {
   const tokenTtlS = opts.tokenTtlS ?? DEFAULT_TOKEN_TTL_S;
   const log = opts.logger.child({ component: 'auth' });
+  const throttle = new PasswordThrottle(opts.passwordThrottle);
 
   async function activeUser(name: string): Promise<User> {
     const user = await store.users.get(name);
@@ -61,11 +63,25 @@ export function createAuthService(store: Store, opts: AuthServiceOptions): AuthS
       return created;
     },
 
-    async verifyPassword(name, password) {
+    async verifyPassword(name, password, attempt = {}) {
+      // Checked before the password, and the same for names that do not exist, so waiting out the
+      // limit is the only way on and the answer does not reveal which users exist.
+      const retryAfterS = throttle.retryAfterS(name, attempt.address);
+      if (retryAfterS > 0) {
+        log.warn('password attempts throttled', { user: name, address: attempt.address, retryAfterS });
+        throw new SquallError(
+          'SQ_TOO_MANY_REQUESTS',
+          `Too many failed password attempts; try again in ${retryAfterS} s`,
+          { details: { retryAfterS } },
+        );
+      }
       const user = await store.users.get(name);
       // Hash anyway when there is nothing to compare with, so timing does not reveal which users exist.
       const ok = await verifyPasswordHash(password, user?.password_hash ?? (await dummyPasswordHash()));
-      return ok && user?.password_hash && user.enabled ? user : undefined;
+      const verified = ok && user?.password_hash && user.enabled ? user : undefined;
+      if (verified) throttle.recordSuccess(name);
+      else throttle.recordFailure(name, attempt.address);
+      return verified;
     },
 
     async issueToken(user, ttlS, metadata = {}): Promise<IssuedToken> {

@@ -3,6 +3,7 @@ import { hashSecret } from '../../auth/secret-tokens.js';
 import { SquallError } from '../../errors.js';
 import type { ApiKey } from '../../model/auth.js';
 import type { JsonObject } from '../../model/json.js';
+import { excerpt } from '../http-errors.js';
 import { type PagingQuery, pageOfList, pagingQuerySchema } from '../paging.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
@@ -46,8 +47,11 @@ export function apiKeyRoutes(app: FastifyInstance, { deps }: RouteContext): void
 
   async function find(req: FastifyRequest, idOrKey: string): Promise<ApiKey> {
     const k = (await store.apiKeys.get(idOrKey)) ?? (await store.apiKeys.getByHash(hashSecret(idOrKey)));
-    if (!k) throw new SquallError('SQ_NOT_FOUND', `API key "${idOrKey}" does not exist.`);
-    mayManage(req, k.user);
+    const p = principalOf(req);
+    // Someone else's key answers exactly as a missing one, so ids cannot be probed for existence.
+    if (!k || (k.user !== p.user && !auth.can(p, 'apikey:any'))) {
+      throw new SquallError('SQ_NOT_FOUND', `API key "${excerpt(idOrKey)}" does not exist.`);
+    }
     return k;
   }
 

@@ -56,7 +56,7 @@ export function tokenRoutes(app: FastifyInstance, { deps }: RouteContext): void 
           'Unauthorized - HTTP Basic credentials (user and password) are required.',
         );
       }
-      const user = await auth.verifyPassword(basic.user, basic.password);
+      const user = await auth.verifyPassword(basic.user, basic.password, { address: req.ip });
       if (!user) throw new SquallError('SQ_UNAUTHORIZED', 'Unauthorized - Invalid user name or password.');
       const token = await auth.issueToken(user.name, req.body?.ttl ?? undefined);
       return reply.status(201).send(token);
