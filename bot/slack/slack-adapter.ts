@@ -31,6 +31,7 @@ import {
 import { formatSlackMessage } from './slack-format.js';
 import { isObjectBody, readBody } from './slack-http-body.js';
 import { toSlackLogger } from './slack-logger.js';
+import { slackTimestampInWindow } from './slack-request-clock.js';
 import { classifySlackError, type SlackOp, SlackSender } from './slack-sender.js';
 import { SlackUserDirectory } from './slack-users.js';
 
@@ -164,7 +165,7 @@ export class SlackAdapter implements ChatAdapter {
 
   /**
    * The Node request listener for HTTP mode: Squall's server calls it for `/slack/*` paths. Slack's
-   * requests are verified (signature and a timestamp at most 5 minutes old; otherwise 401). Until
+   * requests are verified (signature and a timestamp at most 5 minutes off, past or future; otherwise 401). Until
    * the adapter is connected it answers 503 so that Slack retries the delivery later.
    */
   readonly httpHandler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -185,6 +186,9 @@ export class SlackAdapter implements ChatAdapter {
       (raw) => {
         if (raw === undefined) return answer(413);
         if (!isObjectBody(raw, req.headers['content-type'])) return answer(400);
+        // A missing timestamp is left to Bolt, which refuses the unsigned request itself.
+        const stamp = req.headers['x-slack-request-timestamp'];
+        if (stamp !== undefined && !slackTimestampInWindow(stamp, Date.now())) return answer(401);
         Object.assign(req, { rawBody: raw });
         try {
           receiver.requestListener(req, res);
@@ -259,6 +263,12 @@ export class SlackAdapter implements ChatAdapter {
     // Slack redelivers events it thinks were not acked (X-Slack-Retry-Num); a command runs once.
     if (eventId !== undefined && !(await this.#store.dedup.claim(`slack:event:${eventId}`))) {
       this.#log.debug('duplicate Slack event ignored', { eventId });
+      return;
+    }
+    // The message itself (channel + ts) is claimed too: the same message under another event id (a
+    // replay, or Slack's own duplicates) must not run its command again.
+    if (msg.messageId !== undefined && !(await this.#store.dedup.claim(`slack:msg:${msg.channel}:${msg.messageId}`))) {
+      this.#log.debug('duplicate Slack message ignored', { channel: msg.channel, ts: msg.messageId });
       return;
     }
     const reply = await this.#ask(msg);

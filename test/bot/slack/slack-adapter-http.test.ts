@@ -157,6 +157,33 @@ describe('Slack adapter, HTTP mode, against the fake Slack', () => {
     expect(fake.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 
+  it('refuses a timestamp 10 minutes in the future with 401 (issue 9, defect 9)', async () => {
+    const future = await h.requests.event(
+      { type: 'message', user: 'U1', text: '!from-the-future', ts: nextTs(), channel: 'C1' },
+      { timestamp: Math.floor(Date.now() / 1000) + 10 * 60 },
+    );
+    expect(future.status).toBe(401);
+    await h.requests.event({ type: 'message', user: 'U1', text: '!barrier', ts: nextTs(), channel: 'C1' });
+    await fake.waitFor((c) => c.method === 'chat.postMessage');
+    expect(h.received.map((m) => m.text)).toEqual(['!barrier']);
+  });
+
+  it('runs a message once when it arrives under different event ids (issue 9, defect 9)', async () => {
+    const event = { type: 'message', user: 'U1', text: '!restart db', ts: nextTs(), channel: 'C1' };
+    await h.requests.event(event, { eventId: 'EvONE' });
+    await fake.waitFor((c) => c.method === 'chat.postMessage');
+    await h.requests.event(event, { eventId: 'EvTWO' });
+    await h.requests.event(event, { eventId: 'EvTHREE' });
+    await h.requests.event({ ...event, channel: 'C2' }, { eventId: 'EvFOUR' });
+    await h.requests.event({ type: 'message', user: 'U1', text: '!barrier', ts: nextTs(), channel: 'C1' });
+    await fake.waitForCount('chat.postMessage', 3);
+    expect(h.received.map((m) => `${m.channel} ${m.text}`)).toEqual([
+      'C1 !restart db',
+      'C2 !restart db',
+      'C1 !barrier',
+    ]);
+  });
+
   it('runs a command once when Slack retries the same event (X-Slack-Retry-Num)', async () => {
     const event = { type: 'message', user: 'U1', text: '!restart web', ts: nextTs(), channel: 'C1' };
     const first = await h.requests.event(event, { eventId: 'EvRETRY' });
