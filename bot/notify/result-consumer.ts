@@ -2,7 +2,7 @@ import type { Bus, Subscription } from '../../engine/bus/bus.js';
 import { SquallError } from '../../engine/errors.js';
 import type { Logger } from '../../engine/logger.js';
 import type { Execution } from '../../engine/model/execution.js';
-import type { JsonObject } from '../../engine/model/json.js';
+import type { JsonObject, JsonValue } from '../../engine/model/json.js';
 import type { Store } from '../../engine/store/store.js';
 import type { AdapterRegistry } from '../adapter-registry.js';
 import type { ChatTarget, OutboundMessage, PostedRef } from '../chat-adapter.js';
@@ -20,6 +20,35 @@ export interface ResultConsumerDeps {
   publicUrl?: string;
   /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
   group: string;
+}
+
+const POSTED_MARK_TTL_MS = 7 * 86_400_000;
+
+async function settleDelivery(deps: ResultConsumerDeps, executionId: string, route: string, mark: JsonValue) {
+  await deps.store.marks.set(postedKey(executionId, route), mark, {
+    expiresAt: new Date(Date.now() + POSTED_MARK_TTL_MS).toISOString(),
+  });
+  await deps.store.owedResults.settle(executionId);
+}
+
+/**
+ * Ends delivery of a result the platform refused for good: the posted mark (which the owed-result
+ * sweep and redeliveries read) records it as given up, and the execution's `context.chat_delivery`
+ * shows the reason through the API.
+ */
+async function giveUp(
+  deps: ResultConsumerDeps,
+  e: Execution,
+  route: string,
+  refusal: { platform: string; channel: string; reason: string },
+): Promise<void> {
+  const delivery = { status: 'given_up', route, ...refusal, at: new Date().toISOString() };
+  await settleDelivery(deps, e.id, route, delivery);
+  await deps.store.executions.update(
+    e.id,
+    { expect: { status: e.status } },
+    { context: { ...e.context, chat_delivery: delivery } },
+  );
 }
 
 /**
@@ -70,13 +99,22 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
         const target: ChatTarget = { platform: adapter.platform, channel, ...(thread ? { thread } : {}) };
         const ack = (await deps.store.marks.get(ackKey(e.id))) as PostedRef | undefined;
         const key = { key: `result:${e.id}:${n.route}` };
-        if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg, key);
-        else await adapter.post(target, msg, key);
+        try {
+          if (ack && adapter.resultMode === 'edit' && adapter.capabilities.edit) await adapter.update(ack, msg, key);
+          else await adapter.post(target, msg, key);
+        } catch (err) {
+          // Only a permanent refusal ends delivery; anything else is thrown so the bus retries it.
+          if (!(err instanceof SquallError) || err.code !== 'SQ_CHAT_REFUSED') throw err;
+          await giveUp(deps, e, n.route, { platform: adapter.platform, channel, reason: err.message });
+          log.warn('chat result given up: the platform refused it', {
+            executionId: e.id,
+            channel,
+            reason: err.message,
+          });
+          return;
+        }
       }
-      await deps.store.marks.set(postedKey(n.execution_id, n.route), true, {
-        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      });
-      await deps.store.owedResults.settle(n.execution_id);
+      await settleDelivery(deps, n.execution_id, n.route, true);
     },
     { prefetch: 32, maxAttempts: 50 },
   );

@@ -101,8 +101,8 @@ export class ChannelOutbox {
   /**
    * Queues `payload` for `channel`. Resolves once the item is stored (so a restart cannot lose it),
    * with `sent`, which settles once the platform confirmed it (possibly after a wait in the queue) or
-   * rejects with SQ_CHAT_UNAVAILABLE when the platform refused it for good or the outbox stopped first (the
-   * item then stays queued for the next start). A key still pending returns the pending item.
+   * rejects with SQ_CHAT_REFUSED when the platform refused it for good (it is dropped), or with
+   * SQ_CHAT_UNAVAILABLE when the outbox stopped first (the item then stays queued for the next start). A key still pending returns the pending item.
    */
   enqueue(channel: string, key: string, payload: JsonObject): Promise<{ sent: Promise<JsonObject> }> {
     // Enqueues run one at a time so that the store's order and the lanes' order always agree.
@@ -219,9 +219,7 @@ export class ChannelOutbox {
           log.error(`${this.#o.label} refused a message; dropping it`, { reason: f.reason, op: entry.item.payload.op });
           await this.#o.repo.remove(entry.item.id);
           this.#done(lane, entry);
-          entry.waiter.reject(
-            new SquallError('SQ_CHAT_UNAVAILABLE', `${this.#o.label} refused the message: ${f.reason}`),
-          );
+          entry.waiter.reject(new SquallError('SQ_CHAT_REFUSED', `${this.#o.label} refused the message: ${f.reason}`));
           continue;
         }
         const attempts = entry.item.attempts + 1;

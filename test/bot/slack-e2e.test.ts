@@ -89,6 +89,50 @@ describe('Slack end to end through squall start', () => {
     expect((await s.core.store.executions.list({ limit: 1 })).total).toBe(before);
   });
 
+  it('gives up a result Slack refuses for good (not_in_channel) after one attempt, with the reason on the execution (issue 9, defect 4)', async () => {
+    const refused = (args: Record<string, unknown>) =>
+      args.channel === 'C-locked' && JSON.stringify(args).includes('core.local succeeded');
+    fake.fail('chat.postMessage', { error: 'not_in_channel' }, 1000, refused);
+    await slack.event({
+      type: 'app_mention',
+      user: 'U-alice',
+      channel: 'C-locked',
+      text: '<@UBOT> run echo locked-out',
+      ts: nextTs(),
+    });
+    const findExecution = async () =>
+      (await s.core.store.executions.list({ limit: 20 })).items.find((e) =>
+        JSON.stringify(e.parameters).includes('locked-out'),
+      );
+    let delivery: unknown;
+    await expect
+      .poll(
+        async () => {
+          delivery = (await findExecution())?.context.chat_delivery;
+          return delivery;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeDefined();
+    expect(delivery).toMatchObject({ status: 'given_up', channel: 'C-locked', platform: 'slack' });
+    expect(String((delivery as { reason: string }).reason)).toContain('not_in_channel');
+    const id = (await findExecution())?.id ?? '';
+    expect((await s.core.store.owedResults.list()).map((o) => o.execution_id)).not.toContain(id);
+    // A later command's result is a barrier: any retry of the refused one would have gone out first.
+    await slack.event({
+      type: 'app_mention',
+      user: 'U-alice',
+      channel: 'C1',
+      text: '<@UBOT> run echo after',
+      ts: nextTs(),
+    });
+    await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === 'C1' && JSON.stringify(c.args).includes('after'),
+      15_000,
+    );
+    expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && refused(c.args))).toHaveLength(1);
+  });
+
   it('keeps the API on the same port', async () => {
     const res = await fetch(`${s.url}/health`);
     expect(res.status).toBe(200);

@@ -118,7 +118,7 @@ describe('Slack adapter delivery: outbox, rate limits, outages, restarts, long o
     const refused = h.adapter.post(C1, { text: 'to nowhere' });
     const next = h.adapter.post(C1, { text: 'next' });
     await expect(refused).rejects.toMatchObject({
-      code: 'SQ_CHAT_UNAVAILABLE',
+      code: 'SQ_CHAT_REFUSED',
       message: 'Slack refused the message: channel_not_found',
     });
     await next;
