@@ -1,4 +1,4 @@
-import { type LexToken, TokenLexer } from './token-lexer.js';
+import { type LexToken, TokenLexer } from '../lib/nearley-token-lexer.js';
 
 /**
  * Tokenizer for chat command text, feeding grammar/command.ne.

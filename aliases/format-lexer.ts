@@ -1,4 +1,4 @@
-import { type LexToken, TokenLexer } from './token-lexer.js';
+import { type LexToken, TokenLexer } from '../lib/nearley-token-lexer.js';
 
 /**
  * Tokenizer for alias formats, feeding grammar/format.ne. `{{` opens a placeholder; in a run of three

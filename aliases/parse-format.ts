@@ -1,17 +1,12 @@
 import nearley from 'nearley';
 import { SquallError } from '../engine/errors.js';
+import { translatePythonRegex } from '../lib/python-regex.js';
 import { createFormatLexer } from './format-lexer.js';
+import type { FormatPart, ParsedFormat } from './format-parts.js';
 import formatGrammar from './grammar/format.grammar.js';
-import { buildFormatRegex, translateRegexSource } from './regex-source.js';
+import { buildFormatRegex } from './regex-source.js';
 
-export type FormatPart = { kind: 'literal'; text: string } | { kind: 'param'; name: string; default?: string };
-export interface ParsedFormat {
-  source: string;
-  kind: 'template' | 'regex';
-  parts: FormatPart[];
-  /** Parameter names in order of appearance: placeholders, and for regex formats also named groups. */
-  params: string[];
-}
+export type { FormatPart, ParsedFormat } from './format-parts.js';
 
 interface Span {
   start: number;
@@ -110,7 +105,7 @@ export function parseFormat(format: string): ParsedFormat {
   const kind = looksLikeRegex(literalText) ? 'regex' : 'template';
   if (kind === 'regex') {
     const source = parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
-    const translated = translateRegexSource(source);
+    const translated = translatePythonRegex(source);
     for (const name of translated.groupNames) {
       if (params.includes(name)) throw invalid(format, `parameter "${name}" appears more than once`);
       params.push(name);

@@ -1,57 +1,12 @@
-import type { FormatPart } from './parse-format.js';
+import { translatePythonRegex } from '../lib/python-regex.js';
+import { walkRegexTokens as walk } from '../lib/regex-tokens.js';
+import type { FormatPart } from './format-parts.js';
 
 /**
- * StackStorm regex formats are Python regular expressions; Squall runs them as JavaScript ones.
- * This file translates the few Python-only spellings, finds anchors and named groups, scores a
- * pattern's specificity and builds the RegExp for a regex-kind format.
+ * StackStorm regex formats are Python regular expressions; Squall runs them as JavaScript ones
+ * (translated by lib/python-regex.ts). This file finds anchors, scores a pattern's specificity, bounds
+ * its backtracking and builds the RegExp for a regex-kind format.
  */
-
-const PY_INLINE_FLAGS = /^\(\?[aiLmsux]+\)/;
-
-/** Calls `visit` for each top-level token of a regex source: an escape, a character class or one character. */
-function walk(
-  src: string,
-  visit: (token: string, inClassOrEscape: 'escape' | 'class' | 'char', at: number) => void,
-): void {
-  let k = 0;
-  while (k < src.length) {
-    const ch = src[k] as string;
-    if (ch === '\\') {
-      visit(src.slice(k, k + 2), 'escape', k);
-      k += 2;
-    } else if (ch === '[') {
-      let j = k + 1;
-      if (src[j] === '^') j++;
-      if (src[j] === ']') j++;
-      while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
-      visit(src.slice(k, j + 1), 'class', k);
-      k = j + 1;
-    } else {
-      visit(ch, 'char', k);
-      k++;
-    }
-  }
-}
-
-export interface TranslatedRegex {
-  source: string;
-  /** Named groups (`(?P<name>` or `(?<name>`) in order. */
-  groupNames: string[];
-}
-
-/** Python regex spelling to JavaScript: named groups and back-references, `\A`/`\Z`, leading inline flags. */
-export function translateRegexSource(src: string): TranslatedRegex {
-  const groupNames: string[] = [];
-  let out = '';
-  walk(src.replace(PY_INLINE_FLAGS, ''), (token, kind) => {
-    if (kind === 'escape') {
-      out += token === '\\A' ? '^' : token === '\\Z' || token === '\\z' ? '$' : token;
-    } else out += token;
-  });
-  out = out.replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\(\?P</g, '(?<');
-  for (const m of out.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)) groupNames.push(m[1] as string);
-  return { source: out, groupNames };
-}
 
 /** Whether the (translated) source has a `^` outside escapes and character classes, anywhere. */
 export function hasStartAnchor(src: string): boolean {
@@ -143,10 +98,10 @@ export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple:
     groups.push(p.default === undefined ? { group, param: p.name } : { group, param: p.name, default: p.default });
     body += p.default === undefined ? `(?<${group}>${VALUE})` : `(?:(?<${group}>${VALUE}))?`;
   }
-  const translated = translateRegexSource(body);
-  for (const name of translateRegexSource(literalSource).groupNames) groups.push({ group: name, param: name });
+  const translated = translatePythonRegex(body);
+  for (const name of translatePythonRegex(literalSource).groupNames) groups.push({ group: name, param: name });
   let source = translated.source;
-  const risk = regexRisk(translateRegexSource(riskSource).source);
+  const risk = regexRisk(translatePythonRegex(riskSource).source);
   if (risk.nested)
     throw new Error(
       'a repeated group contains a repetition or alternative, e.g. (a+)+, which can take exponential time',

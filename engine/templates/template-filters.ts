@@ -1,4 +1,5 @@
 import { stringify as toYaml } from 'yaml';
+import { translatePythonRegex, translatePythonReplacement } from '../../lib/python-regex.js';
 
 /**
  * Filters StackStorm content commonly uses that minijinja lacks (st2common/jinja/filters). Each gets
@@ -13,23 +14,13 @@ export const FILTERS: Record<string, (value: unknown, ...args: unknown[]) => unk
   regex_match: (value, pattern) => pyRegex(pattern, 'y').test(String(value ?? '')),
   regex_search: (value, pattern) => pyRegex(pattern, '').test(String(value ?? '')),
   regex_replace: (value, pattern, replacement) =>
-    String(value ?? '').replace(pyRegex(pattern, 'g'), pyReplacement(String(replacement ?? ''))),
+    String(value ?? '').replace(pyRegex(pattern, 'g'), translatePythonReplacement(String(replacement ?? ''))),
 };
 
-/** Python's `(?P<name>...)` and `(?P=name)` are JavaScript's `(?<name>...)` and `\k<name>`. */
+/** A Python pattern (StackStorm's filters use `re`) as a JavaScript RegExp, its inline flags included. */
 function pyRegex(pattern: unknown, flags: string): RegExp {
-  const source = String(pattern ?? '')
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
-  return new RegExp(source, flags);
-}
-
-/** Python's `\1` and `\g<name>` in a replacement become `$1` and `$<name>`; a literal `$` stays literal. */
-function pyReplacement(repl: string): string {
-  return repl
-    .replace(/\$/g, '$$$$')
-    .replace(/\\g<(\w+)>/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`))
-    .replace(/\\(\d{1,2})/g, '$$$1');
+  const t = translatePythonRegex(String(pattern ?? ''));
+  return new RegExp(t.source, flags + t.flags);
 }
 
 function sortDeep(v: unknown): unknown {
