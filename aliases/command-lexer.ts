@@ -1,9 +1,9 @@
-import { type LexToken, TokenLexer } from '../lib/nearley-token-lexer.js';
+import type { LexToken } from '../lib/nearley-token-lexer.js';
 
 /**
- * Tokenizer for chat command text, feeding grammar/command.ne.
+ * Tokenizer for chat command text, read by parse-command.ts.
  *
- * It makes the lexical decisions that need lookahead, so that the grammar stays unambiguous:
+ * It makes the lexical decisions that need lookahead, so that grouping tokens into words is one linear pass:
  * - a quote opens a quoted value only at the start of a word (or right after `=`) and only if a quote of
  *   the same family closes it at the end of a word; otherwise it is an ordinary character, which is how
  *   `don't` keeps its apostrophe. Chat clients' curly quotes belong to the families of `"` and `'`.
@@ -18,7 +18,13 @@ const SINGLE = "'\u2018\u2019";
 /** Bracket scanning work allowed per command before `{`/`[` are taken as plain text (bounds pathological input). */
 const GROUP_SCAN_BUDGET = 100_000;
 
-const isWs = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+/** Whitespace as `\s` defines it; ASCII answered without the regex, since this runs for every character. */
+function isWs(ch: string | undefined): boolean {
+  if (ch === undefined) return false;
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(ch);
+}
 function quoteFamily(ch: string | undefined): string | undefined {
   if (ch === undefined) return undefined;
   if (DOUBLE.includes(ch)) return DOUBLE;
@@ -176,11 +182,3 @@ export function tokenizeCommand(s: string): LexToken[] {
   }
   return out;
 }
-
-/** A fresh lexer per parse: nearley keeps a reference to it while parsing. */
-export function createCommandLexer(): TokenLexer {
-  return new TokenLexer(COMMAND_TOKEN_TYPES, tokenizeCommand);
-}
-
-/** The lexer named in the grammar file (nearleyc needs one); parse-command.ts passes a fresh one instead. */
-export const commandLexer = createCommandLexer();

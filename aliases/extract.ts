@@ -1,9 +1,10 @@
 import { SquallError } from '../engine/errors.js';
 import { type CompiledFormat, type CompiledTemplate, compileFormat } from './compile-format.js';
-import { type ParsedCommand, parseCommand } from './parse-command.js';
-import type { ParsedFormat } from './parse-format.js';
+import type { ParsedFormat } from './format-parts.js';
+import { countSteps } from './match-steps.js';
+import { commandTooLong, type ParsedCommand, parseCommand } from './parse-command.js';
 import type { BuiltRegex } from './regex-source.js';
-import { matchTemplate } from './template-match.js';
+import { literalsPresent, matchTemplate, templatePrefix, templateReaches } from './template-match.js';
 
 export type ExtractResult =
   | { ok: true; parameters: Record<string, string>; score: number }
@@ -50,40 +51,62 @@ export function regexValues(built: BuiltRegex, m: RegExpExecArray): Record<strin
   return out;
 }
 
-function valuesAt(c: CompiledFormat, cmd: ParsedCommand, limit: number): Record<string, string> | undefined {
-  if (c.kind === 'template') return templateValues(c, cmd, limit);
+function regexAt(
+  c: CompiledFormat & { kind: 'regex' },
+  cmd: ParsedCommand,
+  limit: number,
+): Record<string, string> | undefined {
   if (limit > c.built.maxLength) return undefined;
+  countSteps(c.built.stepsFor(limit));
   const m = c.built.regex.exec(cmd.text.slice(0, limit));
   return m === null ? undefined : regexValues(c.built, m);
 }
 
-/**
- * How many trailing `key=value` pairs to try taking as parameters, most first: pairs are extra
- * parameters only when the rest of the command still matches the format without them, otherwise
- * they are part of the text. So `run date timeout=5` with `run {{cmd}}` gives cmd `date` and timeout
- * `5`, while `run a=b` keeps `a=b` as the command (`run` alone does not match).
- */
-function kvAttempts(cmd: ParsedCommand): number[] {
-  const attempts: number[] = [];
-  for (let k = cmd.kv.length; k >= 0; k--) attempts.push(k);
-  return attempts;
+/** Where the kept text ends when the last `k` trailing `key=value` words are taken as parameters. */
+function limitFor(cmd: ParsedCommand, k: number): number {
+  const kept = cmd.words.length - k;
+  return kept === 0 ? 0 : (cmd.words[kept - 1]?.end ?? 0);
 }
 
 /**
- * Matches one compiled format against a parsed command (see kvAttempts for trailing `key=value` pairs;
- * a pair that is taken overrides a value from the format, and the last of two same-named pairs wins).
+ * The format's values for the most trailing `key=value` pairs that still leave a match (see the
+ * module docs): pairs are extra parameters only when the rest of the command still matches the format
+ * without them, otherwise they are part of the text. So `run date timeout=5` with `run {{cmd}}` gives
+ * cmd `date` and timeout `5`, while `run a=b` keeps `a=b` as the command (`run` alone does not match).
+ */
+function valuesWithPairs(
+  c: CompiledFormat,
+  cmd: ParsedCommand,
+): { values: Record<string, string>; pairs: number } | undefined {
+  if (c.kind === 'regex') {
+    for (let k = cmd.kv.length; k >= 0; k--) {
+      const values = regexAt(c, cmd, limitFor(cmd, k));
+      if (values !== undefined) return { values, pairs: k };
+    }
+    return undefined;
+  }
+  if (!literalsPresent(c, cmd)) return undefined;
+  let k = 0;
+  if (cmd.kv.length > 0) {
+    // One table from the start tells which splits can match; only that one is then read out.
+    const reach = templatePrefix(c, cmd);
+    for (k = cmd.kv.length; k >= 0; k--) if (templateReaches(c, reach, cmd, limitFor(cmd, k))) break;
+    if (k < 0) return undefined;
+  }
+  const values = templateValues(c, cmd, limitFor(cmd, k));
+  return values === undefined ? undefined : { values, pairs: k };
+}
+
+/**
+ * Matches one compiled format against a parsed command (see valuesWithPairs for trailing `key=value`
+ * pairs; a pair that is taken overrides a value from the format, and the last of two same-named pairs wins).
  */
 export function matchFormat(c: CompiledFormat, cmd: ParsedCommand): FormatMatch | undefined {
-  const words = cmd.words;
-  for (const k of kvAttempts(cmd)) {
-    const kept = words.length - k;
-    const limit = kept === 0 ? 0 : (words[kept - 1]?.end ?? 0);
-    const values = valuesAt(c, cmd, limit);
-    if (values === undefined) continue;
-    for (const pair of cmd.kv.slice(cmd.kv.length - k)) values[pair.key] = pair.value;
-    return { parameters: values, score: c.score };
-  }
-  return undefined;
+  const found = valuesWithPairs(c, cmd);
+  if (found === undefined) return undefined;
+  const { values, pairs } = found;
+  for (const pair of cmd.kv.slice(cmd.kv.length - pairs)) values[pair.key] = pair.value;
+  return { parameters: values, score: c.score };
 }
 
 /**
@@ -100,6 +123,8 @@ export function extractParameters(format: string | ParsedFormat, command: string
     if (e instanceof SquallError) return { ok: false, reason: e.message };
     throw e;
   }
+  const tooLong = commandTooLong(command);
+  if (tooLong !== undefined) return { ok: false, reason: tooLong.message };
   const m = matchFormat(compiled, parseCommand(command));
   if (m === undefined) {
     return {

@@ -1,11 +1,13 @@
 import { SquallError } from '../engine/errors.js';
 import type { ActionAlias } from '../engine/model/alias.js';
+import { translatePythonRegex } from '../lib/python-regex.js';
 import { aliasFormatEntries } from './alias-formats.js';
 import { ClosestIndex, type CommandChoice } from './closest.js';
 import { type CompiledFormat, compileFormat } from './compile-format.js';
 import { matchFormat } from './extract.js';
 import { findOccurrences } from './multi-match.js';
-import { type ParsedCommand, parseCommand } from './parse-command.js';
+import { commandTooLong, type ParsedCommand, parseCommand } from './parse-command.js';
+import { regexFirstWords } from './regex-prefix.js';
 
 export interface AliasMatch {
   alias: ActionAlias;
@@ -72,12 +74,33 @@ function wordAt(cmd: ParsedCommand, i: number): string {
   return w === undefined ? '' : cmd.lower.slice(w.start, w.end);
 }
 
+/**
+ * The first words a regex format can match, when they can be read off its start: only for patterns
+ * Squall anchors itself (`^\s*` in front), since a pattern with its own `^` elsewhere may match mid-text.
+ */
+function regexStartWords(c: CompiledFormat & { kind: 'regex' }): string[] | undefined {
+  if (!c.built.regex.source.startsWith('^\\s*(?:')) return undefined;
+  const literal = c.parsed.parts.map((p) => (p.kind === 'literal' ? p.text : '\u0000')).join('');
+  // A placeholder cannot be read as literal text: U+0000 stops the scan there.
+  return regexFirstWords(translatePythonRegex(literal).source);
+}
+
 const quote = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+
+export interface AliasMatcherOptions {
+  /**
+   * Index formats by their leading literal words, so a command is only tried against formats that can
+   * match it. Off only to check that the index changes no result.
+   * @default true
+   */
+  indexed?: boolean;
+}
 
 /**
  * Matches chat commands against all enabled aliases. Formats are compiled once (setAliases); a
  * command is parsed once per match and only tried against formats whose first literal word is the
- * command's first word, plus the formats that do not start with one. The most specific match wins
+ * command's first word (regex formats too, when their first words can be read off the pattern), plus
+ * the formats that do not start with one. The most specific match wins
  * (most literal characters); an exact tie between aliases is ambiguous; no match answers with the
  * closest commands. `match_multiple` formats are searched only when no ordinary format matched.
  *
@@ -90,8 +113,10 @@ export class AliasMatcher {
   #unindexed: Entry[] = [];
   #multiple: Entry[] = [];
   #closest = new ClosestIndex<ActionAlias>([]);
+  readonly #indexed: boolean;
 
-  constructor(aliases: readonly ActionAlias[] = []) {
+  constructor(aliases: readonly ActionAlias[] = [], options: AliasMatcherOptions = {}) {
+    this.#indexed = options.indexed ?? true;
     this.setAliases(aliases);
   }
 
@@ -130,25 +155,38 @@ export class AliasMatcher {
           compiled,
         };
         if (f.multiple) this.#multiple.push(entry);
+        else if (!this.#indexed) this.#unindexed.push(entry);
         else if (compiled.kind === 'template' && compiled.firstWord !== undefined) {
-          let bucket = this.#byFirstWord.get(compiled.firstWord);
-          if (bucket === undefined) {
-            bucket = { any: [], bySecond: new Map() };
-            this.#byFirstWord.set(compiled.firstWord, bucket);
-          }
+          const bucket = this.#bucket(compiled.firstWord);
           if (compiled.secondWord === undefined) bucket.any.push(entry);
           else pushTo(bucket.bySecond, compiled.secondWord, entry);
-        } else this.#unindexed.push(entry);
+        } else {
+          const words = compiled.kind === 'regex' ? regexStartWords(compiled) : undefined;
+          if (words === undefined) this.#unindexed.push(entry);
+          else for (const w of words) this.#bucket(w).any.push(entry);
+        }
       }
     }
     this.#closest = new ClosestIndex(choices);
   }
 
+  #bucket(word: string): WordBucket {
+    let bucket = this.#byFirstWord.get(word);
+    if (bucket === undefined) {
+      bucket = { any: [], bySecond: new Map() };
+      this.#byFirstWord.set(word, bucket);
+    }
+    return bucket;
+  }
+
   /**
-   * Finds the alias a command runs. `filter` says whether the asking user may run an alias here; aliases
+   * Finds the alias a command runs. Throws SQ_ALIAS_COMMAND_TOO_LONG for a command longer than
+   * MAX_COMMAND_LENGTH. `filter` says whether the asking user may run an alias here; aliases
    * it rejects are invisible (never matched, never suggested). Disabled aliases are always skipped.
    */
   match(command: string, filter?: (a: ActionAlias) => boolean): MatchOutcome {
+    const tooLong = commandTooLong(command);
+    if (tooLong !== undefined) throw tooLong;
     const cmd = parseCommand(command);
     const allowed = new Map<ActionAlias, boolean>();
     const may = (a: ActionAlias): boolean => {

@@ -1,7 +1,8 @@
 import type { CompiledFormat } from './compile-format.js';
 import { regexValues } from './extract.js';
+import { countSteps } from './match-steps.js';
 import type { ParsedCommand } from './parse-command.js';
-import { type BuiltRegex, buildFormatRegex, maxInputLength } from './regex-source.js';
+import { type BuiltRegex, boundedRegex, buildFormatRegex } from './regex-source.js';
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -27,7 +28,8 @@ function multiRegex(c: CompiledFormat): BuiltRegex {
     body += p.default === undefined ? value : `(?:${value})?`;
   });
   const source = `(?<!\\w)(?:${body.trim()})(?!\\w)`;
-  return { regex: new RegExp(source, 'gis'), groups, maxLength: maxInputLength(groups.length) };
+  // Searched at every position, and each placeholder is one word: degree 2 whatever the placeholders.
+  return boundedRegex(new RegExp(source, 'gis'), groups, 2);
 }
 
 /** Every non-overlapping occurrence of a match_multiple format in the command, as parameters. */
@@ -35,6 +37,7 @@ export function findOccurrences(c: CompiledFormat, cmd: ParsedCommand): Record<s
   c.multi ??= multiRegex(c);
   const out: Record<string, string>[] = [];
   if (cmd.text.length > c.multi.maxLength) return out;
+  countSteps(c.multi.stepsFor(cmd.text.length));
   for (const m of cmd.text.matchAll(c.multi.regex)) {
     if (m[0] === '') continue;
     out.push(regexValues(c.multi, m as RegExpExecArray));

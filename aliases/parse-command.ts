@@ -1,31 +1,37 @@
-import nearley from 'nearley';
-import { createCommandLexer } from './command-lexer.js';
-import commandGrammar from './grammar/command.grammar.js';
+import { SquallError } from '../engine/errors.js';
+import { tokenizeCommand } from './command-lexer.js';
 import { lowerSameLength } from './text-utils.js';
 
-/** One piece of a word as the grammar returns it; offsets are into the original command text. */
-interface GrammarPiece {
+/** One piece of a word as the tokenizer sees it; offsets are into the original command text. */
+interface SourcePiece {
   kind: 'text' | 'eq' | 'str' | 'group';
   start: number;
   end: number;
   /** For `str`, the value without its quotes. */
   value: string;
 }
-/** The grammar's lists: cons cells, newest first. */
-interface Cons<T> {
-  head: T;
-  tail: Cons<T> | null;
-}
-interface GrammarWord {
-  pieces: GrammarPiece[];
+interface SourceWord {
+  pieces: SourcePiece[];
   start: number;
   end: number;
 }
 
-function flatten<T>(list: Cons<T> | null): T[] {
-  const out: T[] = [];
-  for (let c = list; c !== null; c = c.tail) out.push(c.head);
-  return out.reverse();
+/**
+ * The longest command (in UTF-16 code units, what JavaScript's `length` counts) Squall matches. Longer
+ * commands are refused with SQ_ALIAS_COMMAND_TOO_LONG, from chat and from the API alike: matching is
+ * linear, but a bound keeps every match within a few milliseconds and every regex format's
+ * backtracking budget meaningful. 8 KB is far more than anyone types, and room for pasted JSON.
+ */
+export const MAX_COMMAND_LENGTH = 8192;
+
+/** The refusal of a command longer than MAX_COMMAND_LENGTH, or undefined when it is short enough. */
+export function commandTooLong(command: string): SquallError | undefined {
+  if (command.length <= MAX_COMMAND_LENGTH) return undefined;
+  return new SquallError(
+    'SQ_ALIAS_COMMAND_TOO_LONG',
+    `The command is ${command.length} characters long; commands may be at most ${MAX_COMMAND_LENGTH} characters.`,
+    { details: { length: command.length, max: MAX_COMMAND_LENGTH } },
+  );
 }
 
 /** A piece placed in the normalised text. */
@@ -72,21 +78,55 @@ export interface ParsedCommand {
   kv: KvPair[];
 }
 
-const grammar = nearley.Grammar.fromCompiled(commandGrammar as unknown as nearley.CompiledRules);
 const KEY = /^\w+$/;
 /** Trailing pairs considered as parameters; more than this many stay text (bounds the matcher's retries). */
 export const MAX_KV_PAIRS = 16;
 const STRAIGHT: Record<string, string> = { '\u201C': '"', '\u201D': '"', '\u2018': "'", '\u2019': "'" };
 
-function runGrammar(source: string): GrammarWord[] {
-  const parser = new nearley.Parser(grammar, { lexer: createCommandLexer() });
-  parser.feed(source);
-  // The tokenizer only emits balanced groups, so every token stream parses, and exactly one way.
-  const words = flatten((parser.results[0] ?? null) as Cons<Cons<GrammarPiece>> | null);
-  return words.map((w) => {
-    const pieces = flatten(w);
-    return { pieces, start: (pieces[0] as GrammarPiece).start, end: (pieces[pieces.length - 1] as GrammarPiece).end };
-  });
+/**
+ * Groups the tokenizer's tokens into words: whitespace at the top level separates words, and a balanced
+ * bracket group (the tokenizer only emits balanced ones) is one piece however many tokens it holds.
+ * One pass, so the cost is linear in the command.
+ */
+function wordsOf(source: string): SourceWord[] {
+  const words: SourceWord[] = [];
+  let pieces: SourcePiece[] = [];
+  let depth = 0;
+  let groupStart = 0;
+  const endWord = (): void => {
+    if (pieces.length === 0) return;
+    words.push({
+      pieces,
+      start: (pieces[0] as SourcePiece).start,
+      end: (pieces[pieces.length - 1] as SourcePiece).end,
+    });
+    pieces = [];
+  };
+  for (const t of tokenizeCommand(source)) {
+    switch (t.type) {
+      case 'lbrace':
+      case 'lbrack':
+        if (depth++ === 0) groupStart = t.offset;
+        break;
+      case 'rbrace':
+      case 'rbrack':
+        if (--depth === 0) pieces.push({ kind: 'group', start: groupStart, end: t.offset + 1, value: '' });
+        break;
+      case 'ws':
+        if (depth === 0) endWord();
+        break;
+      default:
+        if (depth === 0)
+          pieces.push({
+            kind: t.type as 'text' | 'eq' | 'str',
+            start: t.offset,
+            end: t.offset + t.text.length,
+            value: t.value,
+          });
+    }
+  }
+  endWord();
+  return words;
 }
 
 function normaliseSeparator(ws: string): string {
@@ -104,15 +144,47 @@ function kvOf(word: CommandWord, text: string): KvPair | undefined {
   return { key: name, value: text.slice(first.start, word.end) };
 }
 
-/** Parses command text with grammar/command.ne. Never throws. */
+/** Parses command text (see command-lexer.ts for the lexical rules). Never throws; see MAX_COMMAND_LENGTH. */
 export function parseCommand(source: string): ParsedCommand {
-  const gWords = runGrammar(source);
+  const gWords = wordsOf(source);
+  const { text, words, seps } = ALREADY_NORMAL.test(source) ? asWritten(source, gWords) : normalised(source, gWords);
+  return indexed(source, text, words, seps);
+}
+
+/** Text that normalising leaves as it is: single spaces between words, no curly quotes, no edge spaces. */
+const ALREADY_NORMAL = /^(?:[^\s\u201C\u201D\u2018\u2019]+(?: [^\s\u201C\u201D\u2018\u2019]+)*)?$/;
+
+interface Laid {
+  text: string;
+  words: CommandWord[];
+  seps: { start: number; end: number }[];
+}
+
+/** The common case: offsets into the source are offsets into the text (see ALREADY_NORMAL). */
+function asWritten(source: string, gWords: readonly SourceWord[]): Laid {
+  const words: CommandWord[] = [];
+  const seps: { start: number; end: number }[] = [];
+  for (const [i, gw] of gWords.entries()) {
+    if (i > 0) seps.push({ start: gw.start - 1, end: gw.start });
+    const pieces: CommandPiece[] = gw.pieces.map((gp) => ({
+      kind: gp.kind,
+      start: gp.start,
+      end: gp.end,
+      value: gp.kind === 'str' ? gp.value : source.slice(gp.start, gp.end),
+    }));
+    words.push({ start: gw.start, end: gw.end, pieces });
+  }
+  return { text: source, words, seps };
+}
+
+/** Separators become one space (a run with a line break keeps the break); curly quotes become straight. */
+function normalised(source: string, gWords: readonly SourceWord[]): Laid {
   let text = '';
   const words: CommandWord[] = [];
   const seps: { start: number; end: number }[] = [];
   for (const [i, gw] of gWords.entries()) {
     if (i > 0) {
-      const prev = gWords[i - 1] as GrammarWord;
+      const prev = gWords[i - 1] as SourceWord;
       const sep = normaliseSeparator(source.slice(prev.end, gw.start));
       seps.push({ start: text.length, end: text.length + sep.length });
       text += sep;
@@ -130,6 +202,10 @@ export function parseCommand(source: string): ParsedCommand {
     }
     words.push({ start: wordStart, end: text.length, pieces });
   }
+  return { text, words, seps };
+}
+
+function indexed(source: string, text: string, words: CommandWord[], seps: Laid['seps']): ParsedCommand {
   const n = text.length;
   const boundary = new Uint8Array(n + 1);
   const sepEnd = new Int32Array(n + 1).fill(-1);

@@ -70,6 +70,8 @@ export interface BuiltRegex {
   regex: RegExp;
   /** Commands longer than this are not tried (bounds backtracking; see maxInputLength). */
   maxLength: number;
+  /** The backtracking bound for a text of this length, counted as matcher steps (see match-steps.ts). */
+  stepsFor: (length: number) => number;
   /** Regex group name to parameter, with the placeholder's default if it has one. */
   groups: { group: string; param: string; default?: string }[];
 }
@@ -110,15 +112,23 @@ export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple:
     throw new Error(
       `more than ${MAX_UNBOUNDED} unbounded repetitions (placeholders count), which can take polynomial time of that degree`,
     );
+  // A pattern not pinned to the start is tried at every position: one more factor n, unless it opens
+  // with literal text, which the engine checks in constant time at each position.
+  const searched = (opts.multiple || (hasStartAnchor(source) && !source.startsWith('^'))) && !opensWithLiteral(source);
   if (!opts.multiple) {
     if (!hasStartAnchor(source)) source = `^\\s*(?:${source})`;
     if (!hasEndAnchor(source)) source = `(?:${source})\\s*$`;
   }
-  return {
-    regex: new RegExp(source, opts.multiple ? 'gis' : 'is'),
-    groups,
-    maxLength: maxInputLength(risk.unbounded),
-  };
+  return boundedRegex(new RegExp(source, opts.multiple ? 'gis' : 'is'), groups, risk.unbounded + (searched ? 1 : 0));
+}
+
+/** A leading zero-width group such as StackStorm's `(?:\b|^)`, which costs nothing per position. */
+const ZERO_WIDTH_OPENER = /^(?:\(\?:(?:\\b|\^)(?:\|(?:\\b|\^))*\)|\\b|\^)/;
+
+/** Does the pattern (after a zero-width opener) start with two literal characters, neither quantified? */
+export function opensWithLiteral(src: string): boolean {
+  const rest = src.replace(ZERO_WIDTH_OPENER, '');
+  return /^[\p{L}\p{N} _\-:/,'"@#%&=<>~`!;]{2}(?![?*+{])/u.test(rest);
 }
 
 /** Largest `{n,m}` upper bound treated as a small, bounded repetition. */
@@ -192,17 +202,26 @@ export function regexRisk(src: string): RegexRisk {
   }
 }
 
-/** Backtracking steps a single regex match may cost, roughly: keeps any one match well under 50 ms. */
-const STEP_BUDGET = 5_000_000;
+/**
+ * Backtracking steps a single regex match may cost, roughly: V8 takes a few nanoseconds a step, so one
+ * match stays within a few milliseconds.
+ */
+export const REGEX_STEP_BUDGET = 1_000_000;
 /** More unbounded repetitions than this is refused at registration: only tiny inputs could be matched. */
 export const MAX_UNBOUNDED = 8;
 
 /**
- * The longest command a pattern with `unbounded` repetitions is run on: about n^k backtracking steps at
- * most. Longer commands simply do not match that format. (An unanchored match_multiple search could
- * cost one more factor n in theory; patterns searched that way start with literal text in practice,
- * which the engine skips ahead to, so it is not charged.)
+ * The longest command a pattern of backtracking degree k (unbounded repetitions, plus one when it is
+ * searched for rather than anchored at the start) is run on: about n^k steps at most. Longer commands
+ * simply do not match that format. Degree 1 is linear and always run (commands are at most
+ * MAX_COMMAND_LENGTH long).
  */
-export function maxInputLength(unbounded: number): number {
-  return unbounded <= 1 ? Number.POSITIVE_INFINITY : Math.floor(STEP_BUDGET ** (1 / unbounded));
+export function maxInputLength(degree: number): number {
+  return degree <= 1 ? Number.POSITIVE_INFINITY : Math.floor(REGEX_STEP_BUDGET ** (1 / degree));
+}
+
+/** A RegExp with its groups and the input bound of its backtracking degree. */
+export function boundedRegex(regex: RegExp, groups: BuiltRegex['groups'], degree: number): BuiltRegex {
+  const k = Math.max(1, degree);
+  return { regex, groups, maxLength: maxInputLength(k), stepsFor: (n) => Math.max(1, n) ** k };
 }

@@ -1,119 +1,192 @@
 import type { CompiledTemplate, Instr } from './compile-format.js';
+import { countSteps } from './match-steps.js';
 import type { ParsedCommand } from './parse-command.js';
 
-/** The state of one run; plain functions over it rather than closures, which are costly on the hot path. */
-interface Run {
-  prog: Instr[];
-  cmd: ParsedCommand;
-  limit: number;
-  width: number;
-  spans: Int32Array;
-  failed: Uint8Array | undefined;
+/*
+ * A template is a flat program (see compile-format.ts) run over a parsed command with a table of
+ * (instruction, position) cells, one row per instruction, so the work is instructions x characters
+ * whatever the input: no backtracking. A placeholder's value may end at any word boundary; a row is
+ * computed from the row after it with one sweep over the positions.
+ */
+
+/** May a value start here: inside the text, at a value boundary, not inside a separator. */
+const mayStart = (cmd: ParsedCommand, pos: number, limit: number): boolean =>
+  pos < limit && cmd.boundary[pos] === 1 && cmd.inSep[pos] !== 1;
+/** May a value end here (exclusive end): at a value boundary, not right after a separator character. */
+const mayEnd = (cmd: ParsedCommand, e: number): boolean => e > 0 && cmd.boundary[e] === 1 && cmd.inSep[e - 1] !== 1;
+
+function litAt(cmd: ParsedCommand, ins: { lower: string }, pos: number, limit: number): number {
+  const end = pos + ins.lower.length;
+  return end <= limit && cmd.boundary[pos] === 1 && cmd.boundary[end] === 1 && cmd.lower.startsWith(ins.lower, pos)
+    ? end
+    : -1;
 }
 
-/** Where a value that starts at `from` may end: where the instruction after it can begin. */
-function ends(r: Run, pc: number, from: number, out: number[]): void {
-  const ins = r.prog[pc];
-  if (ins === undefined) {
-    out.push(r.limit);
-    return;
-  }
-  switch (ins.op) {
-    case 'lit': {
-      const lower = r.cmd.lower;
-      for (
-        let q = lower.indexOf(ins.lower, from + 1);
-        q >= 0 && q + ins.lower.length <= r.limit;
-        q = lower.indexOf(ins.lower, q + 1)
-      ) {
-        out.push(q);
-      }
-      return;
-    }
-    case 'sep':
-      for (const q of r.cmd.sepStarts) if (q > from && q < r.limit) out.push(q);
-      return;
-    case 'param':
-      for (let q = from + 1; q <= r.limit; q++) out.push(q);
-      return;
-    case 'opt':
-      ends(r, pc + 1, from, out);
-      ends(r, ins.skip, from, out);
-      return;
-  }
-}
-
-function step(r: Run, pc: number, pos: number): boolean {
-  const ins = r.prog[pc];
-  if (ins === undefined) return pos === r.limit;
-  const key = pc * r.width + pos;
-  if (r.failed !== undefined && r.failed[key] === 1) return false;
-  const cmd = r.cmd;
-  let ok = false;
-  switch (ins.op) {
-    case 'lit': {
-      const end = pos + ins.lower.length;
-      ok =
-        end <= r.limit &&
-        cmd.boundary[pos] === 1 &&
-        cmd.boundary[end] === 1 &&
-        cmd.lower.startsWith(ins.lower, pos) &&
-        step(r, pc + 1, end);
-      break;
-    }
-    case 'sep': {
-      const end = cmd.sepEnd[pos] ?? -1;
-      ok = end > 0 && end <= r.limit && step(r, pc + 1, end);
-      break;
-    }
-    case 'opt':
-      ok = step(r, pc + 1, pos) || step(r, ins.skip, pos);
-      break;
-    case 'param': {
-      if (pos >= r.limit || cmd.boundary[pos] !== 1 || cmd.inSep[pos] === 1) break;
-      const cands: number[] = [];
-      ends(r, pc + 1, pos, cands);
-      if (cands.length > 1) cands.sort(ins.greedy ? (a, b) => b - a : (a, b) => a - b);
-      let last = -1;
-      for (const e of cands) {
-        if (e === last || e <= pos || cmd.boundary[e] !== 1 || cmd.inSep[e - 1] === 1) continue;
-        last = e;
-        if (step(r, pc + 1, e)) {
-          // Only the successful path writes spans: success propagates straight to the top.
-          r.spans[ins.slot * 2] = pos;
-          r.spans[ins.slot * 2 + 1] = e;
-          ok = true;
-          break;
+/**
+ * Which positions each instruction can start at and still reach the end exactly at `limit`:
+ * `ok[pc * w + pos]`. Computed from the last instruction back.
+ */
+function suffixTable(prog: readonly Instr[], cmd: ParsedCommand, limit: number): Uint8Array {
+  const w = limit + 1;
+  const ok = new Uint8Array((prog.length + 1) * w);
+  ok[prog.length * w + limit] = 1;
+  for (let pc = prog.length - 1; pc >= 0; pc--) {
+    const ins = prog[pc] as Instr;
+    const row = pc * w;
+    const next = row + w;
+    switch (ins.op) {
+      case 'lit':
+        for (let pos = 0; pos <= limit; pos++) {
+          const end = litAt(cmd, ins, pos, limit);
+          if (end >= 0 && ok[next + end] === 1) ok[row + pos] = 1;
         }
+        break;
+      case 'sep':
+        for (let pos = 0; pos < limit; pos++) {
+          const end = cmd.sepEnd[pos] as number;
+          if (end > 0 && end <= limit && ok[next + end] === 1) ok[row + pos] = 1;
+        }
+        break;
+      case 'opt': {
+        const skip = ins.skip * w;
+        for (let pos = 0; pos <= limit; pos++) if (ok[next + pos] === 1 || ok[skip + pos] === 1) ok[row + pos] = 1;
+        break;
       }
-      break;
+      case 'param': {
+        // Sweep right to left: a value starting at pos works if some later end works.
+        let endAfter = false;
+        for (let pos = limit; pos >= 0; pos--) {
+          if (endAfter && mayStart(cmd, pos, limit)) ok[row + pos] = 1;
+          if (ok[next + pos] === 1 && mayEnd(cmd, pos)) endAfter = true;
+        }
+        break;
+      }
     }
   }
-  if (!ok) {
-    r.failed ??= new Uint8Array(r.prog.length * r.width);
-    r.failed[key] = 1;
-  }
+  countSteps((prog.length + 1) * w);
   return ok;
+}
+
+/**
+ * The positions each instruction can be reached at from the start, whatever the end: `reach[pc * w + pos]`
+ * over the whole text. The end of the program is reached at exactly the limits at which the template
+ * matches, so one table answers every `key=value` split at once.
+ */
+function prefixTable(prog: readonly Instr[], cmd: ParsedCommand): Uint8Array {
+  const n = cmd.text.length;
+  const w = n + 1;
+  const reach = new Uint8Array((prog.length + 1) * w);
+  reach[0] = 1;
+  for (let pc = 0; pc < prog.length; pc++) {
+    const ins = prog[pc] as Instr;
+    const row = pc * w;
+    const next = row + w;
+    switch (ins.op) {
+      case 'lit':
+        for (let pos = 0; pos <= n; pos++) {
+          if (reach[row + pos] !== 1) continue;
+          const end = litAt(cmd, ins, pos, n);
+          if (end >= 0) reach[next + end] = 1;
+        }
+        break;
+      case 'sep':
+        for (let pos = 0; pos < n; pos++) {
+          const end = cmd.sepEnd[pos] as number;
+          if (reach[row + pos] === 1 && end > 0) reach[next + end] = 1;
+        }
+        break;
+      case 'opt': {
+        const skip = ins.skip * w;
+        for (let pos = 0; pos <= n; pos++) {
+          if (reach[row + pos] !== 1) continue;
+          reach[next + pos] = 1;
+          reach[skip + pos] = 1;
+        }
+        break;
+      }
+      case 'param': {
+        let started = false;
+        for (let pos = 0; pos <= n; pos++) {
+          if (started && mayEnd(cmd, pos)) reach[next + pos] = 1;
+          if (reach[row + pos] === 1 && mayStart(cmd, pos, n)) started = true;
+        }
+        break;
+      }
+    }
+  }
+  countSteps((prog.length + 1) * w);
+  return reach;
+}
+
+/** Does the template match the first `limit` characters exactly? Read off a prefix table. */
+export function templateReaches(t: CompiledTemplate, reach: Uint8Array, cmd: ParsedCommand, limit: number): boolean {
+  return reach[t.prog.length * (cmd.text.length + 1) + limit] === 1;
+}
+
+/** Every literal the template always contains occurs somewhere in the command: a cheap first test. */
+export function literalsPresent(t: CompiledTemplate, cmd: ParsedCommand): boolean {
+  for (const lit of t.literals) if (!cmd.lower.includes(lit)) return false;
+  return true;
+}
+
+/** The template's prefix table for a command, for testing several limits (see templateReaches). */
+export function templatePrefix(t: CompiledTemplate, cmd: ParsedCommand): Uint8Array {
+  return prefixTable(t.prog, cmd);
 }
 
 /**
  * Runs a compiled template over the first `limit` characters of a parsed command (the rest are
  * `key=value` pairs being tried as extras). Returns each slot's [start, end) in `cmd.text` (-1 when an
  * optional placeholder is absent), or undefined. Placeholders are lazy (the shortest value that lets
- * the rest match) except the last one, which is greedy ("takes the rest"). A value only ends where what
- * follows it can begin, and failed (instruction, position) pairs are remembered, so the work is bounded
- * by instructions x positions even for adversarial input.
+ * the rest match) except the last one, which is greedy ("takes the rest"); an optional group is taken
+ * when the rest can match with it.
  */
 export function matchTemplate(t: CompiledTemplate, cmd: ParsedCommand, limit: number): Int32Array | undefined {
-  // Cheap rejection first: every literal must occur somewhere in the text.
-  for (const lit of t.literals) if (!cmd.lower.includes(lit)) return undefined;
-  const r: Run = {
-    prog: t.prog,
-    cmd,
-    limit,
-    width: limit + 1,
-    spans: new Int32Array(t.slots.length * 2).fill(-1),
-    failed: undefined,
-  };
-  return step(r, 0, 0) ? r.spans : undefined;
+  if (!literalsPresent(t, cmd)) return undefined;
+  const prog = t.prog;
+  const ok = suffixTable(prog, cmd, limit);
+  const w = limit + 1;
+  if (ok[0] !== 1) return undefined;
+  const spans = new Int32Array(t.slots.length * 2).fill(-1);
+  let pc = 0;
+  let pos = 0;
+  while (pc < prog.length) {
+    const ins = prog[pc] as Instr;
+    const next = (pc + 1) * w;
+    switch (ins.op) {
+      case 'lit':
+        pos += ins.lower.length;
+        pc++;
+        break;
+      case 'sep':
+        pos = cmd.sepEnd[pos] as number;
+        pc++;
+        break;
+      case 'opt':
+        pc = ok[next + pos] === 1 ? pc + 1 : ins.skip;
+        break;
+      case 'param': {
+        let e = -1;
+        if (ins.greedy) {
+          for (let q = limit; q > pos; q--)
+            if (ok[next + q] === 1 && mayEnd(cmd, q)) {
+              e = q;
+              break;
+            }
+        } else {
+          for (let q = pos + 1; q <= limit; q++)
+            if (ok[next + q] === 1 && mayEnd(cmd, q)) {
+              e = q;
+              break;
+            }
+        }
+        spans[ins.slot * 2] = pos;
+        spans[ins.slot * 2 + 1] = e;
+        pos = e;
+        pc++;
+        break;
+      }
+    }
+  }
+  return spans;
 }

@@ -31,6 +31,7 @@ export const codes = {
   SQ_ALIAS_AMBIGUOUS: { status: 400, summary: 'More than one action alias matches the command equally well' },
   SQ_ALIAS_INVALID: { status: 400, summary: 'An action alias definition is invalid' },
   SQ_ALIAS_DISABLED: { status: 400, summary: 'The action alias is disabled' },
+  SQ_ALIAS_COMMAND_TOO_LONG: { status: 400, summary: 'The command is longer than commands may be' },
   SQ_TEMPLATE: { status: 400, summary: 'A template could not be rendered' },
   SQ_CONFIG_INVALID: { status: 500, summary: 'The configuration is invalid' },
   SQ_STORE_UNAVAILABLE: { status: 503, summary: 'The store cannot be reached' },
