@@ -1,3 +1,4 @@
+import { countSteps } from './match-steps.js';
 import { lowerSameLength } from './text-utils.js';
 
 export interface CommandChoice {
@@ -10,6 +11,8 @@ interface Prepared<T> {
   item: T;
   choice: CommandChoice;
   words: string[];
+  /** `words` as vocabulary ids, so ranking compares integers instead of hashing strings. */
+  ids: Int32Array;
   first: string;
   order: number;
 }
@@ -22,6 +25,35 @@ function literalWords(display: string): string[] {
 }
 
 const MAX = 40;
+/** Typed words compared with each display's words. */
+const MAX_WORDS = 64;
+/** Displays that get the longer comparison of their opening words. */
+const FINALISTS = 12;
+
+interface Ranked<T> {
+  p: Prepared<T>;
+  score: number;
+}
+
+/** Ranks below: a lower score, or the same score and a later display. */
+function worse<T>(a: Ranked<T>, b: Ranked<T>): boolean {
+  return a.score < b.score || (a.score === b.score && a.p.order > b.p.order);
+}
+
+/**
+ * Keeps `top` the best `size` entries seen so far, best first (higher score, then earlier order), as a
+ * full sort would: most entries are rejected after one comparison with the worst kept.
+ */
+function keepBest<T>(top: Ranked<T>[], e: Ranked<T>, size: number): void {
+  if (top.length === size && !worse(top[size - 1] as Ranked<T>, e)) return;
+  let i = top.length === size ? size - 1 : top.length;
+  if (top.length < size) top.push(e);
+  while (i > 0 && worse(top[i - 1] as Ranked<T>, e)) {
+    top[i] = top[i - 1] as Ranked<T>;
+    i--;
+  }
+  top[i] = e;
+}
 const row = new Int32Array(MAX + 1);
 
 /** Levenshtein distance on at most 40 characters of each string: enough to rank, cheap enough for thousands. */
@@ -42,6 +74,32 @@ export function editDistance(a: string, b: string): number {
   return row[t.length] as number;
 }
 
+const counts = new Int32Array(256);
+
+/**
+ * An upper bound on `similarity(a, b)` in linear time: every character not in common (as a multiset)
+ * costs an edit. Characters are bucketed by their low byte, which can only raise the bound.
+ */
+function similarityBound(a: string, b: string): number {
+  if (a === b) return 1;
+  const s = a.length > MAX ? a.slice(0, MAX) : a;
+  const t = b.length > MAX ? b.slice(0, MAX) : b;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) & 255;
+    counts[c] = (counts[c] as number) + 1;
+  }
+  let common = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i) & 255;
+    if ((counts[c] as number) > 0) {
+      counts[c] = (counts[c] as number) - 1;
+      common++;
+    }
+  }
+  for (let i = 0; i < s.length; i++) counts[s.charCodeAt(i) & 255] = 0;
+  return common / Math.max(s.length, t.length, 1);
+}
+
 const similarity = (a: string, b: string): number =>
   a === b ? 1 : 1 - editDistance(a, b) / Math.max(a.length, b.length, 1);
 
@@ -49,39 +107,128 @@ const similarity = (a: string, b: string): number =>
  * Ranks commands by how close they are to what the user typed, for the "no match" answer: the same
  * first word counts most, then the share of words in common, then how few edits turn the typed first
  * word and opening words into the display's. Displays are prepared once; ranking costs one short edit
- * distance per display, and the longer comparison only for the best few dozen.
+ * distance per display, and the longer comparison only for the best dozen.
  */
 export class ClosestIndex<T> {
   readonly #prepared: Prepared<T>[];
+  readonly #vocabulary = new Map<string, number>();
+  /** For each vocabulary id, the displays holding that word (each once, in order). */
+  readonly #postings: number[][] = [];
+  /** Displays grouped by first word, each group in order. */
+  readonly #groups = new Map<string, number[]>();
+  /** 1 for the vocabulary ids of the words being ranked against; cleared after each ranking. */
+  #typedMark = new Uint8Array(0);
+  /** Which displays this ranking already scored: equal to #generation when so. */
+  #seen = new Uint32Array(0);
+  #generation = 0;
 
   constructor(entries: readonly { item: T; choice: CommandChoice }[]) {
     this.#prepared = entries.map(({ item, choice }, order) => {
       const words = literalWords(choice.display);
-      return { item, choice, words, first: words[0] ?? '', order };
+      const ids = Int32Array.from(words, (w) => {
+        let id = this.#vocabulary.get(w);
+        if (id === undefined) {
+          id = this.#vocabulary.size;
+          this.#vocabulary.set(w, id);
+          this.#postings.push([]);
+        }
+        const list = this.#postings[id] as number[];
+        if (list.at(-1) !== order) list.push(order);
+        return id;
+      });
+      const first = words[0] ?? '';
+      const group = this.#groups.get(first);
+      if (group === undefined) this.#groups.set(first, [order]);
+      else group.push(order);
+      return { item, choice, words, ids, first, order };
     });
+    this.#typedMark = new Uint8Array(this.#vocabulary.size);
+    this.#seen = new Uint32Array(this.#prepared.length);
   }
 
+  /**
+   * Scores only the displays that can reach the best dozen: those sharing a word with the command, and
+   * for the rest (whose score is just the similarity of first words) the first few of each first-word
+   * group, best group first, until no group can beat the dozen kept. The same result as scoring all.
+   */
   rank(command: string, allowed: (item: T) => boolean, limit = 3): CommandChoice[] {
-    const typed = lowerSameLength(command)
+    const typed = lowerSameLength(command.length > 2048 ? command.slice(0, 2048) : command)
       .split(/\s+/)
       .filter((w) => w !== '');
-    const typedSet = new Set(typed);
+    // Only the opening words are compared: the rest of a long command cannot make it closer to a display.
+    const typedSet = new Set(typed.length > MAX_WORDS ? typed.slice(0, MAX_WORDS) : typed);
     const typedFirst = typed[0] ?? '';
-    const scored: { p: Prepared<T>; score: number }[] = [];
-    for (const p of this.#prepared) {
-      if (!allowed(p.item)) continue;
+    const mark = this.#typedMark;
+    const marked: number[] = [];
+    for (const w of typedSet) {
+      const id = this.#vocabulary.get(w);
+      if (id !== undefined) {
+        mark[id] = 1;
+        marked.push(id);
+      }
+    }
+    if (++this.#generation === 0xffffffff) {
+      this.#seen.fill(0);
+      this.#generation = 1;
+    }
+    const gen = this.#generation;
+    const scored = this.#seen;
+    const simOf = new Map<string, number>();
+    let steps = 0;
+    const firstSimilarity = (first: string): number => {
+      let sim = simOf.get(first);
+      if (sim === undefined) {
+        sim = similarity(typedFirst, first);
+        simOf.set(first, sim);
+        steps += MAX;
+      }
+      return sim;
+    };
+    // A cheap upper bound on the similarity orders the groups, and only
+    // groups that might still place get their edit distance computed.
+    const groupBounds: { first: string; bound: number }[] = [];
+    for (const first of this.#groups.keys()) {
+      groupBounds.push({ first, bound: similarityBound(typedFirst, first) });
+    }
+    const top: Ranked<T>[] = [];
+    const visit = (index: number): void => {
+      if (scored[index] === gen) return;
+      scored[index] = gen;
+      steps++;
+      const p = this.#prepared[index] as Prepared<T>;
+      if (!allowed(p.item)) return;
       let shared = 0;
-      for (const w of p.words) if (typedSet.has(w)) shared++;
+      const ids = p.ids;
+      for (let k = 0; k < ids.length; k++) shared += mark[ids[k] as number] as number;
       const union = p.words.length + typedSet.size - shared;
       const score =
         (p.first !== '' && p.first === typedFirst ? 2 : 0) +
         (union === 0 ? 0 : (2 * shared) / union) +
-        similarity(typedFirst, p.first);
-      scored.push({ p, score });
+        firstSimilarity(p.first);
+      const worst = top.length === FINALISTS ? (top[FINALISTS - 1] as Ranked<T>) : undefined;
+      if (worst !== undefined && (score < worst.score || (score === worst.score && p.order > worst.p.order))) return;
+      keepBest(top, { p, score }, FINALISTS);
+    };
+    for (const id of marked) for (const index of this.#postings[id] as number[]) visit(index);
+    groupBounds.sort((a, b) => b.bound - a.bound);
+    for (const { first, bound } of groupBounds) {
+      const full = (): Ranked<T> | undefined => (top.length === FINALISTS ? top[FINALISTS - 1] : undefined);
+      if ((full()?.score ?? -1) > bound) break;
+      if ((full()?.score ?? -1) > firstSimilarity(first)) continue;
+      // Unscored displays of this group all score `sim`: the earliest allowed ones are its best.
+      let taken = 0;
+      for (const index of this.#groups.get(first) as number[]) {
+        if (taken === FINALISTS) break;
+        if (scored[index] === gen) continue;
+        visit(index);
+        if (allowed((this.#prepared[index] as Prepared<T>).item)) taken++;
+      }
     }
-    scored.sort((a, b) => b.score - a.score || a.p.order - b.p.order);
+    for (const id of marked) mark[id] = 0;
+    countSteps(steps);
+
     const head = typed.slice(0, 3).join(' ');
-    const finalists = scored.slice(0, 50).map((s) => ({
+    const finalists = top.map((s) => ({
       p: s.p,
       score: s.score + similarity(head, s.p.words.slice(0, Math.max(1, Math.min(3, typed.length))).join(' ')),
     }));

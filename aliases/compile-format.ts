@@ -83,6 +83,41 @@ function tokensOf(parts: readonly FormatPart[]): Tok[] {
   return toks.filter((t) => t.t !== 'lit' || t.text !== '');
 }
 
+/**
+ * Optional placeholders introduced by literal words: `{{app}} to {{env=staging}}`, where the words sit
+ * between another placeholder and the optional one, which ends the format. Maps the index of the separator that opens such a
+ * run to the index of the optional placeholder it introduces. The words are optional with it (StackStorm
+ * requires them), so `deploy api` matches `deploy {{app}} to {{env=staging}}`. Words that are not after
+ * a placeholder (`list sensors {{pack=core}}`) stay required: they name the command.
+ */
+function introducedOptionals(toks: readonly Tok[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i] as Tok;
+    // Only at the end of the format: words before later text also end the value before them.
+    if (t.t !== 'param' || t.default === undefined || toks[i - 1]?.t !== 'sep' || i !== toks.length - 1) continue;
+    let j = i - 1;
+    let words = 0;
+    while (j >= 0 && (toks[j]?.t === 'sep' || toks[j]?.t === 'lit')) {
+      if (toks[j]?.t === 'lit') words++;
+      j--;
+    }
+    // toks[j] must be a placeholder, followed by the separator that opens the run.
+    if (j < 0 || words === 0 || toks[j + 1]?.t !== 'sep') continue;
+    out.set(j + 1, i);
+  }
+  return out;
+}
+
+/** Is instruction pc inside some optional group (between an `opt` and its skip target)? */
+function insideOptional(prog: readonly Instr[], pc: number): boolean {
+  for (let k = 0; k < pc; k++) {
+    const ins = prog[k] as Instr;
+    if (ins.op === 'opt' && ins.skip > pc) return true;
+  }
+  return false;
+}
+
 function compileTemplate(parsed: ParsedFormat): CompiledTemplate {
   const toks = tokensOf(parsed.parts);
   const slots: Slot[] = [];
@@ -93,9 +128,32 @@ function compileTemplate(parsed: ParsedFormat): CompiledTemplate {
     if (t.t === 'param') lastParam = i;
   });
   const used = new Set<number>();
+  const introductions = introducedOptionals(toks);
   for (let i = 0; i < toks.length; i++) {
     if (used.has(i)) continue;
     const t = toks[i] as Tok;
+    const introduced = introductions.get(i);
+    if (introduced !== undefined) {
+      // `to {{env=staging}}` after another placeholder: the words and the placeholder are one optional group.
+      const opt: Instr = { op: 'opt', skip: 0 };
+      prog.push(opt);
+      for (let k = i; k <= introduced; k++) {
+        const tk = toks[k] as Tok;
+        used.add(k);
+        if (tk.t === 'sep') prog.push({ op: 'sep' });
+        else if (tk.t === 'lit') {
+          const lower = lowerSameLength(tk.text);
+          prog.push({ op: 'lit', lower });
+          score += tk.text.length;
+        } else {
+          const slot = slots.length;
+          slots.push(tk.default === undefined ? { name: tk.name } : { name: tk.name, default: tk.default });
+          prog.push({ op: 'param', slot, greedy: k === lastParam });
+        }
+      }
+      opt.skip = prog.length;
+      continue;
+    }
     if (t.t === 'lit') {
       prog.push({ op: 'lit', lower: lowerSameLength(t.text) });
       score += t.text.length;
@@ -128,9 +186,11 @@ function compileTemplate(parsed: ParsedFormat): CompiledTemplate {
   }
   const first = prog[0];
   const second = prog[1];
-  const literals = [...new Set(prog.flatMap((i) => (i.op === 'lit' ? [i.lower] : [])))].sort(
-    (a, b) => b.length - a.length,
-  );
+  const required = new Set<string>();
+  prog.forEach((ins, pc) => {
+    if (ins.op === 'lit' && !insideOptional(prog, pc)) required.add(ins.lower);
+  });
+  const literals = [...required].sort((a, b) => b.length - a.length);
   const compiled: CompiledTemplate = { kind: 'template', parsed, prog, slots, score, literals };
   if (first?.op === 'lit' && (second === undefined || second.op === 'sep')) {
     compiled.firstWord = first.lower;

@@ -79,11 +79,13 @@ function wordAt(cmd: ParsedCommand, i: number): string {
  * Squall anchors itself (`^\s*` in front), since a pattern with its own `^` elsewhere may match mid-text.
  */
 function regexStartWords(c: CompiledFormat & { kind: 'regex' }): string[] | undefined {
-  if (!c.built.regex.source.startsWith('^\\s*(?:')) return undefined;
+  if (c.built.pinned !== true) return undefined;
   const literal = c.parsed.parts.map((p) => (p.kind === 'literal' ? p.text : '\u0000')).join('');
   // A placeholder cannot be read as literal text: U+0000 stops the scan there.
   return regexFirstWords(translatePythonRegex(literal).source);
 }
+
+const byOrd = (a: Entry, b: Entry): number => a.ord - b.ord;
 
 const quote = (s: string): string => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
@@ -246,9 +248,14 @@ export class AliasMatcher {
   #candidates(cmd: ParsedCommand): Entry[] {
     const bucket = this.#byFirstWord.get(wordAt(cmd, 0));
     if (bucket === undefined) return this.#unindexed;
-    const lists = [bucket.any, bucket.bySecond.get(wordAt(cmd, 1)) ?? [], this.#unindexed].filter((l) => l.length > 0);
+    const second = bucket.bySecond.get(wordAt(cmd, 1));
+    const lists: Entry[][] = [];
+    if (bucket.any.length > 0) lists.push(bucket.any);
+    if (second !== undefined) lists.push(second);
+    if (this.#unindexed.length > 0) lists.push(this.#unindexed);
+    if (lists.length === 0) return [];
     if (lists.length === 1) return lists[0] as Entry[];
-    return lists.flat().sort((a, b) => a.ord - b.ord);
+    return lists.flat().sort(byOrd);
   }
 
   /** The best match of each alias, keeping only the aliases with the top score (one unless tied). */

@@ -1,5 +1,6 @@
 import { SquallError } from '../engine/errors.js';
 import { tokenizeCommand } from './command-lexer.js';
+import { countSteps } from './match-steps.js';
 import { lowerSameLength } from './text-utils.js';
 
 /** One piece of a word as the tokenizer sees it; offsets are into the original command text. */
@@ -146,6 +147,7 @@ function kvOf(word: CommandWord, text: string): KvPair | undefined {
 
 /** Parses command text (see command-lexer.ts for the lexical rules). Never throws; see MAX_COMMAND_LENGTH. */
 export function parseCommand(source: string): ParsedCommand {
+  countSteps(source.length + 1);
   const gWords = wordsOf(source);
   const { text, words, seps } = ALREADY_NORMAL.test(source) ? asWritten(source, gWords) : normalised(source, gWords);
   return indexed(source, text, words, seps);

@@ -72,6 +72,8 @@ export interface BuiltRegex {
   maxLength: number;
   /** The backtracking bound for a text of this length, counted as matcher steps (see match-steps.ts). */
   stepsFor: (length: number) => number;
+  /** Squall anchored the pattern at the start (`^\s*`): every match begins at the command's start. */
+  pinned?: boolean;
   /** Regex group name to parameter, with the placeholder's default if it has one. */
   groups: { group: string; param: string; default?: string }[];
 }
@@ -115,11 +117,17 @@ export function buildFormatRegex(parts: readonly FormatPart[], opts: { multiple:
   // A pattern not pinned to the start is tried at every position: one more factor n, unless it opens
   // with literal text, which the engine checks in constant time at each position.
   const searched = (opts.multiple || (hasStartAnchor(source) && !source.startsWith('^'))) && !opensWithLiteral(source);
+  const pinned = !opts.multiple && !hasStartAnchor(source);
   if (!opts.multiple) {
-    if (!hasStartAnchor(source)) source = `^\\s*(?:${source})`;
+    if (pinned) source = `^\\s*(?:${source})`;
     if (!hasEndAnchor(source)) source = `(?:${source})\\s*$`;
   }
-  return boundedRegex(new RegExp(source, opts.multiple ? 'gis' : 'is'), groups, risk.unbounded + (searched ? 1 : 0));
+  const built = boundedRegex(
+    new RegExp(source, opts.multiple ? 'gis' : 'is'),
+    groups,
+    risk.unbounded + (searched ? 1 : 0),
+  );
+  return pinned ? { ...built, pinned } : built;
 }
 
 /** A leading zero-width group such as StackStorm's `(?:\b|^)`, which costs nothing per position. */

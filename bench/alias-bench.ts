@@ -1,5 +1,7 @@
 import { AliasMatcher } from '../aliases/matcher.js';
+import { MAX_COMMAND_LENGTH } from '../aliases/parse-command.js';
 import type { ActionAlias, AliasFormat } from '../engine/model/alias.js';
+import { ADVERSARIAL_ALIASES, ADVERSARIAL_SHAPES } from './alias-adversarial.js';
 import type { Metric } from './bench-util.js';
 
 /**
@@ -62,8 +64,19 @@ export function benchAliases(count: number): { aliases: ActionAlias[]; commands:
   return { aliases, commands };
 }
 
-export async function benchAliasMatch(): Promise<Metric[]> {
-  const { aliases, commands } = benchAliases(1000);
+/** Commands per second through `matcher.match` for about `ms` milliseconds. */
+function throughput(matcher: AliasMatcher, list: readonly string[], ms: number): number {
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < 200; i++) matcher.match(list[n++ % list.length] as string);
+    now = performance.now();
+  }
+  return n / ((now - start) / 1000);
+}
+
+function checkedMatcher(aliases: readonly ActionAlias[], commands: readonly string[]): AliasMatcher {
   const matcher = new AliasMatcher(aliases);
   if (matcher.problems.length > 0) throw new Error(`bench aliases invalid: ${matcher.problems[0]?.problem}`);
   // Warm up the JIT, and check the workload is what it claims to be.
@@ -71,25 +84,52 @@ export async function benchAliasMatch(): Promise<Metric[]> {
     const r = matcher.match(c);
     if (r.kind !== 'match') throw new Error(`bench command did not match: ${c} (${r.kind})`);
   }
-  const run = (list: readonly string[], ms: number): number => {
-    let n = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < ms) {
-      for (let i = 0; i < 200; i++) matcher.match(list[n++ % list.length] as string);
-      now = performance.now();
+  return matcher;
+}
+
+/**
+ * The slowest of the adversarial commands (bench/alias-adversarial.ts) at the maximum command length,
+ * matched against the 1,000 bench aliases plus the adversarial formats. Each command's best of 5 runs
+ * counts, so a GC pause or a busy core is not taken for the matcher.
+ */
+function worstAdversarialMs(aliases: readonly ActionAlias[]): number {
+  const matcher = new AliasMatcher([...aliases, ...ADVERSARIAL_ALIASES]);
+  let worst = 0;
+  for (const make of Object.values(ADVERSARIAL_SHAPES)) {
+    const command = make(MAX_COMMAND_LENGTH - 200);
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 8; run++) {
+      const t0 = performance.now();
+      matcher.match(command);
+      const ms = performance.now() - t0;
+      if (run >= 3) best = Math.min(best, ms);
     }
-    return n / ((now - start) / 1000);
-  };
-  const perS = run(commands, 2000);
+    worst = Math.max(worst, best);
+  }
+  return worst;
+}
+
+export async function benchAliasMatch(): Promise<Metric[]> {
+  const { aliases, commands } = benchAliases(1000);
+  const matcher = checkedMatcher(aliases, commands);
+  const perS = throughput(matcher, commands, 2000);
   const misses = commands.slice(0, 200).map((c) => `zz${c}`);
-  const missPerS = run(misses, 1000);
+  const missPerS = throughput(matcher, misses, 1000);
+  const big = benchAliases(10_000);
+  const perS10k = throughput(checkedMatcher(big.aliases, big.commands), big.commands, 2000);
+  const worstMs = worstAdversarialMs(aliases);
   return [
     { metric: 'alias_match_per_s', value: Math.round(perS), unit: 'commands/s (1000 aliases)' },
     {
       metric: 'alias_nomatch_per_s',
       value: Math.round(missPerS),
       unit: 'commands/s (1000 aliases, closest-command ranking)',
+    },
+    { metric: 'alias_match_per_s_10k', value: Math.round(perS10k), unit: 'commands/s (10000 aliases)' },
+    {
+      metric: 'alias_match_worst_ms',
+      value: Math.round(worstMs * 100) / 100,
+      unit: `ms (slowest adversarial command of ${MAX_COMMAND_LENGTH - 200} characters)`,
     },
   ];
 }

@@ -147,6 +147,15 @@ describe('extractParameters: optional placeholders and defaults', () => {
     expect(params('{{greeting=hi}} there', 'there')).toEqual({ greeting: 'hi' });
     expect(params('{{greeting=hi}} there', 'hello there')).toEqual({ greeting: 'hello' });
   });
+
+  it('makes words that only introduce a final optional placeholder optional with it (StackStorm refuses)', () => {
+    const f = 'deploy {{app}} to {{env=staging}}';
+    expect(params(f, 'deploy api')).toEqual({ app: 'api', env: 'staging' });
+    expect(params(f, 'deploy api to prod')).toEqual({ app: 'api', env: 'prod' });
+    expect(params(f, 'deploy api timeout=5')).toEqual({ app: 'api', env: 'staging', timeout: '5' });
+    // Words that name the command stay required.
+    expect(extractParameters('list sensors {{pack=core}}', 'list').ok).toBe(false);
+  });
 });
 
 describe('extractParameters: trailing key=value pairs', () => {
