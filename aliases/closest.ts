@@ -228,11 +228,20 @@ export class ClosestIndex<T> {
     countSteps(steps);
 
     const head = typed.slice(0, 3).join(' ');
-    const finalists = top.map((s) => ({
-      p: s.p,
-      score: s.score + similarity(head, s.p.words.slice(0, Math.max(1, Math.min(3, typed.length))).join(' ')),
-    }));
-    finalists.sort((a, b) => b.score - a.score || a.p.order - b.p.order);
+    const headWords = Math.max(1, Math.min(3, typed.length));
+    // The longer comparison, best bound first; it stops once no bound can change the answer.
+    const pending = top.map((s) => {
+      const text = s.p.words.slice(0, headWords).join(' ');
+      return { p: s.p, base: s.score, text, bound: s.score + similarityBound(head, text) };
+    });
+    pending.sort((a, b) => b.bound - a.bound || a.p.order - b.p.order);
+    const finalists: Ranked<T>[] = [];
+    for (const c of pending) {
+      const kth = distinctAt(finalists, limit);
+      if (kth !== undefined && kth.score > c.bound) break;
+      finalists.push({ p: c.p, score: c.base + similarity(head, c.text) });
+      finalists.sort((a, b) => b.score - a.score || a.p.order - b.p.order);
+    }
     const out: CommandChoice[] = [];
     const seen = new Set<string>();
     for (const { p } of finalists) {
@@ -244,6 +253,18 @@ export class ClosestIndex<T> {
     }
     return out;
   }
+}
+
+/** The `limit`-th entry with a distinct ref and display in a ranked list, if there are that many. */
+function distinctAt<T>(ranked: readonly Ranked<T>[], limit: number): Ranked<T> | undefined {
+  const seen = new Set<string>();
+  for (const r of ranked) {
+    const key = `${r.p.choice.ref}\u0000${r.p.choice.display}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size === limit) return r;
+  }
+  return undefined;
 }
 
 /** One-off ranking of `choices` against a command (see ClosestIndex). */
