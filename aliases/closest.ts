@@ -266,8 +266,3 @@ function distinctAt<T>(ranked: readonly Ranked<T>[], limit: number): Ranked<T> |
   }
   return undefined;
 }
-
-/** One-off ranking of `choices` against a command (see ClosestIndex). */
-export function closestCommands(command: string, choices: readonly CommandChoice[], limit = 3): CommandChoice[] {
-  return new ClosestIndex(choices.map((choice) => ({ item: choice, choice }))).rank(command, () => true, limit);
-}

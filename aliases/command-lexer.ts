@@ -10,8 +10,6 @@ import type { LexToken } from '../lib/nearley-token-lexer.js';
  * - `{` or `[` at the start of a word opens a JSON-ish group only if it is balanced; inside a group,
  *   strings are skipped so that brackets in them do not count.
  */
-export const COMMAND_TOKEN_TYPES = ['ws', 'text', 'eq', 'str', 'lbrace', 'rbrace', 'lbrack', 'rbrack'] as const;
-export type CommandTokenType = (typeof COMMAND_TOKEN_TYPES)[number];
 
 const DOUBLE = '"\u201C\u201D';
 const SINGLE = "'\u2018\u2019";
