@@ -1,4 +1,4 @@
-import { type LexToken, TokenLexer } from '../../../aliases/token-lexer.js';
+import { type LexToken, TokenLexer } from '../../../lib/nearley-token-lexer.js';
 import { YaqlSyntaxError } from './yaql-errors.js';
 
 /**
