@@ -360,6 +360,16 @@ describe('action aliases over the API (issue 4, item 12)', () => {
     expect(fault(r.body)).toMatch(/run/);
   });
 
+  it('refuses a command longer than the maximum with 400 SQ_ALIAS_COMMAND_TOO_LONG naming the limit', async () => {
+    const r = await call<Json>(s.url, 'POST', '/api/v1/actionalias/match', {
+      headers: admin,
+      body: { command: `run ${'x on '.repeat(2000)}` },
+    });
+    expect(r.status, r.text).toBe(400);
+    expect(r.body).toMatchObject({ code: 'SQ_ALIAS_COMMAND_TOO_LONG' });
+    expect(fault(r.body)).toMatch(/at most 8192 characters/);
+  });
+
   it('GET /api/v1/actionalias/help answers {available, helpstrings}', async () => {
     const r = await call<{ available: number; helpstrings: Json[] }>(s.url, 'GET', '/api/v1/actionalias/help', {
       headers: admin,

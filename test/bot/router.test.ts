@@ -127,6 +127,12 @@ describe('chat router', () => {
     expect(r?.message.text).toMatch(/!run/);
   });
 
+  it('refuses a command longer than the maximum, naming the limit', async () => {
+    const r = await handle(msg(`!run ${'x on '.repeat(2000)}`));
+    expect(r?.message.tone).toBe('failure');
+    expect(r?.message.text).toMatch(/at most 8192 characters/);
+  });
+
   it("checks an alias's permissions and hides it from help", async () => {
     const r = await handle(msg('!deploy web'));
     expect(r?.message.text).toMatch(/alice.*not allowed/);
