@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../engine/logger.js';
 import type { LeaseRepo } from '../../engine/store/lease-repo.js';
+import { backoffDelay } from '../../lib/backoff.js';
 import type { Role, RoleContext, RoleHandle } from './role.js';
 
 export interface LeaseTiming {
@@ -52,7 +53,8 @@ export function runWithLease(
   const pending: (() => Promise<void>)[] = [];
 
   const wait = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
-  const backoff = (attempt: number) => Math.min(retryMaxMs, retryMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+  const backoff = (attempt: number) =>
+    backoffDelay(attempt + 1, { baseMs: retryMs, maxMs: retryMaxMs, jitter: 'equal' });
 
   /** One attempt: true when this process now holds the lease and runs the role. */
   async function takeAndStart(): Promise<boolean> {
