@@ -1,6 +1,7 @@
 import { backoffDelay } from '../../lib/backoff.js';
 import type { Bus } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
+import type { Execution } from '../model/execution.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionEvents } from './status-events.js';
 import type { TerminalWaiters } from './terminal-waiters.js';
@@ -50,15 +51,44 @@ export class Sweeper {
     if (this.#sweeping) return { requeued: 0, abandoned: 0 };
     this.#sweeping = true;
     try {
-      const requeued = await this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs);
-      const abandoned = await this.#abandon(opts.abandonOlderThanMs ?? this.deps.abandonAfterMs);
+      // Two passes, each on its own: a failure in one (the store briefly away) must not skip the other.
+      const requeued = await this.#pass('requeue', () =>
+        this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs),
+      );
+      const abandoned = await this.#pass('abandon', () =>
+        this.#abandon(opts.abandonOlderThanMs ?? this.deps.abandonAfterMs),
+      );
       if (requeued + abandoned > 0) this.#log.info('sweep', { requeued, abandoned });
       return { requeued, abandoned };
-    } catch (e) {
-      this.#log.error('sweep failed', { error: (e as Error).message });
-      return { requeued: 0, abandoned: 0 };
     } finally {
       this.#sweeping = false;
+    }
+  }
+
+  async #pass(name: string, run: () => Promise<number>): Promise<number> {
+    try {
+      return await run();
+    } catch (e) {
+      this.#log.error('sweep failed', { pass: name, error: (e as Error).message });
+      return 0;
+    }
+  }
+
+  /**
+   * Runs `handle` on one row, logging and skipping it when it throws: one row the store cannot
+   * change must never stop the sweep of the rows after it. `lost` is a compare-and-set someone else
+   * won: the row has moved on, out of the sweep's query.
+   */
+  async #row(e: Execution, pass: string, handle: () => Promise<boolean>): Promise<'done' | 'lost' | 'failed'> {
+    try {
+      return (await handle()) ? 'done' : 'lost';
+    } catch (err) {
+      this.#log.error('sweep skipped an execution it could not change', {
+        pass,
+        executionId: e.id,
+        error: (err as Error).message,
+      });
+      return 'failed';
     }
   }
 
@@ -68,10 +98,11 @@ export class Sweeper {
     let n = 0;
     const now = Date.now();
     for (const status of ['requested', 'scheduled'] as const) {
+      // Rows left in place (not due yet, or failed) are stepped over; requeued ones leave the
+      // `updatedBefore` window, because the claim moves updated_at.
       let offset = 0;
       for (;;) {
         const page = await store.executions.list({ status, updatedBefore: before, limit: PAGE, offset, order: 'asc' });
-        let touched = 0;
         for (const e of page.items) {
           // Back off per execution: one that merely waits behind a busy runner is not re-sent every sweep.
           const due =
@@ -80,13 +111,16 @@ export class Sweeper {
             offset++;
             continue;
           }
-          // Bumping `attempts` by compare-and-set also moves updated_at, so a second sweeper skips it.
-          const claimed = await store.executions.update(e.id, { expect: { status } }, { attempts: e.attempts + 1 });
-          if (!claimed) continue;
-          touched++;
-          await bus.publish(status === 'requested' ? 'execution.requested' : 'execution.scheduled', { id: e.id });
+          const outcome = await this.#row(e, 'requeue', async () => {
+            // Bumping `attempts` by compare-and-set also moves updated_at, so a second sweeper skips it.
+            const claimed = await store.executions.update(e.id, { expect: { status } }, { attempts: e.attempts + 1 });
+            if (!claimed) return false;
+            await bus.publish(status === 'requested' ? 'execution.requested' : 'execution.scheduled', { id: e.id });
+            return true;
+          });
+          if (outcome === 'done') n++;
+          else if (outcome === 'failed') offset++;
         }
-        n += touched;
         if (page.items.length < PAGE) break;
       }
     }
@@ -97,36 +131,40 @@ export class Sweeper {
     const { store, bus, events, waiters } = this.deps;
     const before = new Date(Date.now() - olderThanMs).toISOString();
     let n = 0;
+    let offset = 0;
     for (;;) {
       const page = await store.executions.list({
         status: ['running', 'canceling'],
         heartbeatBefore: before,
         limit: PAGE,
+        offset,
         order: 'asc',
       });
-      let touched = 0;
       for (const e of page.items) {
-        const ts = new Date().toISOString();
-        const done = await store.executions.update(
-          e.id,
-          { expect: { status: e.status } },
-          {
-            status: 'abandoned',
-            end_timestamp: ts,
-            result: {
-              error: `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`,
+        const outcome = await this.#row(e, 'abandon', async () => {
+          const ts = new Date().toISOString();
+          const updated = await store.executions.update(
+            e.id,
+            { expect: { status: e.status } },
+            {
+              status: 'abandoned',
+              end_timestamp: ts,
+              result: {
+                error: `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`,
+              },
+              appendLog: { status: 'abandoned', timestamp: ts },
             },
-            appendLog: { status: 'abandoned', timestamp: ts },
-          },
-        );
-        if (!done) continue;
-        touched++;
-        events.updated(done);
-        waiters.settle(done);
-        await bus.publish('execution.completed', { id: e.id });
+          );
+          if (!updated) return false;
+          events.updated(updated);
+          waiters.settle(updated);
+          await bus.publish('execution.completed', { id: e.id });
+          return true;
+        });
+        if (outcome === 'done') n++;
+        else if (outcome === 'failed') offset++;
       }
-      n += touched;
-      if (page.items.length < PAGE || touched === 0) break;
+      if (page.items.length < PAGE) break;
     }
     return n;
   }

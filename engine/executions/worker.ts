@@ -4,6 +4,7 @@ import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
+import { jsonLimitProblem } from '../model/json-limits.js';
 import type { RunOutcome } from '../runners/runner.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
@@ -166,15 +167,22 @@ export class Worker {
     await output.flush(true);
 
     const endedAt = new Date().toISOString();
-    const result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;
+    let result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;
+    let status = outcome.status;
+    // A result the store cannot keep must not leave the execution running forever.
+    const tooBig = jsonLimitProblem(result, 'result');
+    if (tooBig) {
+      result = { error: `The action's result cannot be stored: ${tooBig}` };
+      if (status === 'succeeded') status = 'failed';
+    }
     const done = await store.executions.update(
       id,
       { expect: { status: ['running', 'canceling'] } },
       {
-        status: outcome.status,
+        status,
         end_timestamp: endedAt,
         result,
-        appendLog: { status: outcome.status, timestamp: endedAt },
+        appendLog: { status, timestamp: endedAt },
       },
     );
     if (!done) {

@@ -1,5 +1,6 @@
 import type { Action, NotifySpec } from './action.js';
 import type { JsonObject } from './json.js';
+import { assertStorableJson } from './json-limits.js';
 
 export const EXECUTION_STATUSES = [
   'requested',
@@ -134,7 +135,12 @@ export interface OutputChunk {
   timestamp: string;
 }
 
-/** A new execution as every store saves it: empty log and children, no attempts yet, stamped now. */
+/**
+ * A new execution as every store saves it: empty log and children, no attempts yet, stamped now.
+ * @throws SquallError SQ_VALIDATION when the parameters or context exceed JSON_LIMITS (naming the path)
+ */
 export function completeExecution(e: NewExecution, now = new Date().toISOString()): Execution {
+  assertStorableJson(e.parameters, 'parameters');
+  assertStorableJson(e.context, 'context');
   return { ...e, log: e.log ?? [], children: e.children ?? [], attempts: e.attempts ?? 0, updated_at: now };
 }

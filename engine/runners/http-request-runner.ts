@@ -1,5 +1,6 @@
 import { packageVersion } from '../../lib/package-version.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
+import { isStorableJson } from '../model/json-limits.js';
 import { isJsonContentType, readCappedBody } from './http-body.js';
 import { armTimeout, CANCELED_MESSAGE, stopKind, timeoutMessage } from './run-signal.js';
 import type { Runner, RunOutcome } from './runner.js';
@@ -121,8 +122,12 @@ export function createHttpRequestRunner(options: HttpRequestRunnerOptions = {}):
         let parsed = false;
         if (!truncated && isJsonContentType(res.headers.get('content-type')) && text.trim() !== '') {
           try {
-            parsedBody = JSON.parse(text) as JsonValue;
-            parsed = true;
+            const body = JSON.parse(text) as JsonValue;
+            // A body nested past what the store keeps stays text rather than failing the record.
+            if (isStorableJson(body)) {
+              parsedBody = body;
+              parsed = true;
+            }
           } catch {
             // A server that labels non-JSON as JSON: keep the text, parsed stays false.
           }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
+import { isStorableJson } from '../model/json-limits.js';
 import type { OutputTail } from './output-tail.js';
 
 /** StackStorm strips exactly one trailing newline (`\n` or `\r\n`) from stdout and stderr. */
@@ -16,7 +17,9 @@ export function parseJsonOutput(s: string): JsonValue {
   const t = s.trim();
   if (!(t.startsWith('{') && t.endsWith('}')) && !(t.startsWith('[') && t.endsWith(']'))) return s;
   try {
-    return JSON.parse(t) as JsonValue;
+    const parsed = JSON.parse(t) as JsonValue;
+    // Output nested past what the store keeps stays text: the result must always be recordable.
+    return isStorableJson(parsed) ? parsed : s;
   } catch {
     return s;
   }

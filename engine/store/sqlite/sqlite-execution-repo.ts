@@ -11,46 +11,34 @@ import type { Page } from '../page.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
-// Patch fields in the order they are bound. `column` mirrors the field into an indexed column;
-// `json` marks values bound through json(?) so that they land in the document as JSON, not text.
-const PATCH_FIELDS: readonly { key: Exclude<keyof ExecutionPatch, 'appendLog'>; column?: string; json?: true }[] = [
-  { key: 'status', column: 'status' },
-  { key: 'heartbeat_at', column: 'heartbeat_at' },
-  { key: 'end_timestamp' },
-  { key: 'worker' },
-  { key: 'attempts' },
-  { key: 'result', json: true },
-  { key: 'context', json: true },
-  { key: 'children', json: true },
-];
-
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
-/** The compare-and-set UPDATE for one combination of patch fields (bit i = PATCH_FIELDS[i], then appendLog). */
-function updateSql(shape: number, expectedCount: number): string {
-  const columns = ['updated_at = ?'];
-  const docPaths = [`'$.updated_at', ?`];
-  PATCH_FIELDS.forEach((f, i) => {
-    if (!(shape & (1 << i))) return;
-    if (f.column) columns.push(`${f.column} = ?`);
-    docPaths.push(f.json ? `'$.${f.key}', json(?)` : `'$.${f.key}', ?`);
-  });
-  // The context carries the user that list filters on.
-  if (shape & (1 << PATCH_FIELDS.findIndex((f) => f.key === 'context'))) columns.push('user = ?');
-  let docExpr = `json_set(doc, ${docPaths.join(', ')})`;
-  if (shape & (1 << PATCH_FIELDS.length)) docExpr = `json_insert(${docExpr}, '$.log[#]', json(?))`;
-  // One statement: the status check and the write cannot be separated by another writer, so two
-  // racing transitions (in this process or another on the same file) never both succeed.
-  return `UPDATE executions SET ${columns.join(', ')}, doc = ${docExpr}
-    WHERE id = ? AND status IN (${placeholders(expectedCount)}) RETURNING doc`;
+interface ExecutionRow {
+  doc: string;
+  heartbeat_at: string | null;
+}
+
+/** The stored document with the heartbeat column laid over it (heartbeats write only the column). */
+function fromRow(row: ExecutionRow): Execution {
+  const e = JSON.parse(row.doc) as Execution;
+  if (row.heartbeat_at !== null) e.heartbeat_at = row.heartbeat_at;
+  return e;
+}
+
+/** The document after `patch`, stamped `now`. */
+function patched(e: Execution, patch: ExecutionPatch, now: string): Execution {
+  const { appendLog, ...fields } = patch;
+  const out: Execution = { ...e, updated_at: now };
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(out, { [k]: v });
+  if (appendLog !== undefined) out.log = [...e.log, appendLog];
+  return out;
 }
 
 /** Executions as one JSON document plus the columns the scheduler, sweeper and API filter on. */
 export class SqliteExecutionRepo implements ExecutionRepo {
   readonly #conn: SqliteConnection;
-  readonly #updateSql = new Map<number, string>();
 
   constructor(conn: SqliteConnection) {
     this.#conn = conn;
@@ -80,10 +68,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   }
 
   async get(id: string): Promise<Execution | undefined> {
-    const doc = guard(`reading execution ${id}`, () =>
-      this.#conn.prepareValue<string>('SELECT doc FROM executions WHERE id = ?').get(id),
+    const row = guard(`reading execution ${id}`, () =>
+      this.#conn.prepare<ExecutionRow>('SELECT doc, heartbeat_at FROM executions WHERE id = ?').get(id),
     );
-    return doc === undefined ? undefined : (JSON.parse(doc) as Execution);
+    return row === undefined ? undefined : fromRow(row);
   }
 
   async list(filter: ExecutionFilter): Promise<Page<Execution>> {
@@ -118,15 +106,15 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
     const conn = this.#conn;
     const countSql = `SELECT COUNT(*) FROM executions ${whereSql}`;
-    const pageSql = `SELECT doc FROM executions ${whereSql} ORDER BY start_timestamp ${dir}, id ${dir} LIMIT ? OFFSET ?`;
+    const pageSql = `SELECT doc, heartbeat_at FROM executions ${whereSql} ORDER BY start_timestamp ${dir}, id ${dir} LIMIT ? OFFSET ?`;
     // One read transaction so that `total` and `items` come from the same snapshot.
     const read = conn.db.transaction(() => {
       const total = conn.prepareValue<number>(countSql).get(...args) ?? 0;
-      const docs = conn.prepareValue<string>(pageSql).all(...args, filter.limit ?? -1, filter.offset ?? 0);
-      return { total, docs };
+      const rows = conn.prepare<ExecutionRow>(pageSql).all(...args, filter.limit ?? -1, filter.offset ?? 0);
+      return { total, rows };
     });
-    const { total, docs } = guard('listing executions', () => read());
-    return { items: docs.map((d) => JSON.parse(d) as Execution), total };
+    const { total, rows } = guard('listing executions', () => read());
+    return { items: rows.map(fromRow), total };
   }
 
   async update(
@@ -136,48 +124,39 @@ export class SqliteExecutionRepo implements ExecutionRepo {
   ): Promise<Execution | undefined> {
     const expected = typeof cas.expect.status === 'string' ? [cas.expect.status] : cas.expect.status;
     if (expected.length === 0) return undefined;
-    const now = new Date().toISOString();
-    // Bind order follows the SQL: indexed columns first, then the document's paths, then the WHERE.
-    const columnArgs: unknown[] = [now];
-    const docArgs: unknown[] = [now];
-    let shape = 0;
-    for (let i = 0; i < PATCH_FIELDS.length; i++) {
-      const f = PATCH_FIELDS[i]!;
-      const value = patch[f.key];
-      if (value === undefined) continue;
-      shape |= 1 << i;
-      if (f.column) columnArgs.push(value);
-      docArgs.push(f.json ? JSON.stringify(value) : value);
-    }
-    if (patch.context !== undefined) columnArgs.push(patch.context.user ?? null);
-    if (patch.appendLog !== undefined) {
-      shape |= 1 << PATCH_FIELDS.length;
-      docArgs.push(JSON.stringify(patch.appendLog));
-    }
-    // The statement text depends only on which fields are present and how many statuses are
-    // expected, so a handful of shapes cover every transition and each is built and prepared once.
-    const key = shape * 16 + expected.length;
-    let sql = this.#updateSql.get(key);
-    if (sql === undefined) {
-      sql = updateSql(shape, expected.length);
-      this.#updateSql.set(key, sql);
-    }
     const conn = this.#conn;
-    const doc = await conn.write(`updating execution ${id}`, () =>
-      conn.prepareValue<string>(sql).get(...columnArgs, ...docArgs, id, ...expected),
-    );
-    return doc === undefined ? undefined : (JSON.parse(doc) as Execution);
+    // The document is read, changed and written in JavaScript inside one write transaction, never
+    // through SQLite's JSON functions: those refuse some documents JSON.parse reads (nested past
+    // 1,000 levels, say), and an update that cannot fail on what is stored is what keeps one odd row
+    // from stopping a transition, a cancel or the sweeper. The status check and the write share the
+    // transaction, so two racing transitions (in this or another process) never both succeed.
+    return conn.write(`updating execution ${id}`, () => {
+      const row = conn
+        .prepare<ExecutionRow>(
+          `SELECT doc, heartbeat_at FROM executions WHERE id = ? AND status IN (${placeholders(expected.length)})`,
+        )
+        .get(id, ...expected);
+      if (row === undefined) return undefined;
+      const next = patched(fromRow(row), patch, new Date().toISOString());
+      conn
+        .prepare('UPDATE executions SET status = ?, heartbeat_at = ?, updated_at = ?, user = ?, doc = ? WHERE id = ?')
+        .run(
+          next.status,
+          next.heartbeat_at ?? null,
+          next.updated_at,
+          next.context.user ?? null,
+          JSON.stringify(next),
+          id,
+        );
+      return next;
+    });
   }
 
   async heartbeat(id: string, at: string): Promise<boolean> {
-    // A heartbeat is a sign of life, not a change of the execution, so `updated_at` stays put.
+    // A heartbeat is a sign of life, not a change of the execution, so `updated_at` stays put; it
+    // lives in its column only (reads lay it over the document), so it never rewrites the document.
     const r = await this.#conn.write(`heartbeat of execution ${id}`, () =>
-      this.#conn
-        .prepare(
-          `UPDATE executions SET heartbeat_at = ?, doc = json_set(doc, '$.heartbeat_at', ?)
-           WHERE id = ? AND status = 'running'`,
-        )
-        .run(at, at, id),
+      this.#conn.prepare(`UPDATE executions SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(at, id),
     );
     return r.changes > 0;
   }
