@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     process.env.SQUALL_TEST_AMQP_URL ?? process.env.SQUALL_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   const suites: [string, () => Promise<Metric[]>][] = [
     ['engine', () => benchEngine({ amqpUrl })],
+    ['recovery', async () => (await import('./recovery-bench.js')).benchRecovery()],
     ['idle rss', benchIdleRss],
     ['chat ack', benchChatAck],
     ['alias match', async () => (await import('./alias-bench.js')).benchAliasMatch()],

@@ -52,11 +52,13 @@ export class Sweeper {
     this.#sweeping = true;
     try {
       // Two passes, each on its own: a failure in one (the store briefly away) must not skip the other.
-      const requeued = await this.#pass('requeue', () =>
-        this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs),
-      );
+      // Abandon first: what the requeue pass sends may start running at once, and must not then be
+      // taken for a run whose runner died.
       const abandoned = await this.#pass('abandon', () =>
         this.#abandon(opts.abandonOlderThanMs ?? this.deps.abandonAfterMs),
+      );
+      const requeued = await this.#pass('requeue', () =>
+        this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs),
       );
       if (requeued + abandoned > 0) this.#log.info('sweep', { requeued, abandoned });
       return { requeued, abandoned };
