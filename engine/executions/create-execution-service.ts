@@ -158,20 +158,40 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
 
   async function rerun(
     id: string,
-    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean },
+    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean; maySeeSecrets?: boolean },
   ): Promise<Execution> {
     const e = await store.executions.get(id);
     if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
     // Immutable parameters hold their default already; passing them again would be refused.
     const action = await findAction(e.action.ref);
     const specs = runners.specsOf(action);
+    const overrides = opts.parameters ?? {};
+    // Stored secrets go only to a re-run by their owner with the right to see them: anyone else
+    // could otherwise send them wherever they like (a new `url`, new `hosts`).
+    const reuseSecrets = opts.maySeeSecrets === true && opts.user === e.context.user;
     const given: Record<string, unknown> = {};
+    const missingSecrets: string[] = [];
     for (const [k, v] of Object.entries(e.parameters)) {
-      if (!specs[k]?.immutable) given[k] = v;
+      const spec = specs[k];
+      if (spec?.immutable) continue;
+      if (spec?.secret && !reuseSecrets) {
+        const isDefault = JSON.stringify(v) === JSON.stringify(spec.default);
+        if (!isDefault && overrides[k] === undefined) missingSecrets.push(k);
+        continue;
+      }
+      given[k] = v;
+    }
+    if (missingSecrets.length > 0) {
+      const why = `is secret: a re-run by another user, or without the right to see secrets, does not reuse it; give it again`;
+      throw new SquallError(
+        'SQ_PARAMETER_INVALID',
+        `Invalid parameters for ${action.ref}: ${missingSecrets.map((k) => `${k}: ${why}`).join('; ')}`,
+        { details: { errors: missingSecrets.map((k) => ({ parameter: k, problem: why })) } },
+      );
     }
     return request({
       action: action.ref,
-      parameters: { ...given, ...(opts.parameters ?? {}) },
+      parameters: { ...given, ...overrides },
       castStrings: opts.castStrings ?? false,
       context: {
         user: opts.user,

@@ -41,10 +41,21 @@ export interface ExecutionService {
    * runner kills the process group. Throws SQ_EXECUTION_NOT_FOUND or SQ_EXECUTION_NOT_CANCELABLE.
    */
   cancel(id: string, user: string): Promise<Execution>;
-  /** A new execution of the same action with the same parameters, `overrides` merged over them. */
+  /**
+   * A new execution of the same action with the same parameters, `parameters` merged over them.
+   * Secret parameters are reused only when `user` is the original execution's user and
+   * `maySeeSecrets` (the caller holds `execution:show_secrets`); otherwise each secret the original
+   * set must be given again, or the re-run is refused with SQ_PARAMETER_INVALID naming it.
+   */
   rerun(
     id: string,
-    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean },
+    opts: {
+      user: string;
+      parameters?: Record<string, unknown>;
+      castStrings?: boolean;
+      /** The caller may see secret values. @default false */
+      maySeeSecrets?: boolean;
+    },
   ): Promise<Execution>;
   /** Resolves when the execution reaches a terminal state (or after `timeoutMs`, with its current state). */
   waitForTerminal(id: string, timeoutMs?: number): Promise<Execution | undefined>;

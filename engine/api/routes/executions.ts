@@ -259,6 +259,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
       const user = runAs(p, req.body?.user ?? undefined, {});
       const e = await executions.rerun(req.params.id, {
         user,
+        maySeeSecrets: auth.can(p, 'execution:show_secrets'),
         castStrings: wantsCast(req.headers),
         ...(req.body?.parameters ? { parameters: req.body.parameters } : {}),
       });
