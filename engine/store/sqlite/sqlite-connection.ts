@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { SquallError } from '../../errors.js';
 import { guard, mapSqliteError } from './sqlite-errors.js';
@@ -8,6 +9,17 @@ const Driver = Database as unknown as SqliteDatabaseConstructor;
 
 /** How long a writer waits for another connection's lock before failing with SQ_STORE_UNAVAILABLE. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The store holds secrets in clear (execution parameters), so the file is the owner's alone, like the
+ * rest of the data dir: created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the
+ * database file's mode), and files an older version left 0644 are narrowed.
+ */
+function restrictToOwner(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(p)) chmodSync(p, 0o600);
+}
 
 interface PendingWrite {
   what: string;
@@ -50,6 +62,7 @@ export class SqliteConnection {
       if (!this.#db) {
         let db: SqliteDatabase;
         try {
+          restrictToOwner(this.#path);
           db = new Driver(this.#path, { timeout: BUSY_TIMEOUT_MS });
         } catch (e) {
           // A missing folder or unreadable file throws a plain TypeError with no SQLite code.

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,26 @@ const tempPath = () => join(dir, `store-${++n}.db`);
 const open = (path: string) => createSqliteStore({ kind: 'sqlite', path }, { logger: silentLogger });
 
 describe('SQLite store', () => {
+  it('keeps the database and its -wal and -shm files readable by their owner only (0600)', async () => {
+    const path = tempPath();
+    const store = await open(path);
+    await store.init();
+    try {
+      await store.executions.create(makeExecution());
+      for (const p of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(p).mode & 0o777).toBe(0o600);
+    } finally {
+      await store.close();
+    }
+    // A file an older version left world-readable is narrowed when opened.
+    const old = tempPath();
+    writeFileSync(old, '');
+    chmodSync(old, 0o644);
+    const reopened = await open(old);
+    await reopened.init();
+    await reopened.close();
+    expect(statSync(old).mode & 0o777).toBe(0o600);
+  });
+
   it('keeps its data across close and reopen of the same file', async () => {
     const path = tempPath();
     const first = await open(path);
