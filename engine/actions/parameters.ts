@@ -95,8 +95,8 @@ export function resolveParameters(
       problems.push({ parameter: name, problem: checked.problem });
       continue;
     }
-    const enumProblem = checkEnum(spec, checked.value);
-    if (enumProblem) problems.push({ parameter: name, problem: enumProblem });
+    const boundsProblem = checkEnum(spec, checked.value) ?? checkBounds(spec, checked.value);
+    if (boundsProblem) problems.push({ parameter: name, problem: boundsProblem });
     else out[name] = checked.value;
   }
 
@@ -148,6 +148,52 @@ function checkEnum(spec: ParamSpec, value: JsonValue): string | undefined {
   const wanted = JSON.stringify(value);
   if (spec.enum.some((e) => JSON.stringify(e) === wanted)) return undefined;
   return `must be one of ${spec.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join(', ')}`;
+}
+
+/**
+ * The JSON-schema bounds packs declare on parameters (`minimum`, `maximum`, `exclusiveMinimum`,
+ * `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength`, `pattern`, `minItems`, `maxItems`),
+ * checked on the typed value. A bound that is not a number (or, for `pattern`, not a valid regular
+ * expression) is ignored here: the pack loader reports the pack's mistake, a caller cannot fix it.
+ */
+function checkBounds(spec: ParamSpec, value: JsonValue): string | undefined {
+  const num = (k: string): number | undefined => (typeof spec[k] === 'number' ? (spec[k] as number) : undefined);
+  // A secret's value is never quoted back; the bound alone says what is wrong.
+  if (typeof value === 'number') {
+    const min = num('minimum');
+    const max = num('maximum');
+    const xmin = num('exclusiveMinimum');
+    const xmax = num('exclusiveMaximum');
+    const step = num('multipleOf');
+    if (min !== undefined && value < min) return `must be at least ${min}`;
+    if (max !== undefined && value > max) return `must be at most ${max}`;
+    if (xmin !== undefined && value <= xmin) return `must be more than ${xmin}`;
+    if (xmax !== undefined && value >= xmax) return `must be less than ${xmax}`;
+    if (step !== undefined && step > 0 && !Number.isInteger(value / step)) return `must be a multiple of ${step}`;
+  }
+  if (typeof value === 'string') {
+    const length = [...value].length;
+    const min = num('minLength');
+    const max = num('maxLength');
+    if (min !== undefined && length < min) return `must be at least ${min} characters long`;
+    if (max !== undefined && length > max) return `must be at most ${max} characters long`;
+    if (typeof spec.pattern === 'string') {
+      let re: RegExp | undefined;
+      try {
+        re = new RegExp(spec.pattern, 'u');
+      } catch {
+        re = undefined;
+      }
+      if (re && !re.test(value)) return `must match the pattern ${spec.pattern}`;
+    }
+  }
+  if (Array.isArray(value)) {
+    const min = num('minItems');
+    const max = num('maxItems');
+    if (min !== undefined && value.length < min) return `must have at least ${min} items`;
+    if (max !== undefined && value.length > max) return `must have at most ${max} items`;
+  }
+  return undefined;
 }
 
 function jsonTypeOf(v: unknown): string {

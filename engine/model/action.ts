@@ -16,7 +16,11 @@ export interface ParamSpec {
   immutable?: boolean;
   /** Positional index for script runners. */
   position?: number;
-  /** JSON-schema extras some packs use (items, properties, minimum, ...). Kept, not enforced beyond type. */
+  /**
+   * JSON-schema extras some packs use. Numeric and string bounds (minimum, maximum, exclusiveMinimum,
+   * exclusiveMaximum, multipleOf, minLength, maxLength, pattern, minItems, maxItems) are enforced by
+   * parameter validation; items and properties are kept, not enforced beyond type.
+   */
   items?: JsonObject;
   properties?: JsonObject;
   [extra: string]: JsonValue | undefined;

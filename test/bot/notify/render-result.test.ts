@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { renderResult } from '../../../bot/notify/render-result.js';
 import { formatDuration } from '../../../cli/execution-view.js';
+import type { ActionAlias } from '../../../engine/model/alias.js';
 import type { Execution } from '../../../engine/model/execution.js';
+import type { JsonObject } from '../../../engine/model/json.js';
 import { makeExecution } from '../../support/store-fixtures.js';
 
 const START = '2030-01-01T00:00:00.000Z';
@@ -34,5 +39,26 @@ describe('renderResult: how long the execution took', () => {
   it('says no duration while the execution has not ended', () => {
     const e = { ...finished(1000), end_timestamp: undefined };
     expect(title(e)).toBe(`core.local succeeded (execution ${e.id})`);
+  });
+});
+
+describe('renderResult: the chatops sleep alias', () => {
+  const alias = parseYaml(
+    readFileSync(join(import.meta.dirname, '../../../packs/chatops/aliases/sleep.yaml'), 'utf8'),
+  ) as ActionAlias;
+  const text = (status: Execution['status'], result: Record<string, string>) => {
+    const e = { ...finished(1000), status, parameters: { max_pause: 2 }, result };
+    const presented = { status, parameters: { max_pause: 2 }, result } as unknown as JsonObject;
+    return renderResult(e, presented, alias, { maxLength: 4000, prefix: '!' }, () => undefined)?.text;
+  };
+
+  it('says it slept only when the action succeeded', () => {
+    expect(text('succeeded', {})).toBe('Slept 2 second(s).');
+    expect(text('failed', { stderr: 'sleep: invalid time interval' })).toBe(
+      'Did not sleep: failed: sleep: invalid time interval',
+    );
+    expect(text('timeout', { error: 'Action timed out after 1 s' })).toBe(
+      'Did not sleep: timeout: Action timed out after 1 s',
+    );
   });
 });

@@ -37,6 +37,44 @@ function problemsOf(fn: () => unknown): { message: string; errors: ParamProblem[
 }
 
 describe('resolveParameters', () => {
+  it('honours JSON-schema bounds, naming the parameter and never quoting a secret', () => {
+    const bounded: ParamSpecs = {
+      max_pause: { type: 'integer', minimum: 0, maximum: 3600 },
+      ratio: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+      step: { type: 'integer', multipleOf: 5 },
+      name: { type: 'string', minLength: 2, maxLength: 4, pattern: '^[a-z]+$' },
+      token: { type: 'string', secret: true, minLength: 8 },
+      hosts: { type: 'array', minItems: 1, maxItems: 2 },
+    };
+    const { message, errors } = problemsOf(() =>
+      resolveParameters(
+        bounded,
+        { max_pause: '-1', ratio: '1', step: '7', name: 'ABCDE', token: 'short', hosts: '[]' },
+        { castStrings: true, subject: 'core.pause' },
+      ),
+    );
+    expect(errors).toEqual([
+      { parameter: 'max_pause', problem: 'must be at least 0' },
+      { parameter: 'ratio', problem: 'must be less than 1' },
+      { parameter: 'step', problem: 'must be a multiple of 5' },
+      { parameter: 'name', problem: 'must be at most 4 characters long' },
+      { parameter: 'token', problem: 'must be at least 8 characters long' },
+      { parameter: 'hosts', problem: 'must have at least 1 items' },
+    ]);
+    expect(message).toMatch(/^Invalid parameters for core\.pause: max_pause: must be at least 0;/);
+    expect(message).not.toContain('short');
+    expect(problemsOf(() => resolveParameters(bounded, { name: 'ab1' })).errors).toEqual([
+      { parameter: 'name', problem: 'must match the pattern ^[a-z]+$' },
+    ]);
+    expect(resolveParameters(bounded, { max_pause: 0, ratio: 0.5, step: 10, name: 'ab', hosts: ['a'] })).toEqual({
+      max_pause: 0,
+      ratio: 0.5,
+      step: 10,
+      name: 'ab',
+      hosts: ['a'],
+    });
+  });
+
   it('applies defaults, including immutable ones, and keeps given values typed', () => {
     expect(resolveParameters(specs, { cmd: 'uptime', hosts: ['a'], anything: { x: 1 } })).toEqual({
       cmd: 'uptime',
