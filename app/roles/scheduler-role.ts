@@ -30,9 +30,13 @@ export const schedulerRole: Role = {
     const housekeeping = new Housekeeping({ store, logger });
     ctx.afterStart(async () => {
       if (isSoleProcess(config)) {
-        const recovered = await sweeper.sweep({ requeueOlderThanMs: 0, abandonOlderThanMs: 0 });
-        if (recovered.requeued + recovered.abandoned > 0)
-          logger.info('recovered work left by a previous run', recovered);
+        // Abandon before the runner starts claiming (its fresh runs are not a dead process's), and
+        // requeue after it subscribes (the in-process bus drops what nobody consumes yet).
+        const { abandoned } = await sweeper.sweep({ abandonOlderThanMs: 0, only: 'abandon' });
+        ctx.afterStart(async () => {
+          const { requeued } = await sweeper.sweep({ requeueOlderThanMs: 0, only: 'requeue' });
+          if (requeued + abandoned > 0) logger.info('recovered work left by a previous run', { requeued, abandoned });
+        });
       }
       sweeper.start();
       housekeeping.start();

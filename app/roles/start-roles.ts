@@ -79,7 +79,9 @@ export async function startRoles(
         ctx.afterStart(() => held.begin());
       } else handles.push(await role.start(ctx));
     }
-    for (const step of deferred.splice(0)) await step();
+    // A step may defer a further step: it runs after every step registered before it (recovery's
+    // requeue waits for the runner that the runner role's step subscribes).
+    for (let step = deferred.shift(); step; step = deferred.shift()) await step();
   } catch (e) {
     await stop().catch(() => {});
     throw e;

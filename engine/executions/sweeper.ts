@@ -46,7 +46,7 @@ export class Sweeper {
    * process is the only runner, so whatever the store still holds as running belonged to a dead one.
    */
   async sweep(
-    opts: { requeueOlderThanMs?: number; abandonOlderThanMs?: number } = {},
+    opts: { requeueOlderThanMs?: number; abandonOlderThanMs?: number; only?: 'abandon' | 'requeue' } = {},
   ): Promise<{ requeued: number; abandoned: number }> {
     if (this.#sweeping) return { requeued: 0, abandoned: 0 };
     this.#sweeping = true;
@@ -54,12 +54,14 @@ export class Sweeper {
       // Two passes, each on its own: a failure in one (the store briefly away) must not skip the other.
       // Abandon first: what the requeue pass sends may start running at once, and must not then be
       // taken for a run whose runner died.
-      const abandoned = await this.#pass('abandon', () =>
-        this.#abandon(opts.abandonOlderThanMs ?? this.deps.abandonAfterMs),
-      );
-      const requeued = await this.#pass('requeue', () =>
-        this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs),
-      );
+      const abandoned =
+        opts.only === 'requeue'
+          ? 0
+          : await this.#pass('abandon', () => this.#abandon(opts.abandonOlderThanMs ?? this.deps.abandonAfterMs));
+      const requeued =
+        opts.only === 'abandon'
+          ? 0
+          : await this.#pass('requeue', () => this.#requeue(opts.requeueOlderThanMs ?? this.deps.requeueAfterMs));
       if (requeued + abandoned > 0) this.#log.info('sweep', { requeued, abandoned });
       return { requeued, abandoned };
     } finally {
