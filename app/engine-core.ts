@@ -18,6 +18,7 @@ import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
 import { StreamHub } from '../engine/stream/stream-hub.js';
 import { StreamPublisher } from '../engine/stream/stream-publisher.js';
+import { createTriggerDispatcher, type TriggerDispatcher } from '../engine/triggers/trigger-dispatcher.js';
 
 /**
  * The engine's shared parts, built once per process. This is the only place that chooses adapters
@@ -31,6 +32,8 @@ export interface EngineCore {
   runners: RunnerRegistry;
   auth: AuthService;
   executions: ExecutionService;
+  /** Stores trigger instances and hands them to the rules engine (webhooks, timers, sensors, datastore). */
+  triggers: TriggerDispatcher;
   waiters: TerminalWaiters;
   stream: StreamPublisher;
   /** This process's SSE fan-out; started by whoever serves the stream, stopped by `close()`. */
@@ -88,6 +91,7 @@ export async function createEngineCore(
     runners,
     auth,
     executions,
+    triggers: createTriggerDispatcher({ store, bus, logger }),
     waiters,
     stream,
     hub,

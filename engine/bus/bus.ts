@@ -39,8 +39,11 @@ export interface Topics {
   'stream.events': { events: StreamBroadcast[] };
   /** Work queue: a result or notification for the chat bot to post. */
   'notify.chat': ChatNotification;
-  /** Work queue: a trigger instance for the rules engine. */
-  'trigger.instance': { trigger: string; payload: JsonObject; trace_tag?: string };
+  /**
+   * Work queue: a stored trigger instance for the rules engine, by id. The instance is stored before
+   * this is published (engine/triggers/trigger-dispatcher.ts), so a lost message loses nothing.
+   */
+  'trigger.instance': { id: string };
 }
 
 export type Topic = keyof Topics;

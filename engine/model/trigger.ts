@@ -20,3 +20,27 @@ export interface TriggerEvent {
   /** StackStorm stores `payload or {}`; `null` is accepted and read as `{}`. */
   payload: JsonObject | null;
 }
+
+/** Where a trigger instance is in the rules engine: stored `pending`, claimed `processing`, then done. */
+export type TriggerInstanceStatus = 'pending' | 'processing' | 'processed' | 'processing_failed';
+
+/**
+ * One event that happened (StackStorm's TriggerInstanceAPI shape plus Squall's `parameters`,
+ * `trace_tag` and `updated_at`). It is stored before anything acts on it: the audit trail, and
+ * the unit of work the rules engine consumes.
+ */
+export interface TriggerInstance {
+  id: string;
+  /** The trigger's ref: its type's ref (`core.st2.webhook`, `<pack>.<name>`). */
+  trigger: string;
+  /** The trigger's parameters (a webhook's `url`, a timer's `unit`/`delta`): they pick the rules that see it. */
+  parameters: JsonObject;
+  payload: JsonObject;
+  /** ISO time the event happened. */
+  occurrence_time: string;
+  status: TriggerInstanceStatus;
+  /** Shared by the instance, the enforcements and the executions started from it. */
+  trace_tag: string;
+  /** ISO time of the last status change; the recovery sweep finds stale instances by it. */
+  updated_at: string;
+}

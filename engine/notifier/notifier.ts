@@ -7,6 +7,7 @@ import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
 import { renderDeep, renderTemplate } from '../templates/templates.js';
+import { createTriggerDispatcher } from '../triggers/trigger-dispatcher.js';
 
 /** Routes the chat bot delivers itself; every other route only becomes a notify trigger for rules. */
 export const CHAT_ROUTES = new Set(['chat', 'chatops', 'slack', 'teams', 'discord', 'cli']);
@@ -43,6 +44,7 @@ export async function startNotifier(deps: {
 }): Promise<Subscription> {
   const { store, bus, runners } = deps;
   const log = deps.logger.child({ component: 'notifier' });
+  const triggers = createTriggerDispatcher(deps);
   return bus.consume('execution.completed', deps.group, async ({ id }) => {
     const e = await store.executions.get(id);
     if (!e) return;
@@ -70,7 +72,7 @@ export async function startNotifier(deps: {
       }
       for (const route of sub.routes ?? []) {
         if (CHAT_ROUTES.has(route)) await bus.publish('notify.chat', { execution_id: id, route, message, data });
-        await bus.publish('trigger.instance', {
+        await triggers.dispatch({
           trigger: 'core.st2.generic.notifytrigger',
           payload: {
             message,
@@ -88,7 +90,7 @@ export async function startNotifier(deps: {
         });
       }
     }
-    await bus.publish('trigger.instance', {
+    await triggers.dispatch({
       trigger: 'core.st2.generic.actiontrigger',
       payload: {
         execution_id: id,

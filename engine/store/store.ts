@@ -12,6 +12,7 @@ import type { OutboxRepo } from './outbox-repo.js';
 import type { OutputRepo } from './output-repo.js';
 import type { OwedResultRepo } from './owed-result-repo.js';
 import type { TokenRepo } from './token-repo.js';
+import type { TriggerInstanceRepo } from './trigger-instance-repo.js';
 import type { UserRepo } from './user-repo.js';
 
 /**
@@ -38,6 +39,8 @@ export interface Store {
   readonly marks: MarkRepo;
   /** Named expiring leases for single-active roles. */
   readonly leases: LeaseRepo;
+  /** Trigger instances: every event, stored before the rules engine sees it. */
+  readonly triggerInstances: TriggerInstanceRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

@@ -222,10 +222,10 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
       const sub = await bus.consume('trigger.instance', 'rules', async () => {});
       await sub.cancel();
       const ids = [msgId('kept'), msgId('kept'), msgId('kept')];
-      for (const id of ids) await bus.publish('trigger.instance', { trigger: 'core.st2.webhook', payload: { id } });
+      for (const id of ids) await bus.publish('trigger.instance', { id });
       const got: string[] = [];
       await bus.consume('trigger.instance', 'rules', async (m) => {
-        got.push(String(m.payload.id));
+        got.push(m.id);
       });
       await waitFor(() => (got.length >= 3 ? true : undefined), 10_000, 'the kept messages');
       expect(got).toEqual(ids);
@@ -252,19 +252,19 @@ export function busContract(name: string, make: () => Promise<Bus>): void {
     it('gives every handler its own copy of the message', async () => {
       const mutated = deferred();
       const seenByAudit: unknown[] = [];
-      await bus.consume('trigger.instance', 'rules', async (m) => {
-        m.payload.touched = true; // a handler that mutates must not affect anyone else
+      await bus.consume('notify.chat', 'rules', async (m) => {
+        if (m.data) m.data.touched = true; // a handler that mutates must not affect anyone else
         mutated.resolve();
       });
-      await bus.consume('trigger.instance', 'audit', async (m) => {
+      await bus.consume('notify.chat', 'audit', async (m) => {
         await mutated.promise;
         seenByAudit.push(m);
       });
-      const msg = { trigger: 'core.st2.webhook', payload: { n: 1, list: [1, 2] } };
-      await bus.publish('trigger.instance', msg);
-      msg.payload.n = 2; // nor may the publisher's later changes
+      const msg = { execution_id: 'x1', route: 'chat', data: { n: 1, list: [1, 2] } };
+      await bus.publish('notify.chat', msg);
+      msg.data.n = 2; // nor may the publisher's later changes
       await waitFor(() => (seenByAudit.length ? true : undefined), 10_000, 'the audit copy');
-      expect(seenByAudit).toEqual([{ trigger: 'core.st2.webhook', payload: { n: 1, list: [1, 2] } }]);
+      expect(seenByAudit).toEqual([{ execution_id: 'x1', route: 'chat', data: { n: 1, list: [1, 2] } }]);
     });
 
     it('rejects a consume option that is not a positive integer', async () => {

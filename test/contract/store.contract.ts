@@ -11,6 +11,7 @@ import { outboxRepoContract } from './store/outbox-repo.contract.js';
 import { outputRepoContract } from './store/output-repo.contract.js';
 import { owedResultRepoContract } from './store/owed-result-repo.contract.js';
 import { tokenRepoContract } from './store/token-repo.contract.js';
+import { triggerInstanceRepoContract } from './store/trigger-instance-repo.contract.js';
 import { userRepoContract } from './store/user-repo.contract.js';
 
 /** One contract per repo (test/contract/store/<repo>.contract.ts); a new repo adds its file here. */
@@ -27,6 +28,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   dedupRepoContract,
   markRepoContract,
   leaseRepoContract,
+  triggerInstanceRepoContract,
 ];
 
 /**

@@ -61,6 +61,7 @@ export interface MongoModels {
   marks: MongoModel;
   leases: MongoModel;
   counters: MongoModel;
+  triggerInstances: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -90,7 +91,19 @@ export function createModels(conn: Connection): MongoModels {
   // MongoDB removes expired rows on its own schedule (about once a minute); reads check expires_at.
   marks.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
 
+  const triggerInstances = schema({
+    _id: String,
+    trigger: String,
+    status: String,
+    occurrence_time: String,
+    updated_at: String,
+  });
+  triggerInstances.index({ occurrence_time: -1, _id: -1 });
+  triggerInstances.index({ trigger: 1, occurrence_time: -1 });
+  triggerInstances.index({ status: 1, updated_at: 1 });
+
   return {
+    triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
     executions: conn.model<MongoRecord>('Execution', executionSchema(), 'executions'),
     output: conn.model<MongoRecord>('OutputChunk', output, 'execution_output'),
     actions: conn.model<MongoRecord>('Action', catalogSchema('pack'), 'actions'),

@@ -16,6 +16,7 @@ import { MongoOutboxRepo } from './mongo-outbox-repo.js';
 import { MongoOutputRepo } from './mongo-output-repo.js';
 import { MongoOwedResultRepo } from './mongo-owed-result-repo.js';
 import { MongoTokenRepo } from './mongo-token-repo.js';
+import { MongoTriggerInstanceRepo } from './mongo-trigger-instance-repo.js';
 import { moveLegacyData } from './mongo-upgrades.js';
 import { MongoUserRepo } from './mongo-user-repo.js';
 
@@ -51,6 +52,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     dedup: new MongoDedupRepo(m.dedup),
     marks: new MongoMarkRepo(m.marks),
     leases: new MongoLeaseRepo(m.leases),
+    triggerInstances: new MongoTriggerInstanceRepo(m.triggerInstances),
     async init() {
       try {
         if (conn.readyState !== 1) {

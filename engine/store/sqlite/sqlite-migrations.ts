@@ -130,6 +130,50 @@ export const MIGRATIONS: readonly Migration[] = [
     // Frees the name for StackStorm's datastore, which is a different thing (user-visible keys).
     sql: 'ALTER TABLE kv RENAME TO marks;',
   },
+  {
+    version: 8,
+    name: 'rules engine: trigger instances, rules, rule enforcements, trigger types',
+    sql: `
+      CREATE TABLE trigger_instances (
+        id TEXT PRIMARY KEY,
+        trigger TEXT NOT NULL,
+        status TEXT NOT NULL,
+        occurrence_time TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX trigger_instances_time ON trigger_instances (occurrence_time, id);
+      CREATE INDEX trigger_instances_trigger ON trigger_instances (trigger, occurrence_time);
+      CREATE INDEX trigger_instances_status ON trigger_instances (status, updated_at);
+      CREATE TABLE rule_enforcements (
+        id TEXT PRIMARY KEY,
+        rule_ref TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        trigger_instance_id TEXT NOT NULL,
+        execution_id TEXT,
+        enforced_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX rule_enforcements_time ON rule_enforcements (enforced_at, id);
+      CREATE INDEX rule_enforcements_rule_ref ON rule_enforcements (rule_ref, enforced_at);
+      CREATE INDEX rule_enforcements_rule_id ON rule_enforcements (rule_id, enforced_at);
+      CREATE INDEX rule_enforcements_instance ON rule_enforcements (trigger_instance_id);
+      CREATE INDEX rule_enforcements_execution ON rule_enforcements (execution_id);
+    ${['rules', 'trigger_types']
+      .map(
+        (t) => `
+      CREATE TABLE ${t} (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        pack TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX ${t}_pack ON ${t} (pack, name);`,
+      )
+      .join('\n')}
+    `,
+  },
 ];
 
 /**

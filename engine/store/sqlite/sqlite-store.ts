@@ -14,6 +14,7 @@ import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteOutputRepo } from './sqlite-output-repo.js';
 import { SqliteOwedResultRepo } from './sqlite-owed-result-repo.js';
 import { SqliteTokenRepo } from './sqlite-token-repo.js';
+import { SqliteTriggerInstanceRepo } from './sqlite-trigger-instance-repo.js';
 import { SqliteUserRepo } from './sqlite-user-repo.js';
 
 /**
@@ -45,6 +46,7 @@ export async function createSqliteStore(
     dedup: new SqliteDedupRepo(conn),
     marks: new SqliteMarkRepo(conn),
     leases: new SqliteLeaseRepo(conn),
+    triggerInstances: new SqliteTriggerInstanceRepo(conn),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotifySpec } from '../../../engine/model/action.js';
 import type { Execution } from '../../../engine/model/execution.js';
+import type { TriggerInstance } from '../../../engine/model/trigger.js';
 import { applicableSubsections } from '../../../engine/notifier/notifier.js';
+import type { Store } from '../../../engine/store/store.js';
 import { type EngineHarness, type Recorder, startEngineHarness } from '../../support/engine-harness.js';
 import { waitFor } from '../../support/processes.js';
 
@@ -10,6 +12,20 @@ const EVERY: NotifySpec = {
   'on-success': { routes: ['chat'] },
   'on-failure': { routes: ['slack'] },
 };
+
+type Sent = Pick<TriggerInstance, 'trigger' | 'payload' | 'trace_tag'>;
+
+/** The stored trigger instances whose ids the notifier published, in publish order. */
+async function sentInstances(rec: Recorder<'trigger.instance'>, store: Store): Promise<Sent[]> {
+  const out: Sent[] = [];
+  for (const { id } of rec.messages) {
+    const t = await store.triggerInstances.get(id);
+    if (!t) throw new Error(`trigger instance ${id} was published but not stored`);
+    expect(t.status).toBe('pending');
+    out.push({ trigger: t.trigger, payload: t.payload, trace_tag: t.trace_tag });
+  }
+  return out;
+}
 
 describe('notifier', () => {
   let h: EngineHarness;
@@ -41,10 +57,16 @@ describe('notifier', () => {
   }
 
   async function collect(e: Execution) {
-    const isAction = (t: { trigger: string; payload: Record<string, unknown> }) =>
-      t.trigger === 'core.st2.generic.actiontrigger' && t.payload.execution_id === e.id;
-    await waitFor(() => (triggers.messages.some(isAction) ? true : undefined), 10_000, 'the action trigger');
-    const mine = triggers.messages.filter((t) => t.payload.execution_id === e.id);
+    const isAction = (t: Sent) => t.trigger === 'core.st2.generic.actiontrigger' && t.payload.execution_id === e.id;
+    const sent = await waitFor(
+      async () => {
+        const all = await sentInstances(triggers, h.store);
+        return all.some(isAction) ? all : undefined;
+      },
+      10_000,
+      'the action trigger',
+    );
+    const mine = sent.filter((t) => t.payload.execution_id === e.id);
     return {
       e,
       chat: chat.messages.filter((m) => m.execution_id === e.id),
@@ -108,8 +130,11 @@ describe('notifier', () => {
       const t = await idle.recordQueue('trigger.instance', 'rules');
       const req = await idle.executions.request({ action: 'core.noop', context: { user: 'u' }, notify: EVERY });
       await idle.executions.cancel(req.id, 'u');
-      await waitFor(() => (t.messages.some((m) => m.trigger === 'core.st2.generic.actiontrigger') ? true : undefined));
-      const notes = t.messages.filter((m) => m.trigger === 'core.st2.generic.notifytrigger');
+      const sent = await waitFor(async () => {
+        const all = await sentInstances(t, idle.store);
+        return all.some((m) => m.trigger === 'core.st2.generic.actiontrigger') ? all : undefined;
+      });
+      const notes = sent.filter((m) => m.trigger === 'core.st2.generic.notifytrigger');
       expect(notes.map((m) => [m.payload.route, m.payload.status])).toEqual([
         ['chat', 'canceled'],
         ['email', 'canceled'],

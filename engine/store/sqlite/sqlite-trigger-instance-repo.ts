@@ -1,0 +1,103 @@
+import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
+import type { Page } from '../page.js';
+import type { TriggerInstanceFilter, TriggerInstanceRepo } from '../trigger-instance-repo.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+import { guard } from './sqlite-errors.js';
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** Trigger instances as one JSON document plus the columns the API and the recovery sweep filter on. */
+export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
+  readonly #conn: SqliteConnection;
+
+  constructor(conn: SqliteConnection) {
+    this.#conn = conn;
+  }
+
+  async create(t: TriggerInstance): Promise<TriggerInstance> {
+    await this.#conn.write(`storing trigger instance ${t.id}`, () =>
+      this.#conn
+        .prepare(
+          `INSERT INTO trigger_instances (id, trigger, status, occurrence_time, updated_at, doc)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(t.id, t.trigger, t.status, t.occurrence_time, t.updated_at, JSON.stringify(t)),
+    );
+    return t;
+  }
+
+  async get(id: string): Promise<TriggerInstance | undefined> {
+    const doc = guard(`reading trigger instance ${id}`, () =>
+      this.#conn.prepareValue<string>('SELECT doc FROM trigger_instances WHERE id = ?').get(id),
+    );
+    return doc === undefined ? undefined : (JSON.parse(doc) as TriggerInstance);
+  }
+
+  async list(filter: TriggerInstanceFilter): Promise<Page<TriggerInstance>> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.trigger !== undefined) {
+      where.push('trigger = ?');
+      args.push(filter.trigger);
+    }
+    if (filter.status !== undefined) {
+      const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
+      where.push(statuses.length === 0 ? '0' : `status IN (${placeholders(statuses.length)})`);
+      args.push(...statuses);
+    }
+    if (filter.occurredAfter !== undefined) {
+      where.push('occurrence_time > ?');
+      args.push(filter.occurredAfter);
+    }
+    if (filter.occurredBefore !== undefined) {
+      where.push('occurrence_time < ?');
+      args.push(filter.occurredBefore);
+    }
+    if (filter.updatedBefore !== undefined) {
+      where.push('updated_at < ?');
+      args.push(filter.updatedBefore);
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
+    const conn = this.#conn;
+    const read = conn.db.transaction(() => ({
+      total: conn.prepareValue<number>(`SELECT COUNT(*) FROM trigger_instances ${whereSql}`).get(...args) ?? 0,
+      docs: conn
+        .prepareValue<string>(
+          `SELECT doc FROM trigger_instances ${whereSql} ORDER BY occurrence_time ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+        )
+        .all(...args, filter.limit ?? -1, filter.offset ?? 0),
+    }));
+    const { total, docs } = guard('listing trigger instances', () => read());
+    return { items: docs.map((d) => JSON.parse(d) as TriggerInstance), total };
+  }
+
+  async setStatus(
+    id: string,
+    expect: readonly TriggerInstanceStatus[],
+    status: TriggerInstanceStatus,
+  ): Promise<TriggerInstance | undefined> {
+    if (expect.length === 0) return undefined;
+    const conn = this.#conn;
+    // Read, change and write in one write transaction: two racing consumers never both move it.
+    return conn.write(`updating trigger instance ${id}`, () => {
+      const doc = conn
+        .prepareValue<string>(
+          `SELECT doc FROM trigger_instances WHERE id = ? AND status IN (${placeholders(expect.length)})`,
+        )
+        .get(id, ...expect);
+      if (doc === undefined) return undefined;
+      const next: TriggerInstance = {
+        ...(JSON.parse(doc) as TriggerInstance),
+        status,
+        updated_at: new Date().toISOString(),
+      };
+      conn
+        .prepare('UPDATE trigger_instances SET status = ?, updated_at = ?, doc = ? WHERE id = ?')
+        .run(status, next.updated_at, JSON.stringify(next), id);
+      return next;
+    });
+  }
+}
