@@ -1,5 +1,6 @@
 import { validateAliasFormats } from '../aliases/matcher.js';
 import { presentExecution } from '../engine/api/present-execution.js';
+import { ActionPolicy } from '../engine/auth/action-policy.js';
 import type { AuthService } from '../engine/auth/auth-service.js';
 import { createAuthService } from '../engine/auth/create-auth-service.js';
 import type { Bus } from '../engine/bus/bus.js';
@@ -79,6 +80,7 @@ export async function createEngineCore(
     events: stream,
     waiters,
     timeouts: config.executions,
+    actionPolicy: new ActionPolicy(config.auth.actionRules),
   });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });
   const hub = new StreamHub({ store, bus, logger });

@@ -1,4 +1,5 @@
 import type { AliasMatch } from '../aliases/matcher.js';
+import { aliasAllowed, matchAllowed } from '../engine/aliases/alias-access.js';
 import type { AliasCatalog } from '../engine/aliases/alias-catalog.js';
 import { runAlias } from '../engine/aliases/alias-execution.js';
 import { asSquallError, SquallError } from '../engine/errors.js';
@@ -38,25 +39,6 @@ export function ackKey(executionId: string): string {
 
 function reply(text: string, tone: OutboundMessage['tone'] = 'info'): ChatReply {
   return { message: { text, tone } };
-}
-
-/** May this identity use this alias in this place (the alias's Squall-only `permissions` and `channels`)? */
-export function aliasAllowed(
-  alias: ActionAlias,
-  who: ChatIdentity,
-  m: Pick<ChatMessage, 'channel' | 'direct'>,
-): boolean {
-  const p = alias.permissions;
-  if (p && (p.users?.length || p.roles?.length)) {
-    const byUser = p.users?.includes(who.user) ?? false;
-    const byRole = p.roles?.some((r) => (who.roles as string[]).includes(r)) ?? false;
-    if (!byUser && !byRole) return false;
-  }
-  if (alias.channels && alias.channels.length > 0) {
-    const here = alias.channels.includes(m.channel) || (m.direct && alias.channels.includes('dm'));
-    if (!here) return false;
-  }
-  return true;
 }
 
 /**
@@ -110,7 +92,7 @@ export class ChatRouter {
       };
     }
 
-    const outcome = this.deps.catalog.matcher.match(command, allowed);
+    const outcome = matchAllowed(this.deps.catalog.matcher, command, who, m);
     if (outcome.kind === 'ambiguous') {
       const list = outcome.candidates.map((c) => `• ${prefix}${c.display}  (${c.ref})`).join('\n');
       return reply(
@@ -119,11 +101,6 @@ export class ChatRouter {
       );
     }
     if (outcome.kind === 'none') {
-      // Tell people when a command exists but is not theirs to run here, rather than "unknown".
-      const unrestricted = this.deps.catalog.matcher.match(command);
-      if (unrestricted.kind === 'match') {
-        return reply(`You (${who.user}) are not allowed to run "${unrestricted.matches[0]!.display}" here.`, 'failure');
-      }
       const closest = outcome.closest.map((c) => `• ${prefix}${c.display}`).join('\n');
       const hint = closest ? `\nDid you mean:\n${closest}` : '';
       return reply(`I don't know "${command}".${hint}\nType ${prefix}help for the full list.`, 'warning');
@@ -152,6 +129,7 @@ export class ChatRouter {
           {
             match,
             user: who.user,
+            requestedBy: who,
             chatUser: m.user,
             sourceChannel: m.channel,
             chat: { platform: m.platform, channel: m.channel, user: m.user, ...(m.thread ? { thread: m.thread } : {}) },

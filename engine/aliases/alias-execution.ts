@@ -1,4 +1,5 @@
 import type { AliasMatch } from '../../aliases/matcher.js';
+import type { ActionRequester } from '../auth/action-policy.js';
 import { SquallError } from '../errors.js';
 import type { ExecutionService } from '../executions/execution-service.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +18,8 @@ export interface AliasRunRequest {
   chat?: ChatContext;
   /** Notification route for the result; absent means no chat notification. */
   route?: string;
+  /** Who asks (the chat user after identity mapping, or the API caller): checked against the role's action rules. */
+  requestedBy: ActionRequester;
 }
 
 export interface AliasRunResult {
@@ -84,6 +87,7 @@ export async function runAlias(deps: AliasRunDeps, req: AliasRunRequest): Promis
       ...(req.chat ? { chat: { ...req.chat, alias_ref: alias.ref } } : {}),
     },
     ...(req.route ? { notify: { 'on-complete': { routes: [req.route] } } } : {}),
+    requestedBy: req.requestedBy,
   });
   if (alias.ack?.enabled === false) return { match: req.match, execution, ack: undefined };
   let ack = defaultAck(execution);

@@ -17,6 +17,26 @@ const busSchema = z.discriminatedUnion('kind', [
 
 const roleName = z.enum(['admin', 'operator', 'viewer']);
 
+/** A glob over action refs: letters, digits, `_`, `-`, `.`, and the wildcards `*` and `?`. */
+const actionGlob = z
+  .string()
+  .regex(/^[\w.*?-]+$/, 'must be an action ref or a glob such as core.* (letters, digits, _ - . * ?)');
+
+const roleRulesSchema = z
+  .object({
+    /** Which actions the role may run (`execution:run` covers every action unless narrowed here). */
+    actions: z
+      .object({
+        /** Only actions matching one of these globs. @default every action */
+        allow: z.array(actionGlob).optional(),
+        /** Never actions matching one of these globs; deny wins over allow. */
+        deny: z.array(actionGlob).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** The process roles a configuration may name; app/'s role table supplies them (engine/ may not import app/). */
 export type RoleNames = readonly [string, ...string[]];
 
@@ -75,6 +95,15 @@ export function configSchemaFor(roleNames: RoleNames) {
         .object({
           /** Token lifetime. @default 86400 */
           token_ttl: z.number().int().positive().optional(),
+          /** Per-role rules, e.g. `operator: { actions: { deny: ['core.local*'] } }`. */
+          roles: z
+            .object({
+              admin: roleRulesSchema.optional(),
+              operator: roleRulesSchema.optional(),
+              viewer: roleRulesSchema.optional(),
+            })
+            .strict()
+            .optional(),
         })
         .strict()
         .optional(),

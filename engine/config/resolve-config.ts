@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { issueTexts, unknownKeysInQuotes } from '../../lib/zod-issues.js';
+import type { ActionRules } from '../auth/action-policy.js';
 import type { BusConfig } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import type { LogLevel } from '../logger.js';
@@ -28,7 +29,7 @@ export interface ResolvedConfig {
     requeueAfterMs: number;
     sweepMs: number;
   };
-  readonly auth: { tokenTtlS: number };
+  readonly auth: { tokenTtlS: number; actionRules: ActionRules };
   readonly logLevel: LogLevel;
   readonly chat: {
     prefix: string;
@@ -156,7 +157,7 @@ function resolveWith(
       requeueAfterMs: (ex.requeue_after ?? 10) * 1000,
       sweepMs: (ex.sweep_interval ?? 5) * 1000,
     },
-    auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400 },
+    auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts) },
     logLevel: level,
     chat: {
       prefix: opts.chat?.prefix ?? '!',
@@ -168,4 +169,16 @@ function resolveWith(
     },
     env: env.raw,
   });
+}
+
+/** `auth.roles.<role>.actions` as the action policy takes them. */
+function actionRulesOf(opts: SquallOptions): ActionRules {
+  const out: Partial<Record<Role, { allow?: string[]; deny?: string[] }>> = {};
+  for (const [role, r] of Object.entries(opts.auth?.roles ?? {}) as [
+    Role,
+    { actions?: { allow?: string[]; deny?: string[] } } | undefined,
+  ][]) {
+    if (r?.actions) out[role] = r.actions;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { effectiveSpecs, resolveParameters } from '../actions/parameters.js';
+import { ActionPolicy } from '../auth/action-policy.js';
 import type { Bus } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -21,6 +22,8 @@ export interface ExecutionServiceDeps {
   /** Broadcast of terminal states, shared with the worker; lets `waitForTerminal` avoid polling. */
   waiters?: TerminalWaiters;
   timeouts: { defaultTimeoutS: number; maxTimeoutS: number };
+  /** Which actions each role may run (squall.yaml `auth.roles`). @default every action for every runner role */
+  actionPolicy?: ActionPolicy;
 }
 
 function now(): string {
@@ -38,6 +41,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
   const { store, bus, runners } = deps;
   const events = deps.events ?? noExecutionEvents;
   const waiters = deps.waiters ?? new TerminalWaiters(store);
+  const policy = deps.actionPolicy ?? new ActionPolicy();
 
   async function findAction(refOrId: string): Promise<Action> {
     const action = await store.actions.get(refOrId);
@@ -48,6 +52,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
 
   async function request(input: RequestExecutionInput): Promise<Execution> {
     const action = await findAction(input.action);
+    if (input.requestedBy) policy.assert(input.requestedBy, action.ref);
     const runner = runners.get(action.runner_type);
     if (!runner) {
       throw new SquallError(
@@ -156,14 +161,12 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);
   }
 
-  async function rerun(
-    id: string,
-    opts: { user: string; parameters?: Record<string, unknown>; castStrings?: boolean; maySeeSecrets?: boolean },
-  ): Promise<Execution> {
+  async function rerun(id: string, opts: Parameters<ExecutionService['rerun']>[1]): Promise<Execution> {
     const e = await store.executions.get(id);
     if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
     // Immutable parameters hold their default already; passing them again would be refused.
     const action = await findAction(e.action.ref);
+    if (opts.requestedBy) policy.assert(opts.requestedBy, action.ref);
     const specs = runners.specsOf(action);
     const overrides = opts.parameters ?? {};
     // Stored secrets go only to a re-run by their owner with the right to see them: anyone else
@@ -199,6 +202,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         ...(e.context.trace_context ? { trace_context: e.context.trace_context } : {}),
       },
       ...(e.notify ? { notify: e.notify } : {}),
+      ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     });
   }
 

@@ -1,3 +1,4 @@
+import type { ActionRequester } from '../auth/action-policy.js';
 import type { NotifySpec } from '../model/action.js';
 import type { Execution, ExecutionContext } from '../model/execution.js';
 
@@ -23,6 +24,12 @@ export interface RequestExecutionInput {
    * adding `env=...` to a harmless command.
    */
   chatKeys?: readonly string[];
+  /**
+   * The API caller or chat user asking, checked against the roles' action allow/deny lists
+   * (`auth.roles.<role>.actions`) before anything is stored. Absent only for the engine's own
+   * requests (a workflow's tasks, a rule's action), which are not a user asking now.
+   */
+  requestedBy?: ActionRequester;
 }
 
 /**
@@ -32,8 +39,8 @@ export interface RequestExecutionInput {
 export interface ExecutionService {
   /**
    * Validates the action and parameters, stores the execution as `requested`, then publishes it.
-   * Throws SquallError: SQ_ACTION_NOT_FOUND, SQ_ACTION_DISABLED, SQ_PARAMETER_INVALID (message names
-   * the parameter and what was wrong).
+   * Throws SquallError: SQ_ACTION_NOT_FOUND, SQ_ACTION_DISABLED, SQ_FORBIDDEN (the requester's roles
+   * may not run the action), SQ_PARAMETER_INVALID (message names the parameter and what was wrong).
    */
   request(input: RequestExecutionInput): Promise<Execution>;
   /**
@@ -55,6 +62,8 @@ export interface ExecutionService {
       castStrings?: boolean;
       /** The caller may see secret values. @default false */
       maySeeSecrets?: boolean;
+      /** Checked against the action allow/deny lists as for `request`. */
+      requestedBy?: ActionRequester;
     },
   ): Promise<Execution>;
   /** Resolves when the execution reaches a terminal state (or after `timeoutMs`, with its current state). */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { extractParameters } from '../../../aliases/extract.js';
 import type { AliasMatch } from '../../../aliases/matcher.js';
+import { type AliasPlace, assertAliasAllowed, matchAllowed } from '../../aliases/alias-access.js';
 import { type AliasRunResult, runAlias } from '../../aliases/alias-execution.js';
 import { SquallError } from '../../errors.js';
 import type { ActionAlias, AliasFormat } from '../../model/alias.js';
@@ -52,6 +53,15 @@ interface AliasExecutionBody {
   notification_channel?: string;
 }
 
+/**
+ * Where an API caller runs an alias: its `source_channel`, as the chat router uses the message's
+ * channel, so an alias's `channels` bind here too. The API has no direct messages; a caller that
+ * means one names the channel `dm`.
+ */
+function placeOf(b: { source_channel: string }): AliasPlace {
+  return { channel: b.source_channel, direct: false };
+}
+
 /** StackStorm's `/api/v1/aliasexecution` resource. The execution runs as the authenticated caller. */
 export async function aliasExecutionRoutes(app: FastifyInstance, deps: AliasApiDeps): Promise<void> {
   const { store, catalog } = deps;
@@ -84,11 +94,14 @@ export async function aliasExecutionRoutes(app: FastifyInstance, deps: AliasApiD
         );
       const extracted = extractParameters(b.format, b.command);
       if (!extracted.ok) throw new SquallError('SQ_ALIAS_NO_MATCH', extracted.reason);
+      const p = principalOf(req);
+      assertAliasAllowed(alias, p, placeOf(b), rep.display);
       const match: AliasMatch = { alias, ...rep, parameters: extracted.parameters, score: extracted.score };
       const route = b.notification_route ?? b.notification_channel;
       const r = await runAlias(runDeps, {
         match,
-        user: principalOf(req).user,
+        user: p.user,
+        requestedBy: p,
         ...(b.user ? { chatUser: b.user } : {}),
         sourceChannel: b.source_channel,
         ...(route ? { route } : {}),
@@ -102,7 +115,8 @@ export async function aliasExecutionRoutes(app: FastifyInstance, deps: AliasApiD
     { config: { permission: 'execution:run' }, schema: { body: matchAndExecuteBody } },
     async (req, reply) => {
       const b = req.body;
-      const outcome = catalog.matcher.match(b.command);
+      const p = principalOf(req);
+      const outcome = matchAllowed(catalog.matcher, b.command, p, placeOf(b));
       if (outcome.kind === 'none') throw new SquallError('SQ_ALIAS_NO_MATCH', outcome.message);
       if (outcome.kind === 'ambiguous') throw new SquallError('SQ_ALIAS_AMBIGUOUS', outcome.message);
       const route = b.notification_route ?? b.notification_channel;
@@ -110,7 +124,8 @@ export async function aliasExecutionRoutes(app: FastifyInstance, deps: AliasApiD
       for (const match of outcome.matches) {
         const r = await runAlias(runDeps, {
           match,
-          user: principalOf(req).user,
+          user: p.user,
+          requestedBy: p,
           ...(b.user ? { chatUser: b.user } : {}),
           sourceChannel: b.source_channel,
           ...(route ? { route } : {}),

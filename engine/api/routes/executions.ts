@@ -122,6 +122,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
         parameters: req.body.parameters ?? {},
         context: ctx,
         castStrings: wantsCast(req.headers),
+        requestedBy: p,
       });
       return reply.status(201).send(present(req, e));
     },
@@ -260,6 +261,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
       const e = await executions.rerun(req.params.id, {
         user,
         maySeeSecrets: auth.can(p, 'execution:show_secrets'),
+        requestedBy: p,
         castStrings: wantsCast(req.headers),
         ...(req.body?.parameters ? { parameters: req.body.parameters } : {}),
       });
