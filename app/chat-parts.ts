@@ -1,5 +1,6 @@
 import { AdapterRegistry } from '../bot/adapter-registry.js';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
+import { startChatPosts } from '../bot/notify/chat-posts.js';
 import { PendingResults } from '../bot/notify/pending-results.js';
 import { startResultConsumer } from '../bot/notify/result-consumer.js';
 import { ChatRouter } from '../bot/router.js';
@@ -47,6 +48,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
   const pending = new PendingResults({ store, bus, logger });
   const subs: Subscription[] = [];
   let started: ChatAdapter[] = [];
+  let posts: { stop(): Promise<void> } | undefined;
 
   const parts: ChatParts = {
     catalog,
@@ -71,16 +73,28 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
           ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
         }),
       );
+      posts = await startChatPosts({
+        bus,
+        store,
+        adapters,
+        logger,
+        present: core.present,
+        prefix: config.chat.prefix,
+        group: opts.resultGroup,
+      });
       pending.start();
     },
     async stopBot() {
       pending.stop();
-      await Promise.all(subs.splice(0).map((s) => s.cancel()));
+      // Deliveries stop first; the ones in flight may wait on an adapter's outbox, which settles them when it stops.
+      const cancels = [...subs.splice(0).map((s) => s.cancel()), posts?.stop()];
+      posts = undefined;
       for (const a of started) {
         await a.stop();
         adapters.remove(a);
       }
       started = [];
+      await Promise.all(cancels);
     },
   };
   return parts;

@@ -1,4 +1,5 @@
 import { validateAliasFormats } from '../aliases/matcher.js';
+import { configuredPlatformNames, PLATFORMS } from '../bot/platforms.js';
 import { presentExecution } from '../engine/api/present-execution.js';
 import { ActionPolicy } from '../engine/auth/action-policy.js';
 import type { AuthService } from '../engine/auth/auth-service.js';
@@ -14,6 +15,7 @@ import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
+import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
 import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
@@ -66,7 +68,12 @@ export async function createEngineCore(
     await store.close();
     throw e;
   }
-  const runners = createRunnerRegistry();
+  // chatops.post_message reaches the platforms of the bot's table: the engine learns their names here.
+  const chatRoutes = {
+    known: () => PLATFORMS.map((p) => p.name),
+    configured: () => configuredPlatformNames({ chat: config.chat, env: config.env }),
+  };
+  const runners = createRunnerRegistry([createChatPostRunner({ store, bus, routes: chatRoutes })]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
   // SQLite hands out event ids in call order, so stream writes may share commits.

@@ -69,6 +69,11 @@ export async function createConfiguredPlatforms(deps: PlatformDeps): Promise<Pla
   return out;
 }
 
+/** The names of the configured platforms, in table order (the routes `chatops.post_message` offers). */
+export function configuredPlatformNames(deps: Pick<PlatformDeps, 'chat' | 'env'>): string[] {
+  return PLATFORMS.filter((p) => p.configured(deps)).map((p) => p.name);
+}
+
 /** Whether any chat platform is configured (the terminal shell stays closed then). */
 export function anyPlatformConfigured(deps: Pick<PlatformDeps, 'chat' | 'env'>): boolean {
   return PLATFORMS.some((p) => p.configured(deps));

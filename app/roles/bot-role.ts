@@ -4,7 +4,7 @@ import type { Role } from './role.js';
 export const botRole: Role = {
   name: 'bot',
   summary: 'chat: platform adapters, commands, result delivery',
-  queues: ['notify.chat'],
+  queues: ['notify.chat', 'chat.post'],
   async start(ctx) {
     const { createConfiguredPlatforms } = await import('../../bot/platforms.js');
     const { core } = ctx;

@@ -41,7 +41,12 @@ interface Entry {
   item: OutboxItem;
   key: string;
   waiter: Deferred<JsonObject>;
+  /** Loaded by `restore()`: left queued by an earlier run, whose callers may ask again after the restart. */
+  restored?: boolean;
 }
+
+/** How many sent restored keys are remembered (a restart's backlog). */
+const RESTORED_SENT_MAX = 10_000;
 
 interface Lane {
   channel: string;
@@ -70,6 +75,8 @@ export class ChannelOutbox {
   readonly #byKey = new Map<string, Entry>();
   readonly #pause = new Sleeper();
   readonly #pumps = new Set<Promise<void>>();
+  /** Keys of restored items already sent, with the platform's answer. */
+  readonly #restoredSent = new Map<string, JsonObject>();
   #stopped = false;
   #chain: Promise<void> = Promise.resolve();
 
@@ -90,7 +97,7 @@ export class ChannelOutbox {
     for (const item of pending) {
       const key = typeof item.payload.key === 'string' ? item.payload.key : item.id;
       if (this.#byKey.has(key)) continue;
-      this.#add({ item, key, waiter: waiter() });
+      this.#add({ item, key, waiter: waiter(), restored: true });
     }
     if (pending.length > 0)
       this.#o.logger.info(`resending queued ${this.#o.label} messages`, { count: pending.length });
@@ -110,6 +117,9 @@ export class ChannelOutbox {
       if (this.#stopped) throw new SquallError('SQ_CHAT_UNAVAILABLE', `the ${this.#o.label} adapter is stopped`);
       const existing = this.#byKey.get(key);
       if (existing) return { sent: existing.waiter.promise };
+      // A caller redelivering after the restart (its bus message, its sweep) must not post it twice.
+      const sentBefore = this.#restoredSent.get(key);
+      if (sentBefore) return { sent: Promise.resolve(sentBefore) };
       const item = await this.#o.repo.enqueue({
         id: newId(),
         queue: `${this.#prefix}${channel}`,
@@ -237,6 +247,10 @@ export class ChannelOutbox {
       }
       await this.#o.repo.remove(entry.item.id);
       this.#done(lane, entry);
+      if (entry.restored) {
+        if (this.#restoredSent.size >= RESTORED_SENT_MAX) this.#restoredSent.clear();
+        this.#restoredSent.set(entry.key, result);
+      }
       entry.waiter.resolve(result);
     }
   }

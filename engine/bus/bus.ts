@@ -39,6 +39,8 @@ export interface Topics {
   'stream.events': { events: StreamBroadcast[] };
   /** Work queue: a result or notification for the chat bot to post. */
   'notify.chat': ChatNotification;
+  /** Work queue: a post `chatops.post_message`/`post_result` stored in the outbox (`id`) for the bot to send. */
+  'chat.post': { id: string; request: JsonObject };
   /**
    * Work queue: a stored trigger instance for the rules engine, by id. The instance is stored before
    * this is published (engine/triggers/trigger-dispatcher.ts), so a lost message loses nothing.
