@@ -54,7 +54,7 @@ export const apiRole: Role = {
     await aliasRoutes(app, aliasDeps);
     await aliasExecutionRoutes(app, aliasDeps);
     await streamRoutes(app, core.hub);
-    await chatopsRoutes(app, chat.router);
+    await chatopsRoutes(app, chat.router, ctx.core.store);
     ctx.http.serve(app);
     return { stop: async () => {} };
   },

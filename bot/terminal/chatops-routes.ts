@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../engine/api/request-auth.js';
+import type { Store } from '../../engine/store/store.js';
 import type { ChatRouter } from '../router.js';
+import { claimShellChannel } from './shell-channel.js';
 
 interface MessageBody {
   channel: string;
@@ -12,9 +14,10 @@ interface MessageBody {
  * `POST /api/v1/chatops/messages`: the door for the remote terminal shell (`squall shell`). The
  * message goes through the same router as Slack's; the sender is the authenticated Squall user, so
  * nobody can speak for someone else. The ack comes back in the response; the result arrives later on
- * the stream as an `st2.announcement__chatops` event for the shell's channel.
+ * the stream as an `st2.announcement__chatops` event for the shell's channel, which belongs to the
+ * user who opened it: anyone else's message to it is refused (403).
  */
-export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter): Promise<void> {
+export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter, store: Store): Promise<void> {
   app.post<{ Body: MessageBody }>(
     '/api/v1/chatops/messages',
     {
@@ -36,11 +39,13 @@ export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter): P
     },
     async (req) => {
       const b = req.body;
+      const { user } = principalOf(req);
+      await claimShellChannel(store, user, b.channel);
       const reply = await router.handle({
         platform: 'cli',
         channel: b.channel,
         ...(b.thread ? { thread: b.thread } : {}),
-        user: principalOf(req).user,
+        user,
         text: b.text,
         mentioned: false,
         direct: true,

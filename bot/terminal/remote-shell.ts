@@ -3,6 +3,7 @@ import { Sleeper } from '../../lib/sleeper.js';
 import type { OutboundMessage } from '../chat-adapter.js';
 import { CliAdapter } from './cli-adapter.js';
 import { formatForTerminal } from './cli-format.js';
+import { shellChannel } from './shell-channel.js';
 
 /** Where a chat command goes: the server answers with the ack (or the error) at once. */
 export const CHATOPS_MESSAGES_PATH = '/api/v1/chatops/messages';
@@ -31,7 +32,12 @@ export interface RemoteShellOptions {
   user?: string;
   /** Shown in the prompt. @default user, else 'you' */
   displayName?: string;
-  /** @default `shell-<user>-<pid>`, unique to this shell so that results come back only here */
+  /** The Squall user the server knows the caller as (`GET /api/v1/user`); names the channel. */
+  owner?: string;
+  /**
+   * @default `shell-<owner>-<pid>`, unique to this shell so that results come back only here. The
+   * server lets only its owner post to it.
+   */
   channel?: string;
   /** @default false */
   color?: boolean;
@@ -53,7 +59,7 @@ export interface RemoteShellOptions {
  */
 export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> {
   const name = opts.displayName ?? opts.user ?? 'you';
-  const channel = opts.channel ?? `shell-${sanitise(name)}-${process.pid}`;
+  const channel = opts.channel ?? shellChannel(opts.owner ?? name, process.pid);
   const adapter = new CliAdapter({
     input: opts.input,
     output: opts.output,
@@ -132,8 +138,4 @@ export function announcementFor(data: unknown, channel: string): OutboundMessage
   if (p.platform !== 'cli' || p.channel !== channel) return undefined;
   const m = p.message as OutboundMessage | undefined;
   return m && typeof m === 'object' && typeof m.text === 'string' ? m : undefined;
-}
-
-function sanitise(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40) || 'user';
 }

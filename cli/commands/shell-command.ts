@@ -29,6 +29,7 @@ export function registerShellCommand(program: Command, ctx: CliContext): void {
         input: process.stdin,
         output: process.stdout,
         user: flags.user,
+        ...(me?.username ? { owner: me.username } : {}),
         displayName: flags.user ?? me?.username ?? userInfo().username,
         color: colorWanted(process.stdout, ctx.env),
         historyFile: shellHistoryFile(cfg.dataDir),
