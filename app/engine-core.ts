@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { validateAliasFormats } from '../aliases/matcher.js';
 import { configuredPlatformNames, PLATFORMS } from '../bot/platforms.js';
 import { presentExecution } from '../engine/api/present-execution.js';
@@ -7,6 +8,8 @@ import { createAuthService } from '../engine/auth/create-auth-service.js';
 import type { Bus } from '../engine/bus/bus.js';
 import { createBus } from '../engine/bus/create-bus.js';
 import type { ResolvedConfig } from '../engine/config/resolve-config.js';
+import { KvCipher } from '../engine/datastore/kv-cipher.js';
+import { KvService } from '../engine/datastore/kv-service.js';
 import { createExecutionService } from '../engine/executions/create-execution-service.js';
 import type { ExecutionService } from '../engine/executions/execution-service.js';
 import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
@@ -34,6 +37,8 @@ export interface EngineCore {
   bus: Bus;
   runners: RunnerRegistry;
   auth: AuthService;
+  /** StackStorm's datastore: `store.kv` with encryption, expiry and change triggers. */
+  kv: KvService;
   executions: ExecutionService;
   /** Stores trigger instances and hands them to the rules engine (webhooks, timers, sensors, datastore). */
   triggers: TriggerDispatcher;
@@ -62,7 +67,10 @@ export async function createEngineCore(
   const store = await createStore(config.store, { logger });
   await store.init();
   let bus: Bus;
+  let cipher: KvCipher;
   try {
+    // Created (0600) on first start; the key never enters the store.
+    cipher = await KvCipher.fromKeyFile(join(config.dataDir, 'datastore.key'));
     bus = await createBus(config.bus, { logger });
   } catch (e) {
     await store.close();
@@ -73,6 +81,8 @@ export async function createEngineCore(
     known: () => PLATFORMS.map((p) => p.name),
     configured: () => configuredPlatformNames({ chat: config.chat, env: config.env }),
   };
+  const triggers = createTriggerDispatcher({ store, bus, logger });
+  const kv = new KvService({ store, cipher, logger, triggers });
   const runners = createRunnerRegistry([createChatPostRunner({ store, bus, routes: chatRoutes })]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
@@ -99,8 +109,9 @@ export async function createEngineCore(
     bus,
     runners,
     auth,
+    kv,
     executions,
-    triggers: createTriggerDispatcher({ store, bus, logger }),
+    triggers,
     waiters,
     stream,
     hub,

@@ -6,6 +6,7 @@ import { registerActionCommand } from './commands/action-command.js';
 import { registerAliasCommand } from './commands/alias-command.js';
 import { registerApiKeyCommand } from './commands/apikey-command.js';
 import { registerExecutionCommand } from './commands/execution-command.js';
+import { registerKeyCommand } from './commands/key-command.js';
 import { registerLoginCommand } from './commands/login-command.js';
 import { registerPackCommand } from './commands/pack-command.js';
 import { registerRuleCommand } from './commands/rule-command.js';
@@ -57,6 +58,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLoginCommand(program, ctx);
   registerAliasCommand(program, ctx);
   registerRuleCommand(program, ctx);
+  registerKeyCommand(program, ctx);
   registerShellCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
   return program;

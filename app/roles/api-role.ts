@@ -13,6 +13,7 @@ export const apiRole: Role = {
     const { aliasRoutes } = await import('../../engine/api/routes/action-aliases.js');
     const { aliasExecutionRoutes } = await import('../../engine/api/routes/alias-executions.js');
     const { streamRoutes } = await import('../../engine/api/routes/stream.js');
+    const { keyRoutes } = await import('../../engine/api/routes/keys.js');
     const { chatopsRoutes } = await import('../../bot/terminal/chatops-routes.js');
     const { core } = ctx;
     const { config, logger } = core;
@@ -54,8 +55,10 @@ export const apiRole: Role = {
     await aliasRoutes(app, aliasDeps);
     await aliasExecutionRoutes(app, aliasDeps);
     await streamRoutes(app, core.hub);
+    keyRoutes(app, { kv: core.kv, auth: core.auth });
+    const expirySweep = core.kv.startExpirySweep();
     await chatopsRoutes(app, chat.router, ctx.core.store);
     ctx.http.serve(app);
-    return { stop: async () => {} };
+    return { stop: async () => expirySweep.stop() };
   },
 };

@@ -35,7 +35,10 @@ export const PERMISSIONS = {
   'user:nickname': ADMINS,
   'stream:read': ALL,
   'kv:read': ALL,
+  /** Write `st2kv.system` items (everyone reads them, secrets shown encrypted; own `st2kv.user` items need only kv:read). */
   'kv:write': OPERATORS,
+  /** Other users' `st2kv.user` items (`?user=`), `?decrypt=true` on system secrets, pre-encrypted imports. */
+  'kv:any': ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -6,6 +6,7 @@ import type { CatalogRepo } from './catalog-repo.js';
 import type { DedupRepo } from './dedup-repo.js';
 import type { EventRepo } from './event-repo.js';
 import type { ExecutionRepo } from './execution-repo.js';
+import type { KvRepo } from './kv-repo.js';
 import type { LeaseRepo } from './lease-repo.js';
 import type { MarkRepo } from './mark-repo.js';
 import type { OutboxRepo } from './outbox-repo.js';
@@ -41,6 +42,8 @@ export interface Store {
   readonly leases: LeaseRepo;
   /** Trigger instances: every event, stored before the rules engine sees it. */
   readonly triggerInstances: TriggerInstanceRepo;
+  /** StackStorm's datastore (st2kv, `/api/v1/keys`). */
+  readonly kv: KvRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

@@ -5,6 +5,7 @@ import { catalogRepoContract } from './store/catalog-repo.contract.js';
 import { dedupRepoContract } from './store/dedup-repo.contract.js';
 import { eventRepoContract } from './store/event-repo.contract.js';
 import { executionRepoContract } from './store/execution-repo.contract.js';
+import { kvRepoContract } from './store/kv-repo.contract.js';
 import { leaseRepoContract } from './store/lease-repo.contract.js';
 import { markRepoContract } from './store/mark-repo.contract.js';
 import { outboxRepoContract } from './store/outbox-repo.contract.js';
@@ -29,6 +30,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   markRepoContract,
   leaseRepoContract,
   triggerInstanceRepoContract,
+  kvRepoContract,
 ];
 
 /**

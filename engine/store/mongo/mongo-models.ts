@@ -62,6 +62,7 @@ export interface MongoModels {
   leases: MongoModel;
   counters: MongoModel;
   triggerInstances: MongoModel;
+  kv: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -101,6 +102,9 @@ export function createModels(conn: Connection): MongoModels {
   triggerInstances.index({ occurrence_time: -1, _id: -1 });
   triggerInstances.index({ trigger: 1, occurrence_time: -1 });
   triggerInstances.index({ status: 1, updated_at: 1 });
+  const kv = schema({ _id: String, scope: String, owner: String, name: String, expire_date: Date });
+  kv.index({ scope: 1, owner: 1, name: 1 });
+  kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
 
   return {
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
@@ -119,6 +123,7 @@ export function createModels(conn: Connection): MongoModels {
     marks: conn.model<MongoRecord>('Mark', marks, 'marks'),
     leases: conn.model<MongoRecord>('Lease', schema({ _id: String, holder: String, expires_at: String }), 'leases'),
     counters: conn.model<MongoRecord>('Counter', schema({ _id: String, seq: Number }), 'counters'),
+    kv: conn.model<MongoRecord>('KeyValuePair', kv, 'kv_pairs'),
   };
 }
 

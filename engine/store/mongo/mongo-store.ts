@@ -9,6 +9,7 @@ import { MongoDedupRepo } from './mongo-dedup-repo.js';
 import { mapMongoError } from './mongo-errors.js';
 import { MongoEventRepo } from './mongo-event-repo.js';
 import { MongoExecutionRepo } from './mongo-execution-repo.js';
+import { MongoKvRepo } from './mongo-kv-repo.js';
 import { MongoLeaseRepo } from './mongo-lease-repo.js';
 import { MongoMarkRepo } from './mongo-mark-repo.js';
 import { createModels } from './mongo-models.js';
@@ -53,6 +54,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     marks: new MongoMarkRepo(m.marks),
     leases: new MongoLeaseRepo(m.leases),
     triggerInstances: new MongoTriggerInstanceRepo(m.triggerInstances),
+    kv: new MongoKvRepo(m.kv),
     async init() {
       try {
         if (conn.readyState !== 1) {

@@ -174,6 +174,23 @@ export const MIGRATIONS: readonly Migration[] = [
       .join('\n')}
     `,
   },
+  {
+    version: 10,
+    name: 'datastore (st2kv) items',
+    // `owner` is '' for st2kv.system so that (scope, owner, name) can be the key.
+    sql: `
+      CREATE TABLE kv_pairs (
+        scope TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        id TEXT NOT NULL UNIQUE,
+        doc TEXT NOT NULL,
+        expire_timestamp TEXT,
+        PRIMARY KEY (scope, owner, name)
+      );
+      CREATE INDEX kv_pairs_expiry ON kv_pairs (expire_timestamp) WHERE expire_timestamp IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -8,6 +8,7 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteDedupRepo } from './sqlite-dedup-repo.js';
 import { SqliteEventRepo } from './sqlite-event-repo.js';
 import { SqliteExecutionRepo } from './sqlite-execution-repo.js';
+import { SqliteKvRepo } from './sqlite-kv-repo.js';
 import { SqliteLeaseRepo } from './sqlite-lease-repo.js';
 import { SqliteMarkRepo } from './sqlite-mark-repo.js';
 import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
@@ -47,6 +48,7 @@ export async function createSqliteStore(
     marks: new SqliteMarkRepo(conn),
     leases: new SqliteLeaseRepo(conn),
     triggerInstances: new SqliteTriggerInstanceRepo(conn),
+    kv: new SqliteKvRepo(conn),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
