@@ -188,7 +188,7 @@ function parsePositive(v: string, flag: string): number {
   return n;
 }
 
-const LOADABLE = ['name', 'value', 'scope', 'user', 'secret', 'encrypted', 'ttl', 'description'] as const;
+const LOADABLE = ['value', 'scope', 'user', 'secret', 'encrypted', 'ttl', 'description'] as const;
 
 /** The items of a `key load` file, checked before anything is written. */
 async function readItems(file: string): Promise<(Record<string, unknown> & { name: string })[]> {

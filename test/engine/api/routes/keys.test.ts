@@ -152,6 +152,35 @@ describe('/api/v1/keys (the datastore)', () => {
     expect(junk.status).toBe(400);
   });
 
+  it('dispatches key_value_pair create, update, value_change and delete triggers, secrets masked', async () => {
+    const of = async (trigger: string) =>
+      (await server.core.store.triggerInstances.list({ trigger, order: 'asc' })).items
+        .map((t) => t.payload as Json)
+        .filter((p) => JSON.stringify(p).includes('watched'));
+    await call('op', 'PUT', '/api/v1/keys/watched', { value: 'one' });
+    await call('op', 'PUT', '/api/v1/keys/watched', { value: 'one' });
+    await call('op', 'PUT', '/api/v1/keys/watched', { value: 'two' });
+    await call('op', 'PUT', '/api/v1/keys/watched.secret', { value: 'masked-pw-1', secret: true });
+    await call('op', 'PUT', '/api/v1/keys/watched.secret', { value: 'masked-pw-1', secret: true });
+    await call('op', 'PUT', '/api/v1/keys/watched.secret', { value: 'masked-pw-2', secret: true });
+    await call('op', 'DELETE', '/api/v1/keys/watched');
+    const created = await of('core.st2.key_value_pair.create');
+    expect(created.map((p) => (p.object as Json).name)).toEqual(['watched', 'watched.secret']);
+    expect(created[0]?.object).toMatchObject({ name: 'watched', value: 'one', scope: 'st2kv.system', secret: false });
+    expect(created[1]?.object).toMatchObject({ value: '********', secret: true });
+    expect((await of('core.st2.key_value_pair.update')).length).toBe(4);
+    const changes = await of('core.st2.key_value_pair.value_change');
+    // Writing the same value again is no change, for secrets too (compared in clear).
+    expect(changes.map((p) => [(p.old_object as Json).value, (p.new_object as Json).value])).toEqual([
+      ['one', 'two'],
+      ['********', '********'],
+    ]);
+    const deleted = await of('core.st2.key_value_pair.delete');
+    expect(deleted.map((p) => (p.object as Json).value)).toEqual(['two']);
+    const all = JSON.stringify((await server.core.store.triggerInstances.list({ limit: 1000 })).items);
+    expect(all).not.toContain('masked-pw');
+  });
+
   it('expires items after their ttl', async () => {
     const put = await call('op', 'PUT', '/api/v1/keys/short', { value: 'soon gone', ttl: 1 });
     expect(put.body.expire_timestamp).toBeDefined();
