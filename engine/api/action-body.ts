@@ -115,7 +115,9 @@ export function actionFromBody(body: ActionBody, runners: RunnerRegistry, existi
   if (body.output_schema) action.output_schema = body.output_schema;
   if (body.notify) action.notify = body.notify;
   if (body.tags) action.tags = body.tags;
-  const metadataFile = body.metadata_file ?? existing?.metadata_file;
+  // Server-owned: it says the action came from a pack file, which pack registration may prune when
+  // the file goes; an action created through the API has none and survives a re-register.
+  const metadataFile = existing?.metadata_file;
   if (metadataFile) action.metadata_file = metadataFile;
   return action;
 }

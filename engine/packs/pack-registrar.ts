@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { CatalogRepo } from '../store/catalog-repo.js';
 import type { Store } from '../store/store.js';
 import { isDir, isFile } from './pack-files.js';
 import type { PackChecks, PackItemOf, PackKind, PackKindKey } from './pack-kind.js';
@@ -29,8 +30,8 @@ interface Found {
 /**
  * Loads packs from disk into the store. Each entry of `dirs` is a packs root (a folder of pack
  * folders) or one pack folder (it has pack.yaml). Valid files of a pack register even when other
- * files of it are broken; actions and aliases of the pack that are no longer valid on disk are
- * removed. A pack whose pack.yaml is missing or broken is skipped and reported.
+ * files of it are broken; actions and aliases that came from the pack's files and are no longer
+ * valid on disk are removed, while those created through the API (no `metadata_file`) stay. A pack whose pack.yaml is missing or broken is skipped and reported.
  *
  * @example const report = await registerPacks(store, [builtinPacksDir(), '/opt/squall/packs'])
  */
@@ -109,7 +110,29 @@ async function upsertKind<K extends PackKindKey>(
     await repo.upsert(item);
     refs.push(item.ref);
   }
-  return { key: kind.key, count: refs.length, deleteMissing: (pack) => repo.deleteMissing(pack, refs) };
+  return { key: kind.key, count: refs.length, deleteMissing: (pack) => pruneFileItems(repo, pack, refs) };
+}
+
+/**
+ * Deletes the items of a pack that came from its files (they have a `metadata_file`) and are no
+ * longer there. Items created through the API have none, so a re-register leaves them alone.
+ */
+async function pruneFileItems<T extends { ref: string; metadata_file?: string }>(
+  repo: CatalogRepo<T & { id: string }>,
+  pack: string,
+  keep: readonly string[],
+): Promise<number> {
+  const kept = new Set(keep);
+  const stale: string[] = [];
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await repo.list({ pack, limit: pageSize, offset });
+    for (const item of page.items) if (item.metadata_file && !kept.has(item.ref)) stale.push(item.ref);
+    if (page.items.length < pageSize) break;
+  }
+  let deleted = 0;
+  for (const ref of stale) if (await repo.delete(ref)) deleted++;
+  return deleted;
 }
 
 function checkItem<K extends PackKindKey>(

@@ -11,6 +11,9 @@ export interface CatalogRepo<T extends { id: string; ref: string }> {
   list(filter?: { pack?: string; name?: string; limit?: number; offset?: number }): Promise<Page<T>>;
   /** True when something was deleted. */
   delete(refOrId: string): Promise<boolean>;
-  /** Deletes every item of a pack whose ref is not in `keep` (re-registering a pack). */
+  /**
+   * Deletes every item of a pack whose ref is not in `keep`, whatever its source. Pack registration
+   * does not use it: it prunes only items that came from files (engine/packs/pack-registrar.ts).
+   */
   deleteMissing(pack: string, keep: string[]): Promise<number>;
 }
