@@ -116,11 +116,17 @@ export async function createEngineCore(
     stream,
     hub,
     present,
-    registerPacks: (o = {}) =>
-      registerPacks(store, packDirs, {
+    async registerPacks(o = {}) {
+      const report = await registerPacks(store, packDirs, {
         ...(o.packs ? { packs: o.packs } : {}),
         validateAlias: validateAliasFormats,
-      }),
+      });
+      // Registration may have added, changed or pruned rules: rules engines reload them.
+      await bus.publish('rules.changed', { at: new Date().toISOString() }).catch((e: unknown) => {
+        logger.warn('rules may have changed but the broadcast failed', { error: (e as Error).message });
+      });
+      return report;
+    },
     async close() {
       await hub.stop();
       await stream.drain();

@@ -16,6 +16,7 @@ import { executionRoutes } from './routes/executions.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { packRoutes } from './routes/packs.js';
+import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -151,6 +152,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   runnerTypeRoutes(app, ctx);
   executionRoutes(app, ctx);
   packRoutes(app, ctx);
+  ruleRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   userRoutes(app, ctx);
   return app;

@@ -17,6 +17,12 @@ export const PERMISSIONS = {
   'pack:register': ADMINS,
   'alias:read': ALL,
   'alias:write': ADMINS,
+  'rule:read': ALL,
+  /** Create, change, enable, disable and delete rules. A rule runs its action as its `context.user`. */
+  'rule:write': ADMINS,
+  'trigger:read': ALL,
+  /** Re-emit a stored trigger instance. */
+  'trigger:write': ADMINS,
   'execution:read': ALL,
   'execution:run': OPERATORS,
   'execution:cancel': OPERATORS,

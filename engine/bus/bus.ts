@@ -46,6 +46,11 @@ export interface Topics {
    * this is published (engine/triggers/trigger-dispatcher.ts), so a lost message loses nothing.
    */
   'trigger.instance': { id: string };
+  /**
+   * Broadcast: rules were created, changed or deleted (the API, pack registration); rules engines
+   * reload them. Engines also reload now and then, so a lost broadcast only delays a change.
+   */
+  'rules.changed': { at: string };
 }
 
 export type Topic = keyof Topics;

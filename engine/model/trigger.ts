@@ -14,6 +14,12 @@ export interface TriggerType {
   tags?: string[];
 }
 
+/** A trigger type a pack declares, as stored (the catalog keys items by id and ref). */
+export interface PackTriggerType extends TriggerType {
+  id: string;
+  metadata_file?: string;
+}
+
 /** What a rule sees of one event: which trigger (type + parameters) fired, and its payload. */
 export interface TriggerEvent {
   trigger: { type: string; parameters?: JsonObject };

@@ -1,6 +1,8 @@
 import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
 import type { JsonObject } from '../model/json.js';
+import type { Rule } from '../model/rule.js';
+import type { PackTriggerType } from '../model/trigger.js';
 
 /** One thing wrong in a pack, precise enough to fix without opening the loader's code. */
 export interface PackProblem {
@@ -23,6 +25,8 @@ export interface PackProblem {
 export interface PackContents {
   actions: Action[];
   aliases: ActionAlias[];
+  triggers: PackTriggerType[];
+  rules: Rule[];
 }
 
 /** Everything read from one pack folder; `errors` holds warnings too (see PackProblem.severity). */

@@ -1,6 +1,8 @@
 import type { Logger } from '../logger.js';
 import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
+import type { Rule } from '../model/rule.js';
+import type { PackTriggerType } from '../model/trigger.js';
 import type { ApiKeyRepo } from './api-key-repo.js';
 import type { CatalogRepo } from './catalog-repo.js';
 import type { DedupRepo } from './dedup-repo.js';
@@ -44,6 +46,10 @@ export interface Store {
   readonly triggerInstances: TriggerInstanceRepo;
   /** StackStorm's datastore (st2kv, `/api/v1/keys`). */
   readonly kv: KvRepo;
+  /** Rules, from packs' `rules/` and `/api/v1/rules`. */
+  readonly rules: CatalogRepo<Rule>;
+  /** Trigger types packs declare (`triggers/*.yaml`, a sensor's `triggers:`); the built-ins are not stored. */
+  readonly triggerTypes: CatalogRepo<PackTriggerType>;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

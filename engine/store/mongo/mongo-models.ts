@@ -63,6 +63,8 @@ export interface MongoModels {
   counters: MongoModel;
   triggerInstances: MongoModel;
   kv: MongoModel;
+  rules: MongoModel;
+  triggerTypes: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -108,6 +110,8 @@ export function createModels(conn: Connection): MongoModels {
 
   return {
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
+    rules: conn.model<MongoRecord>('Rule', catalogSchema('pack'), 'rules'),
+    triggerTypes: conn.model<MongoRecord>('TriggerType', catalogSchema('pack'), 'trigger_types'),
     executions: conn.model<MongoRecord>('Execution', executionSchema(), 'executions'),
     output: conn.model<MongoRecord>('OutputChunk', output, 'execution_output'),
     actions: conn.model<MongoRecord>('Action', catalogSchema('pack'), 'actions'),

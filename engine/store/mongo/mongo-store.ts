@@ -2,6 +2,8 @@ import { createConnection } from 'mongoose';
 import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
+import type { Rule } from '../../model/rule.js';
+import type { PackTriggerType } from '../../model/trigger.js';
 import type { Store } from '../store.js';
 import { MongoApiKeyRepo } from './mongo-api-key-repo.js';
 import { MongoCatalogRepo } from './mongo-catalog-repo.js';
@@ -55,6 +57,8 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     leases: new MongoLeaseRepo(m.leases),
     triggerInstances: new MongoTriggerInstanceRepo(m.triggerInstances),
     kv: new MongoKvRepo(m.kv),
+    rules: new MongoCatalogRepo<Rule>(m.rules, 'rule', 'pack'),
+    triggerTypes: new MongoCatalogRepo<PackTriggerType>(m.triggerTypes, 'trigger type', 'pack'),
     async init() {
       try {
         if (conn.readyState !== 1) {

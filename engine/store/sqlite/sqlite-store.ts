@@ -1,6 +1,8 @@
 import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
+import type { Rule } from '../../model/rule.js';
+import type { PackTriggerType } from '../../model/trigger.js';
 import type { Store } from '../store.js';
 import { SqliteApiKeyRepo } from './sqlite-api-key-repo.js';
 import { SqliteCatalogRepo } from './sqlite-catalog-repo.js';
@@ -49,6 +51,12 @@ export async function createSqliteStore(
     leases: new SqliteLeaseRepo(conn),
     triggerInstances: new SqliteTriggerInstanceRepo(conn),
     kv: new SqliteKvRepo(conn),
+    rules: new SqliteCatalogRepo<Rule>(conn, { table: 'rules', noun: 'rule', pack: (r) => r.pack }),
+    triggerTypes: new SqliteCatalogRepo<PackTriggerType>(conn, {
+      table: 'trigger_types',
+      noun: 'trigger type',
+      pack: (t) => t.pack,
+    }),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });

@@ -16,6 +16,7 @@ const LIST_ROUTES = [
   '/api/v1/executions',
   '/api/v1/keys',
   '/api/v1/packs',
+  '/api/v1/rules',
   '/api/v1/runnertypes',
   '/api/v1/users',
 ];
