@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 // StackStorm's resources carry MongoDB ObjectIds (24 hex digits); its clients and users' scripts
 // expect that shape, so Squall mints ids of the same form on every store.
@@ -16,4 +16,12 @@ export function newId(): string {
 
 export function isId(s: string): boolean {
   return /^[0-9a-f]{24}$/.test(s);
+}
+
+/**
+ * An id of the same form derived from what it names (`derivedId(executionId, 'actiontrigger')`):
+ * every process computes the same one, so a repeated write of the same thing finds the first.
+ */
+export function derivedId(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 24);
 }

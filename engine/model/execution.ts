@@ -116,6 +116,8 @@ export interface ExecutionFilter {
   parent?: string;
   /** Only executions updated before this ISO time (sweeper). */
   updatedBefore?: string;
+  /** Only executions updated at or after this ISO time (the notifier's sweep). */
+  updatedAfter?: string;
   /** Only executions whose heartbeat is older than this ISO time, or missing (sweeper). */
   heartbeatBefore?: string;
   limit?: number;

@@ -1,8 +1,9 @@
 import { maskSecrets } from '../actions/parameters.js';
 import type { Bus, Subscription } from '../bus/bus.js';
+import { derivedId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { NotifySpec, NotifySubsection } from '../model/action.js';
-import type { Execution } from '../model/execution.js';
+import { type Execution, isTerminal, TERMINAL_STATUSES } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
@@ -46,8 +47,9 @@ export async function startNotifier(deps: {
   const log = deps.logger.child({ component: 'notifier' });
   const triggers = createTriggerDispatcher(deps);
   return bus.consume('execution.completed', deps.group, async ({ id }) => {
+    if ((await store.marks.get(notifiedKey(id))) !== undefined) return;
     const e = await store.executions.get(id);
-    if (!e) return;
+    if (!e || !isTerminal(e.status)) return;
     const parameters = maskSecrets(runners.specsOf(e.action), e.parameters);
     // Notify messages go to chat rooms and rules: the templates see secrets masked, wherever they look.
     const ctx = {
@@ -73,6 +75,7 @@ export async function startNotifier(deps: {
       for (const route of sub.routes ?? []) {
         if (CHAT_ROUTES.has(route)) await bus.publish('notify.chat', { execution_id: id, route, message, data });
         await triggers.dispatch({
+          id: derivedId(id, 'notifytrigger', kind, route),
           trigger: 'core.st2.generic.notifytrigger',
           payload: {
             message,
@@ -91,6 +94,7 @@ export async function startNotifier(deps: {
       }
     }
     await triggers.dispatch({
+      id: derivedId(id, 'actiontrigger'),
       trigger: 'core.st2.generic.actiontrigger',
       payload: {
         execution_id: id,
@@ -104,5 +108,75 @@ export async function startNotifier(deps: {
       },
       ...(e.context.trace_context ? { trace_tag: e.context.trace_context.trace_tag } : {}),
     });
+    await store.marks.set(notifiedKey(id), true, {
+      expiresAt: new Date(Date.now() + NOTIFIED_MARK_TTL_MS).toISOString(),
+    });
   });
+}
+
+/** Written once an execution's notify and triggers are out; the sweep owes those without it. */
+function notifiedKey(executionId: string): string {
+  return `notified:${executionId}`;
+}
+
+const NOTIFIED_MARK_TTL_MS = 7 * 86_400_000;
+const SWEEP_CURSOR = 'notifier:swept_until';
+const PAGE = 500;
+
+/**
+ * The safety net under `execution.completed`: the in-process bus forgets a message when the process
+ * dies right after an execution's terminal write (and a broker can lose one too). Every so often,
+ * executions that ended since the last sweep (a cursor in the store; a new store starts from now)
+ * and carry no `notified` marker are published again; the notifier's marker and its trigger
+ * instance ids, derived from the execution, make a second delivery emit nothing twice.
+ */
+export class NotifierSweep {
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger; graceMs?: number; everyMs?: number }) {}
+
+  start(): void {
+    void this.sweep();
+    this.#timer = setInterval(() => void this.sweep(), this.deps.everyMs ?? 15_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  /** Publishes `execution.completed` again for finished executions not notified; returns how many. */
+  async sweep(): Promise<number> {
+    const { store, bus } = this.deps;
+    const until = new Date(Date.now() - (this.deps.graceMs ?? 5_000)).toISOString();
+    let resent = 0;
+    try {
+      const cursor = await store.marks.get(SWEEP_CURSOR);
+      if (typeof cursor === 'string') {
+        // A minute of overlap: a terminal write stamped just before the last cursor may have committed after it.
+        const from = new Date(Date.parse(cursor) - 60_000).toISOString();
+        for (let offset = 0; ; offset += PAGE) {
+          const page = await store.executions.list({
+            status: [...TERMINAL_STATUSES],
+            updatedAfter: from,
+            updatedBefore: until,
+            limit: PAGE,
+            offset,
+            order: 'asc',
+          });
+          for (const e of page.items) {
+            if ((await store.marks.get(notifiedKey(e.id))) !== undefined) continue;
+            await bus.publish('execution.completed', { id: e.id });
+            resent++;
+          }
+          if (page.items.length < PAGE) break;
+        }
+      }
+      await store.marks.set(SWEEP_CURSOR, until);
+    } catch (err) {
+      this.deps.logger.warn('notifier sweep failed', { error: (err as Error).message });
+    }
+    if (resent > 0) this.deps.logger.info('finished executions notified again', { count: resent });
+    return resent;
+  }
 }

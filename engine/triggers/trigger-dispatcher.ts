@@ -17,6 +17,11 @@ export interface TriggerDispatchInput {
   trace_tag?: string;
   /** ISO time the event happened. @default now */
   occurrence_time?: string;
+  /**
+   * An id derived from what caused the event (the notifier's: from the execution), so that a second
+   * dispatch of the same event returns the stored instance instead of storing another. @default a new id
+   */
+  id?: string;
 }
 
 /** The one way into the rules engine for webhooks, timers, sensors, the datastore and the notifier. */
@@ -46,10 +51,15 @@ export function createTriggerDispatcher(deps: { store: Store; bus: Bus; logger: 
       }
       assertStorableJson(input.payload, 'payload');
       if (input.parameters !== undefined) assertStorableJson(input.parameters, 'parameters');
-      const id = newId();
+      const id = input.id ?? newId();
       const now = new Date().toISOString();
       const occurred = input.occurrence_time === undefined ? now : isoTime(input.occurrence_time);
-      const instance = await deps.store.triggerInstances.create({
+      if (input.id !== undefined) {
+        // Already stored: it was dispatched before (the sweep publishes it again if that publish was lost).
+        const existing = await deps.store.triggerInstances.get(id);
+        if (existing) return existing;
+      }
+      const record: TriggerInstance = {
         id,
         trigger: input.trigger,
         parameters: input.parameters ?? {},
@@ -58,7 +68,16 @@ export function createTriggerDispatcher(deps: { store: Store; bus: Bus; logger: 
         status: 'pending',
         trace_tag: input.trace_tag || id,
         updated_at: now,
-      });
+      };
+      let instance: TriggerInstance;
+      try {
+        instance = await deps.store.triggerInstances.create(record);
+      } catch (e) {
+        // Two deliveries of one event raced: the other stored it.
+        const existing = input.id !== undefined ? await deps.store.triggerInstances.get(id) : undefined;
+        if (existing && e instanceof SquallError && e.code === 'SQ_CONFLICT') return existing;
+        throw e;
+      }
       try {
         await deps.bus.publish('trigger.instance', { id });
       } catch (e) {

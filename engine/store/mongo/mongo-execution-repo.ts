@@ -52,7 +52,12 @@ export class MongoExecutionRepo implements ExecutionRepo {
     }
     if (filter.user !== undefined) q['context.user'] = filter.user;
     if (filter.parent !== undefined) q.parent = filter.parent;
-    if (filter.updatedBefore !== undefined) q.updated_at = { $lt: filter.updatedBefore };
+    if (filter.updatedBefore !== undefined || filter.updatedAfter !== undefined) {
+      q.updated_at = {
+        ...(filter.updatedBefore !== undefined ? { $lt: filter.updatedBefore } : {}),
+        ...(filter.updatedAfter !== undefined ? { $gte: filter.updatedAfter } : {}),
+      };
+    }
     if (filter.heartbeatBefore !== undefined) {
       // `null` also matches a missing field.
       q.$or = [{ heartbeat_at: null }, { heartbeat_at: { $lt: filter.heartbeatBefore } }];

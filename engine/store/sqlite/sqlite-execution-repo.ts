@@ -98,6 +98,10 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       where.push('updated_at < ?');
       args.push(filter.updatedBefore);
     }
+    if (filter.updatedAfter !== undefined) {
+      where.push('updated_at >= ?');
+      args.push(filter.updatedAfter);
+    }
     if (filter.heartbeatBefore !== undefined) {
       where.push('(heartbeat_at IS NULL OR heartbeat_at < ?)');
       args.push(filter.heartbeatBefore);

@@ -72,6 +72,9 @@ export function executionRepoContract(current: () => Store): void {
       expect(await ids({ heartbeatBefore: minutesFromNow(-1) })).toEqual([quiet.id, stale.id]);
       expect(await ids({ updatedBefore: minutesFromNow(1) })).toEqual([quiet.id, beating.id, stale.id]);
       expect(await ids({ updatedBefore: minutesFromNow(-60) })).toEqual([]);
+      expect(await ids({ updatedAfter: minutesFromNow(-60) })).toEqual([quiet.id, beating.id, stale.id]);
+      expect(await ids({ updatedAfter: minutesFromNow(1) })).toEqual([]);
+      expect(await ids({ updatedAfter: minutesFromNow(-60), updatedBefore: minutesFromNow(1) })).toHaveLength(3);
     });
 
     it('applies a patch only while the status is the expected one', async () => {

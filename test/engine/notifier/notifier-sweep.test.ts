@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../../app/start-server.js';
+import { tempDir } from '../../../bench/bench-util.js';
+import { silentLogger } from '../../../engine/logger.js';
+import { NotifierSweep } from '../../../engine/notifier/notifier.js';
+import { makeExecution } from '../../support/store-fixtures.js';
+
+/**
+ * An execution whose terminal write landed but whose `execution.completed` was lost (the process
+ * died right after, the in-process bus forgot it) still gets its action trigger, once: the sweep
+ * finds it without the notifier's marker, and a second delivery finds the marker or the instance.
+ */
+describe('action and notify triggers, exactly once', () => {
+  const dir = tempDir('squall-notifier-sweep-');
+  let s: RunningServer;
+  let sweep: NotifierSweep;
+
+  beforeAll(async () => {
+    s = await startServer({
+      dataDir: dir.path,
+      config: { api: { port: 0 }, log: { level: 'silent' } },
+      logger: silentLogger,
+    });
+    sweep = new NotifierSweep({ store: s.core.store, bus: s.core.bus, logger: silentLogger, graceMs: 0 });
+    await sweep.sweep();
+  });
+  afterAll(async () => {
+    await s.close();
+    dir.remove();
+  });
+
+  const triggersOf = async (executionId: string, trigger: string) =>
+    (await s.core.store.triggerInstances.list({ trigger, limit: 1000 })).items.filter(
+      (t) => t.payload.execution_id === executionId,
+    );
+
+  it('emits what is owed for a terminal row with no marker, and never twice', async () => {
+    const now = new Date().toISOString();
+    const e = await s.core.store.executions.create(
+      makeExecution({
+        status: 'succeeded',
+        end_timestamp: now,
+        result: { stdout: 'done' },
+        notify: { 'on-complete': { routes: ['pagerduty'], message: 'finished' } },
+      }),
+    );
+    expect(await triggersOf(e.id, 'core.st2.generic.actiontrigger')).toHaveLength(0);
+
+    expect(await sweep.sweep()).toBe(1);
+    await expect.poll(async () => (await triggersOf(e.id, 'core.st2.generic.actiontrigger')).length).toBe(1);
+    await expect.poll(async () => (await triggersOf(e.id, 'core.st2.generic.notifytrigger')).length).toBe(1);
+    await expect.poll(() => s.core.store.marks.get(`notified:${e.id}`)).toBe(true);
+
+    // Swept again, and redelivered twice: nothing more.
+    expect(await sweep.sweep()).toBe(0);
+    await s.core.bus.publish('execution.completed', { id: e.id });
+    await s.core.bus.publish('execution.completed', { id: e.id });
+
+    // Died after the dispatch but before the marker: the instance ids are derived from the execution.
+    await s.core.store.marks.delete(`notified:${e.id}`);
+    expect(await sweep.sweep()).toBe(1);
+    await expect.poll(() => s.core.store.marks.get(`notified:${e.id}`)).toBe(true);
+    expect(await triggersOf(e.id, 'core.st2.generic.actiontrigger')).toHaveLength(1);
+    expect(await triggersOf(e.id, 'core.st2.generic.notifytrigger')).toHaveLength(1);
+  });
+
+  it('leaves running executions alone', async () => {
+    const e = await s.core.store.executions.create(makeExecution({ status: 'running' }));
+    expect(await sweep.sweep()).toBe(0);
+    expect(await s.core.store.marks.get(`notified:${e.id}`)).toBeUndefined();
+  });
+});
