@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../engine/config/resolve-config.js';
 import type { Logger } from '../engine/logger.js';
 import type { Store } from '../engine/store/store.js';
 import type { ChatAdapter } from './chat-adapter.js';
+import { isDiscordConfigured } from './discord/discord-config.js';
 import { isSlackConfigured } from './slack/slack-config.js';
 import { isTeamsConfigured } from './teams/teams-config.js';
 
@@ -59,8 +60,20 @@ const teams: ChatPlatform = {
   },
 };
 
-/** The chat platforms Squall speaks to; Discord adds a row here. */
-export const PLATFORMS: readonly ChatPlatform[] = [slack, teams];
+/** Discord: discord.js on the gateway (outbound WebSocket) and REST; nothing is mounted on Squall's port. */
+const discord: ChatPlatform = {
+  name: 'discord',
+  configured: ({ chat, env }) => isDiscordConfigured(chat.discord, env),
+  async create({ chat, env, store, logger }) {
+    const { resolveDiscordConfig } = await import('./discord/discord-config.js');
+    // discord.js and the rest of the adapter load here, only when Discord is configured.
+    const { createDiscordAdapter } = await import('./discord/discord-adapter.js');
+    return { adapter: createDiscordAdapter({ config: resolveDiscordConfig(chat.discord, env), store, logger }) };
+  },
+};
+
+/** The chat platforms Squall speaks to: a new platform adds a row here and a folder `bot/<name>/`. */
+export const PLATFORMS: readonly ChatPlatform[] = [slack, teams, discord];
 
 /** The adapters of the configured platforms, built (and their code loaded) only for those. */
 export async function createConfiguredPlatforms(deps: PlatformDeps): Promise<PlatformAdapter[]> {

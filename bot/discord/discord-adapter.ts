@@ -8,6 +8,7 @@ import {
   type Interaction,
   type Message,
   Partials,
+  type RateLimitData,
   Routes,
 } from 'discord.js';
 import { asSquallError, SquallError } from '../../engine/errors.js';
@@ -25,19 +26,21 @@ import type {
   PostedRef,
   PostOptions,
 } from '../chat-adapter.js';
-import { ChannelOutbox, type SendFailure } from '../outbox/channel-outbox.js';
+import { ChannelOutbox } from '../outbox/channel-outbox.js';
 import type { ResolvedDiscordConfig } from './discord-config.js';
-import { type DiscordRendered, formatDiscordMessage, parseCustomId } from './discord-format.js';
+import { formatDiscordMessage, parseCustomId } from './discord-format.js';
+import {
+  classifyDiscordError,
+  DEFERRED_REPLY,
+  type DiscordOp,
+  DiscordSender,
+  isOutboxRoute,
+} from './discord-sender.js';
 
 export interface DiscordAdapterDeps {
   store: Store;
   logger: Logger;
 }
-
-/** One queued REST operation (JSON, stored in the outbox). */
-type DiscordOp =
-  | { op: 'post'; channel: string; replyTo?: string; rendered: DiscordRendered }
-  | { op: 'update'; channel: string; messageId: string; rendered: DiscordRendered };
 
 function isEmpty(m: OutboundMessage): boolean {
   return m.text.trim() === '' && !m.title && !m.code && !(m.buttons && m.buttons.length > 0);
@@ -56,21 +59,12 @@ const SLASH = {
   ],
 };
 
-// @discordjs/rest waits out 429s itself (per-route buckets, retry_after); what reaches here is an
-// outage (5xx, network) or a refusal (4xx).
-function classifyDiscordError(e: unknown): SendFailure {
-  const status = (e as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    return { kind: 'rejected', reason: `HTTP ${status}: ${(e as Error).message}` };
-  }
-  return { kind: 'unavailable', reason: e instanceof Error ? e.message : String(e) };
-}
-
 /**
  * The Discord adapter: discord.js 14 on the gateway (guilds, guild messages, DMs; MessageContent
  * only when configured). Commands come by prefix, by mention, in DMs and as `/squall command:<text>`
- * (deferred at once, the ack as the deferred reply). Replies reference the command message and go
- * through a durable per-channel outbox; discord.js honours rate limits and resumes the session.
+ * (deferred at once, the ack as the deferred reply, the result as a follow-up). Replies reference the
+ * command message and go through a durable per-channel outbox, which also waits out rate limits
+ * (per-route buckets, 429 `retry_after`); discord.js reconnects and resumes the gateway session.
  */
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
@@ -81,6 +75,8 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #log: Logger;
   readonly #client: Client;
   readonly #outbox: ChannelOutbox;
+  readonly #sender: DiscordSender;
+  #running = false;
   #onMessage: ((m: ChatMessage) => Promise<ChatReply | undefined>) | undefined;
   #onAction: ((a: ChatAction) => Promise<void>) | undefined;
 
@@ -95,8 +91,15 @@ export class DiscordAdapter implements ChatAdapter {
     this.#client = new Client({
       intents,
       partials: [Partials.Channel],
-      rest: { api: cfg.apiUrl, version: '10', retries: 1, timeout: 10_000 },
+      rest: {
+        api: cfg.apiUrl,
+        version: '10',
+        retries: 1,
+        timeout: 10_000,
+        rejectOnRateLimit: (d: RateLimitData) => isOutboxRoute(d.route),
+      },
     });
+    this.#sender = new DiscordSender(this.#client.rest, deps.store.marks);
     this.#client.on(Events.MessageCreate, (m) => {
       this.#message(m).catch((e: unknown) => this.#log.error('Discord message handling failed', { err: String(e) }));
     });
@@ -107,11 +110,13 @@ export class DiscordAdapter implements ChatAdapter {
       platform: 'discord',
       label: 'Discord',
       repo: deps.store.outbox,
-      send: (p) => this.#send(p as unknown as DiscordOp),
+      send: (p) => this.#sender.send(p as unknown as DiscordOp),
       classify: classifyDiscordError,
       logger: this.#log.child({ component: 'discord-outbox' }),
-      // discord.js paces by Discord's own bucket headers; the outbox only keeps order and durability.
+      // Pacing follows Discord's own bucket headers (a bucket about to run dry is a rate limit too).
       minIntervalMs: 0,
+      retryBaseMs: cfg.retryBaseMs,
+      retryMaxMs: cfg.retryMaxMs,
     });
   }
 
@@ -137,11 +142,16 @@ export class DiscordAdapter implements ChatAdapter {
         ? Routes.applicationGuildCommands(appId, this.#cfg.guildId)
         : Routes.applicationCommands(appId);
       await this.#client.rest.put(route, { body: [SLASH] });
+    } else {
+      this.#log.warn('Discord gave no application id; /squall is not registered (set SQUALL_DISCORD_APPLICATION_ID)');
     }
     await this.#outbox.restore();
+    this.#running = true;
   }
 
+  /** Stops receiving and sending; queued messages stay in the store for the next start. */
   async stop(): Promise<void> {
+    this.#running = false;
     await this.#outbox.stop();
     await this.#client.destroy();
   }
@@ -157,35 +167,20 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async update(ref: PostedRef, msg: OutboundMessage, opts: PostOptions = {}): Promise<void> {
-    const rendered = formatDiscordMessage(msg, { attachThreshold: this.#cfg.attachThreshold });
-    const op: DiscordOp = { op: 'update', channel: ref.channel, messageId: ref.id, rendered };
-    await this.#outbox.send(ref.channel, opts.key ?? hashKey('update', op), op as unknown as JsonObject);
+    await this.#update(ref, msg, opts);
   }
 
-  async #send(op: DiscordOp): Promise<JsonObject> {
-    const body: JsonObject = { ...op.rendered.body };
-    const files = op.rendered.file
-      ? [{ name: op.rendered.file.name, data: Buffer.from(op.rendered.file.content, 'utf8') }]
-      : undefined;
-    if (files) body.attachments = [{ id: 0, filename: files[0]?.name ?? 'output.txt' }];
-    if (op.op === 'post') {
-      if (op.replyTo) body.message_reference = { message_id: op.replyTo, fail_if_not_exists: false };
-      const r = (await this.#client.rest.post(Routes.channelMessages(op.channel), {
-        body,
-        ...(files ? { files } : {}),
-      })) as { id: string };
-      return { id: r.id };
-    }
-    await this.#client.rest.patch(Routes.channelMessage(op.channel, op.messageId), {
-      body,
-      ...(files ? { files } : {}),
-    });
-    return { id: op.messageId };
+  async #update(ref: PostedRef, msg: OutboundMessage, opts: PostOptions): Promise<string> {
+    const rendered = formatDiscordMessage(msg, { attachThreshold: this.#cfg.attachThreshold });
+    const op: DiscordOp = { op: 'update', channel: ref.channel, messageId: ref.id, rendered };
+    if (ref.thread) op.thread = ref.thread;
+    const r = await this.#outbox.send(ref.channel, opts.key ?? hashKey('update', op), op as unknown as JsonObject);
+    return String(r.id);
   }
 
   async #message(m: Message): Promise<void> {
     const me = this.#client.user?.id;
-    if (!me || m.author.bot) return;
+    if (!me || !this.#running || m.author.bot) return;
     const direct = m.channel.type === ChannelType.DM;
     const mentionRe = new RegExp(`<@!?${me}>`, 'g');
     const mentioned = m.mentions.users.has(me) || mentionRe.test(m.content);
@@ -217,12 +212,18 @@ export class DiscordAdapter implements ChatAdapter {
 
   async #interaction(i: Interaction): Promise<void> {
     try {
+      if (!this.#running) return;
       if (i.isChatInputCommand() && i.commandName === SLASH.name) {
-        // Discord wants an answer within 3 s: defer first, then the ack becomes the deferred reply.
+        // The gateway may replay an interaction after a resume; it is answered once.
+        if (!(await this.#store.dedup.claim(`discord:interaction:${i.id}`))) return;
+        // Discord wants an answer within 3 s: defer first; the ack then fills the deferred reply.
         await i.deferReply();
+        await this.#sender.rememberSlash(i.id, i.applicationId, i.token);
         const msg: ChatMessage = {
           platform: 'discord',
           channel: i.channelId,
+          // Replies to the command (its result a follow-up) name the interaction as their thread.
+          thread: i.id,
           user: i.user.id,
           userName: i.user.username,
           text: i.options.getString('command', true),
@@ -232,14 +233,13 @@ export class DiscordAdapter implements ChatAdapter {
           via: 'slash',
         };
         const reply = await this.#ask(msg);
-        const rendered = formatDiscordMessage(
-          reply && !isEmpty(reply.message) ? reply.message : { text: `Nothing to do for "${msg.text}".` },
-          { attachThreshold: this.#cfg.attachThreshold },
-        );
-        const sent = await i.editReply(rendered.body as Parameters<typeof i.editReply>[0] & object);
-        if (reply?.onPosted) {
-          await reply.onPosted({ platform: 'discord', channel: i.channelId, id: sent.id, thread: sent.id });
-        }
+        const ack =
+          reply && !isEmpty(reply.message)
+            ? reply.message
+            : { text: reply?.executionIds?.length ? `Accepted: ${msg.text}` : `Nothing to do for "${msg.text}".` };
+        const ref: PostedRef = { platform: 'discord', channel: i.channelId, id: DEFERRED_REPLY, thread: i.id };
+        const id = await this.#update(ref, ack, { key: `ack:${i.channelId}:${i.id}` });
+        await reply?.onPosted?.({ ...ref, id });
         return;
       }
       if (i.isButton()) {
@@ -280,7 +280,7 @@ export class DiscordAdapter implements ChatAdapter {
   }
 }
 
-/** @public For the platform table's Discord row, which `squall start` does not have yet. */
+/** Builds the adapter from resolved settings (the platform table's Discord row). */
 export function createDiscordAdapter(opts: {
   config: ResolvedDiscordConfig;
   store: Store;

@@ -18,6 +18,10 @@ export const discordConfigSchema = z
     result_mode: z.enum(['edit', 'reply']).optional(),
     /** Output longer than this many characters is attached as a file. @default 3500 */
     attach_threshold: z.number().int().min(500).max(4000).optional(),
+    /** First back-off after a Discord outage (5xx, network); doubles per attempt. @default 1000 */
+    retry_base_ms: z.number().int().min(1).optional(),
+    /** Longest back-off between attempts during an outage. @default 60000 */
+    retry_max_ms: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -32,6 +36,8 @@ export interface ResolvedDiscordConfig {
   readonly guildId: string | undefined;
   readonly resultMode: 'edit' | 'reply';
   readonly attachThreshold: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
 }
 
 const ENV = {
@@ -42,7 +48,7 @@ const ENV = {
 
 const SNOWFLAKE = /^\d{1,20}$/;
 
-/** @public For the platform table's Discord row, which `squall start` does not have yet. */
+/** True when Discord is configured: a `chat.discord` section or SQUALL_DISCORD_TOKEN. */
 export function isDiscordConfigured(input: unknown, env: Record<string, string | undefined>): boolean {
   return input !== undefined || Boolean(env[ENV.token]);
 }
@@ -96,5 +102,7 @@ export function resolveDiscordConfig(input: unknown, env: Record<string, string 
     guildId: o.guild_id,
     resultMode: o.result_mode ?? 'reply',
     attachThreshold: o.attach_threshold ?? 3500,
+    retryBaseMs: o.retry_base_ms ?? 1000,
+    retryMaxMs: o.retry_max_ms ?? 60_000,
   });
 }

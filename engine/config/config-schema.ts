@@ -128,6 +128,8 @@ export function configSchemaFor(roleNames: RoleNames) {
           slack: z.record(z.string(), z.unknown()).optional(),
           /** Microsoft Teams adapter settings (see docs/teams.md); validated by the adapter's own schema. */
           teams: z.record(z.string(), z.unknown()).optional(),
+          /** Discord adapter settings (see docs/discord.md); validated by the adapter's own schema. */
+          discord: z.record(z.string(), z.unknown()).optional(),
         })
         .strict()
         .optional(),

@@ -38,6 +38,7 @@ export interface ResolvedConfig {
     shell: boolean;
     slack: Readonly<Record<string, unknown>> | undefined;
     teams: Readonly<Record<string, unknown>> | undefined;
+    discord: Readonly<Record<string, unknown>> | undefined;
   };
   /** The environment, for adapters that read their own variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -166,6 +167,7 @@ function resolveWith(
       shell: opts.chat?.shell ?? true,
       slack: opts.chat?.slack,
       teams: opts.chat?.teams,
+      discord: opts.chat?.discord,
     },
     env: env.raw,
   });

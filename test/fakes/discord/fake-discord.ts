@@ -31,11 +31,16 @@ export interface FakeUser {
 
 export const ALICE: FakeUser = { id: '200', username: 'alice' };
 
+// Discord's ids (snowflakes) never repeat; neither do the fake's, across fakes in one test process,
+// so that a store reused by several fakes does not see a new message as one it already handled.
+let nextId = 5000;
+
 /**
  * A fake Discord over loopback: the REST API discord.js uses (`GET /gateway/bot`, channel messages
  * POST/PATCH, interaction callbacks, webhook follow-ups, application commands PUT) and a gateway
  * WebSocket (HELLO, heartbeat ACK, IDENTIFY → READY + GUILD_CREATE, RESUME → RESUMED), from which
- * tests dispatch MESSAGE_CREATE and INTERACTION_CREATE. REST routes can be scripted to answer 429.
+ * tests dispatch MESSAGE_CREATE and INTERACTION_CREATE. REST routes can be scripted to answer 429
+ * or to be down (503).
  */
 export class FakeDiscord {
   readonly calls: DiscordCall[] = [];
@@ -49,9 +54,9 @@ export class FakeDiscord {
   readonly #sockets = new Set<Socket>();
   readonly #listeners = new Set<() => void>();
   readonly #limits: { match: RegExp; remaining: number; retryAfter: number }[] = [];
+  #outage: RegExp | undefined;
   #ws: WebSocket | undefined;
   #seq = 0;
-  #ids = 5000;
   #session = 0;
 
   private constructor() {
@@ -87,6 +92,16 @@ export class FakeDiscord {
     this.#limits.push({ match, remaining: times, retryAfter });
   }
 
+  /** Makes every request whose `METHOD route` matches answer 503 (an outage) until `up()`. */
+  down(match: RegExp): void {
+    this.#outage = match;
+  }
+
+  /** Ends the outage `down` began. */
+  up(): void {
+    this.#outage = undefined;
+  }
+
   get connected(): boolean {
     return this.#ws !== undefined;
   }
@@ -101,7 +116,7 @@ export class FakeDiscord {
   /** A user's message in the guild channel (or a DM with `dm: true`); returns its id. */
   message(text: string, o: { user?: FakeUser; dm?: boolean; mention?: boolean } = {}): string {
     const user = o.user ?? ALICE;
-    const id = String(++this.#ids);
+    const id = String(++nextId);
     const mention = o.mention ?? text.includes(`<@${BOT.id}>`);
     const d: Record<string, unknown> = {
       id,
@@ -131,7 +146,7 @@ export class FakeDiscord {
 
   /** The slash command `/squall command:<text>`; returns the interaction's id and token. */
   slash(text: string, user: FakeUser = ALICE): { id: string; token: string } {
-    const id = String(++this.#ids);
+    const id = String(++nextId);
     const token = `itoken-${id}`;
     this.dispatch('INTERACTION_CREATE', {
       ...this.#interactionBase(id, token, user),
@@ -143,7 +158,7 @@ export class FakeDiscord {
 
   /** A click on a message button with `custom_id`. */
   click(customId: string, messageId: string, user: FakeUser = ALICE): { id: string; token: string } {
-    const id = String(++this.#ids);
+    const id = String(++nextId);
     const token = `itoken-${id}`;
     this.dispatch('INTERACTION_CREATE', {
       ...this.#interactionBase(id, token, user),
@@ -352,6 +367,12 @@ export class FakeDiscord {
       );
       return;
     }
+    if (this.#outage?.test(`${method} ${route}`)) {
+      call.status = 503;
+      this.#record(call);
+      json(res, 503, { message: 'Service Unavailable', code: 0 });
+      return;
+    }
     const at = (re: RegExp, verb: string): RegExpExecArray | null => (method === verb ? re.exec(route) : null);
     const post = at(/^\/channels\/([^/]+)\/messages$/, 'POST');
     const patch = at(/^\/channels\/([^/]+)\/messages\/([^/]+)$/, 'PATCH');
@@ -379,7 +400,7 @@ export class FakeDiscord {
       );
     } else if (post) {
       this.#record(call);
-      json(res, 200, this.#messageObject(String(++this.#ids), body, post[1] ?? ''));
+      json(res, 200, this.#messageObject(String(++nextId), body, post[1] ?? ''));
     } else if (patch) {
       this.#record(call);
       json(res, 200, this.#messageObject(patch[2] ?? '', body, patch[1] ?? ''));
@@ -393,7 +414,7 @@ export class FakeDiscord {
       json(
         res,
         200,
-        this.#messageObject(hook[1] && hook[1] !== '@original' ? hook[1] : String(++this.#ids), body, CHANNEL),
+        this.#messageObject(hook[1] && hook[1] !== '@original' ? hook[1] : String(++nextId), body, CHANNEL),
       );
     } else if (channel) {
       this.#record(call);
