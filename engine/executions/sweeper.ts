@@ -1,4 +1,5 @@
 import { backoffDelay } from '../../lib/backoff.js';
+import { type OrphanStop, type ProcessGroupMark, stopOrphanGroup } from '../../lib/process-groups.js';
 import type { Bus } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
@@ -15,6 +16,8 @@ export interface SweeperDeps {
   requeueAfterMs: number;
   abandonAfterMs: number;
   sweepMs: number;
+  /** How long an abandoned execution's leftover processes get between SIGTERM and SIGKILL. @default 2000 */
+  orphanGraceMs?: number;
 }
 
 const PAGE = 500;
@@ -147,19 +150,40 @@ export class Sweeper {
       for (const e of page.items) {
         const outcome = await this.#row(e, 'abandon', async () => {
           const ts = new Date().toISOString();
-          const updated = await store.executions.update(
+          const error = `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`;
+          let updated = await store.executions.update(
             e.id,
             { expect: { status: e.status } },
             {
               status: 'abandoned',
               end_timestamp: ts,
-              result: {
-                error: `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`,
-              },
+              result: { error },
               appendLog: { status: 'abandoned', timestamp: ts },
             },
           );
           if (!updated) return false;
+          // Only once it is ours to end: a runner killed with -9 leaves its children running.
+          if (e.process_group) {
+            const stop = await stopOrphanGroup(e.process_group, { graceMs: this.deps.orphanGraceMs ?? 2000 });
+            if (stop.outcome === 'stopped') {
+              this.#log.warn('stopped the processes of an abandoned execution', {
+                executionId: e.id,
+                pgid: e.process_group.pgid,
+                members: stop.members,
+                signal: stop.signal,
+              });
+            }
+            const result = {
+              error: `${error} ${orphanNote(e.process_group, stop)}`,
+              process_group: {
+                pgid: e.process_group.pgid,
+                host: e.process_group.host,
+                outcome: stop.outcome,
+                ...(stop.signal ? { signal: stop.signal } : {}),
+              },
+            };
+            updated = (await store.executions.update(e.id, { expect: { status: 'abandoned' } }, { result })) ?? updated;
+          }
           events.updated(updated);
           waiters.settle(updated);
           await bus.publish('execution.completed', { id: e.id });
@@ -171,5 +195,19 @@ export class Sweeper {
       if (page.items.length < PAGE) break;
     }
     return n;
+  }
+}
+
+/** What became of an abandoned execution's process group, for its result. */
+function orphanNote(mark: ProcessGroupMark, stop: OrphanStop): string {
+  switch (stop.outcome) {
+    case 'stopped':
+      return `Its process group ${mark.pgid} was still running on this host and was stopped (${stop.signal === 'SIGKILL' ? 'SIGTERM, then SIGKILL' : 'SIGTERM'}).`;
+    case 'gone':
+      return `Its process group ${mark.pgid} had already ended.`;
+    case 'elsewhere':
+      return `Its process group ${mark.pgid} ran on ${mark.host} (or before a reboot), where this process cannot stop it; it may still be running there.`;
+    case 'unverifiable':
+      return `Its process group ${mark.pgid} could not be checked on this platform (no /proc) and was left alone.`;
   }
 }

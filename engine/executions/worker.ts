@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { markProcessGroup } from '../../lib/process-groups.js';
 import { maskDeep, maskText, secretValues } from '../actions/parameters.js';
 import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
@@ -125,6 +126,19 @@ export class Worker {
     const timer = setTimeout(() => controller.abort('timeout'), timeoutS * 1000);
     const output = new OutputPipe(e, { store, bus, events, logger: log }, mask, secrets);
 
+    // Written as soon as a child starts, so that a sweeper after a kill -9 of this process finds it.
+    let marked: Promise<unknown> = Promise.resolve();
+    const processGroupStarted = (pgid: number): void => {
+      const mark = markProcessGroup(pgid);
+      marked = marked
+        .then(() =>
+          store.executions.update(id, { expect: { status: ['running', 'canceling'] } }, { process_group: mark }),
+        )
+        .catch((err: unknown) =>
+          log.warn('could not record the process group', { pgid, error: (err as Error).message }),
+        );
+    };
+
     let outcome: RunOutcome;
     try {
       if (!runner) {
@@ -145,6 +159,7 @@ export class Worker {
           emit: (stream, data) => output.write(stream, data),
           env,
           logger: log,
+          processGroupStarted,
         });
       }
     } catch (err) {
@@ -165,6 +180,7 @@ export class Worker {
       };
     }
     await output.flush(true);
+    await marked;
 
     const endedAt = new Date().toISOString();
     let result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;

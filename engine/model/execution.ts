@@ -1,3 +1,4 @@
+import type { ProcessGroupMark } from '../../lib/process-groups.js';
 import type { Action, NotifySpec } from './action.js';
 import type { JsonObject } from './json.js';
 import { assertStorableJson } from './json-limits.js';
@@ -82,6 +83,11 @@ export interface Execution {
   heartbeat_at?: string;
   /** The worker (host:pid) that claimed it. */
   worker?: string;
+  /**
+   * The process group a local runner started for it (not shown by the API): if the runner dies
+   * without stopping it, the sweeper that marks the execution abandoned stops the group.
+   */
+  process_group?: ProcessGroupMark;
   /** How many times the scheduler has published it; the sweeper increments when it re-publishes. */
   attempts: number;
   /** Per-execution timeout in seconds, resolved when it was requested. */
@@ -106,6 +112,7 @@ export interface ExecutionPatch {
   attempts?: number;
   context?: ExecutionContext;
   children?: string[];
+  process_group?: ProcessGroupMark;
   appendLog?: StatusLogEntry;
 }
 

@@ -158,6 +158,7 @@ function spawnAndWait(
       detached: true,
       stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (child.pid !== undefined) ctx.processGroupStarted?.(child.pid);
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let spawnError: Error | undefined;
     let killTimer: NodeJS.Timeout | undefined;

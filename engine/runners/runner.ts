@@ -23,6 +23,11 @@ export interface RunContext {
   /** Extra environment for child processes (ST2_ACTION_* variables). */
   env: Record<string, string>;
   logger: Logger;
+  /**
+   * Told the id of each process group the runner starts on this host (a child spawned detached), so
+   * that the group can be found and stopped if this process dies without stopping it.
+   */
+  processGroupStarted?(pgid: number): void;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'timeout' | 'canceled' | 'abandoned';

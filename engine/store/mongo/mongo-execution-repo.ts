@@ -21,6 +21,7 @@ const SET_FIELDS = [
   'result',
   'context',
   'children',
+  'process_group',
 ] as const satisfies readonly (keyof ExecutionPatch)[];
 
 const toExecution = (d: ExecutionDoc): Execution => fromDoc('id', d);
