@@ -32,7 +32,8 @@ function cutStart(s: string, max: number): string {
 }
 
 /**
- * Renders a message: plain text as `content` (≤ 2,000 characters); a titled result as an embed
+ * Renders a message: plain text as `content` (≤ 2,000 characters, longer text attached as a file
+ * with its end shown); a titled result as an embed
  * (title, colour from the tone, output in a code block in the 4,096-character description); output
  * past `attachThreshold` attached as a file, with its last lines shown; buttons as components.
  */
@@ -42,8 +43,12 @@ export function formatDiscordMessage(m: OutboundMessage, opts: { attachThreshold
   const attach = code.length > opts.attachThreshold;
   if (attach) out.file = { name: 'output.txt', content: code };
   const rich = Boolean(m.title || m.code || m.moreUrl);
-  if (!rich) {
-    out.body.content = cutStart(m.text, LIMITS.content) || '\u200b';
+  if (!rich && m.text.length > LIMITS.content) {
+    // Too long for one message: the whole text as a file, its end (usually what matters) shown.
+    out.file = { name: 'message.txt', content: m.text };
+    out.body.content = `${cutStart(m.text, LIMITS.content - 60)}\n(Full text attached: message.txt.)`;
+  } else if (!rich) {
+    out.body.content = m.text || '\u200b';
   } else {
     const parts: string[] = [];
     if (m.text) parts.push(m.text);

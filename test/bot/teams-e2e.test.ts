@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { channelMessage, personalMessage, postActivity } from '../fakes/bot-framework/activities.js';
-import { activityText, FakeConnector } from '../fakes/bot-framework/fake-connector.js';
+import { activityText, type ConnectorCall, FakeConnector } from '../fakes/bot-framework/fake-connector.js';
 import { type SquallProcess, startSquallProcess } from '../support/squall-process.js';
 
 /**
@@ -57,4 +57,27 @@ describe('Teams end to end through squall start', () => {
     expect(reply.conversationId).toBe('a:personal-alice');
     expect(activityText(reply.body)).toContain('aad-bob');
   });
+
+  it('delivers a result that was pending across a restart once', async () => {
+    await postActivity(
+      `${p.url}/api/messages`,
+      channelMessage({ serviceUrl: fake.url, text: 'run sleep 1 && echo teams-pending', id: 'e2e-restart' }),
+    );
+    const isAck = (c: ConnectorCall) => activityText(c.body).includes('Running `sleep 1 && echo teams-pending`');
+    const isResult = (c: ConnectorCall) =>
+      activityText(c.body).includes('core.local succeeded') && activityText(c.body).includes('teams-pending');
+    await fake.waitFor((c) => c.status < 300 && isAck(c));
+    // The connector goes down before the result is ready: the result waits in Squall's store.
+    fake.fail('POST', { status: 503 }, 10_000);
+    await fake.waitFor((c) => c.status === 503 && isResult(c), 15_000);
+    await p.stop();
+    fake.heal();
+    p = await startSquallProcess(dir, [], { SQUALL_TEAMS_ANONYMOUS: '1' });
+    const result = await fake.waitFor((c) => c.status < 300 && isResult(c), 15_000);
+    expect(result.activityId).toBe('e2e-restart');
+    // Give a second delivery (redelivered notification, owed-result sweep) the time to happen.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(fake.calls.filter((c) => c.status < 300 && isResult(c))).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.status < 300 && isAck(c))).toHaveLength(1);
+  }, 60_000);
 });
