@@ -16,6 +16,7 @@ import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
 import type { Logger } from '../engine/logger.js';
 import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
+import { loadPackConfig } from '../engine/packs/pack-config.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
@@ -83,6 +84,7 @@ export async function createEngineCore(
   };
   const triggers = createTriggerDispatcher({ store, bus, logger });
   const kv = new KvService({ store, cipher, logger, triggers });
+  const packConfigDeps = { store, configsDir: join(config.dataDir, 'configs'), kv: kv.lookup, decrypt: kv.decrypt };
   const runners = createRunnerRegistry([createChatPostRunner({ store, bus, routes: chatRoutes })]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
@@ -97,6 +99,11 @@ export async function createEngineCore(
     events: stream,
     waiters,
     timeouts: config.executions,
+    templateDefaults: {
+      kv: kv.lookup,
+      decrypt: kv.decrypt,
+      packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
+    },
     actionPolicy: new ActionPolicy(config.auth.actionRules),
   });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });

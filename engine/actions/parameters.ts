@@ -54,10 +54,8 @@ export function effectiveSpecs(runnerParams: ParamSpecs, actionParams: ParamSpec
  * Validates and types `given` against `specs` and fills in defaults. Every problem is collected, so
  * a chat user learns everything wrong with a command at once.
  *
- * `null` or `undefined` for a parameter means "not given". A default that is a template string
- * (`{{ ... }}`) is returned as is: Squall does not render parameter defaults yet (StackStorm renders them
- * with `st2kv` and `config_context`, which arrive with the datastore); a template default reaches the
- * runner as literal text, never as code.
+ * `null` or `undefined` for a parameter means "not given". Defaults that are templates are rendered
+ * before this by `renderTemplateDefaults` (template-defaults.ts); here every default is a value.
  *
  * @throws SquallError SQ_PARAMETER_INVALID with `details.errors: ParamProblem[]`
  * @example resolveParameters(specs, { cmd: 'uptime', timeout: '30' }, { castStrings: true, subject: 'core.local' })

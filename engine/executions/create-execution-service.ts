@@ -1,4 +1,5 @@
 import { effectiveSpecs, resolveParameters } from '../actions/parameters.js';
+import { renderTemplateDefaults, type TemplateDefaultsSource } from '../actions/template-defaults.js';
 import { ActionPolicy } from '../auth/action-policy.js';
 import type { Bus } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
@@ -14,6 +15,8 @@ import { type ExecutionEvents, noExecutionEvents } from './status-events.js';
 import { TerminalWaiters } from './terminal-waiters.js';
 
 export interface ExecutionServiceDeps {
+  /** What parameter defaults that are templates may read (datastore, pack configs). */
+  templateDefaults?: TemplateDefaultsSource;
   store: Store;
   bus: Bus;
   runners: RunnerRegistry;
@@ -68,8 +71,16 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         { details: { errors: fromChat.map((k) => ({ parameter: k, problem: 'cannot be set from chat' })) } },
       );
     }
-    const specs = effectiveSpecs(runner.parameters, action.parameters);
-    const parameters = resolveParameters(specs, input.parameters ?? {}, {
+    const given = input.parameters ?? {};
+    // Rendered here, once, so executions from chat, the API and rules get the same defaults.
+    const specs = await renderTemplateDefaults(effectiveSpecs(runner.parameters, action.parameters), given, {
+      source: deps.templateDefaults ?? {},
+      pack: action.pack,
+      user: input.context.user,
+      context: input.context as unknown as JsonObject,
+      subject: action.ref,
+    });
+    const parameters = resolveParameters(specs, given, {
       castStrings: input.castStrings ?? false,
       subject: action.ref,
     });
