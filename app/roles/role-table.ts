@@ -4,6 +4,7 @@ import { apiRole } from './api-role.js';
 import { botRole } from './bot-role.js';
 import { notifierRole } from './notifier-role.js';
 import { consumerGroup, type Role } from './role.js';
+import { rulesRole } from './rules-role.js';
 import { runnerRole } from './runner-role.js';
 import { schedulerRole } from './scheduler-role.js';
 
@@ -12,7 +13,7 @@ import { schedulerRole } from './scheduler-role.js';
  * rules engine) is a module in this folder and a row here; the config schema, `squall start --help`
  * and the bus's consumer groups follow.
  */
-export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, botRole];
+export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, rulesRole, botRole];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;
 

@@ -90,7 +90,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (input.parent) context.parent = { execution_id: input.parent };
     const notify = input.notify ?? action.notify;
     const e: NewExecution = {
-      id: newId(),
+      id: input.id ?? newId(),
       action,
       runner_type: action.runner_type,
       parameters,

@@ -10,6 +10,12 @@ export interface RequestExecutionInput {
   context: ExecutionContext;
   /** Overrides the action's own notify (chat routes add theirs). */
   notify?: NotifySpec;
+  /**
+   * The new execution's id, for callers that must create it at most once (the rules engine derives
+   * it from the trigger instance and the rule): a second request with the id fails with SQ_CONFLICT.
+   * @default a new id
+   */
+  id?: string;
   /** Parent execution id (workflows, re-runs keep their own). */
   parent?: string;
   /**

@@ -34,3 +34,21 @@ export interface Rule {
   tags?: { name: string; value?: JsonValue }[];
   metadata_file?: string;
 }
+
+/** What became of one matched rule for one trigger instance. */
+export type RuleEnforcementStatus = 'succeeded' | 'failed';
+
+/** StackStorm's RuleEnforcementAPI shape, plus Squall's `trace_tag`. */
+export interface RuleEnforcement {
+  id: string;
+  rule: { id: string; ref: string; uid: string };
+  trigger_instance_id: string;
+  /** The execution the rule started; absent when it failed before one was created. */
+  execution_id?: string;
+  status: RuleEnforcementStatus;
+  /** Why it failed: names the parameter and the cause for a rendering failure. */
+  failure_reason?: string;
+  /** ISO time. */
+  enforced_at: string;
+  trace_tag?: string;
+}

@@ -14,6 +14,7 @@ import type { MarkRepo } from './mark-repo.js';
 import type { OutboxRepo } from './outbox-repo.js';
 import type { OutputRepo } from './output-repo.js';
 import type { OwedResultRepo } from './owed-result-repo.js';
+import type { RuleEnforcementRepo } from './rule-enforcement-repo.js';
 import type { TokenRepo } from './token-repo.js';
 import type { TriggerInstanceRepo } from './trigger-instance-repo.js';
 import type { UserRepo } from './user-repo.js';
@@ -50,6 +51,8 @@ export interface Store {
   readonly rules: CatalogRepo<Rule>;
   /** Trigger types packs declare (`triggers/*.yaml`, a sensor's `triggers:`); the built-ins are not stored. */
   readonly triggerTypes: CatalogRepo<PackTriggerType>;
+  /** What each matched rule did with each trigger instance. */
+  readonly ruleEnforcements: RuleEnforcementRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

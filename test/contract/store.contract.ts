@@ -11,6 +11,7 @@ import { markRepoContract } from './store/mark-repo.contract.js';
 import { outboxRepoContract } from './store/outbox-repo.contract.js';
 import { outputRepoContract } from './store/output-repo.contract.js';
 import { owedResultRepoContract } from './store/owed-result-repo.contract.js';
+import { ruleEnforcementRepoContract } from './store/rule-enforcement-repo.contract.js';
 import { ruleRepoContract } from './store/rule-repo.contract.js';
 import { tokenRepoContract } from './store/token-repo.contract.js';
 import { triggerInstanceRepoContract } from './store/trigger-instance-repo.contract.js';
@@ -33,6 +34,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   triggerInstanceRepoContract,
   kvRepoContract,
   ruleRepoContract,
+  ruleEnforcementRepoContract,
 ];
 
 /**

@@ -65,6 +65,7 @@ export interface MongoModels {
   kv: MongoModel;
   rules: MongoModel;
   triggerTypes: MongoModel;
+  ruleEnforcements: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -108,7 +109,20 @@ export function createModels(conn: Connection): MongoModels {
   kv.index({ scope: 1, owner: 1, name: 1 });
   kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
 
+  const ruleEnforcements = schema({
+    _id: String,
+    trigger_instance_id: String,
+    execution_id: String,
+    enforced_at: String,
+  });
+  ruleEnforcements.index({ enforced_at: -1, _id: -1 });
+  ruleEnforcements.index({ 'rule.ref': 1, enforced_at: -1 });
+  ruleEnforcements.index({ 'rule.id': 1, enforced_at: -1 });
+  ruleEnforcements.index({ trigger_instance_id: 1 });
+  ruleEnforcements.index({ execution_id: 1 });
+
   return {
+    ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
     rules: conn.model<MongoRecord>('Rule', catalogSchema('pack'), 'rules'),
     triggerTypes: conn.model<MongoRecord>('TriggerType', catalogSchema('pack'), 'trigger_types'),

@@ -18,6 +18,7 @@ import { createModels } from './mongo-models.js';
 import { MongoOutboxRepo } from './mongo-outbox-repo.js';
 import { MongoOutputRepo } from './mongo-output-repo.js';
 import { MongoOwedResultRepo } from './mongo-owed-result-repo.js';
+import { MongoRuleEnforcementRepo } from './mongo-rule-enforcement-repo.js';
 import { MongoTokenRepo } from './mongo-token-repo.js';
 import { MongoTriggerInstanceRepo } from './mongo-trigger-instance-repo.js';
 import { moveLegacyData } from './mongo-upgrades.js';
@@ -59,6 +60,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     kv: new MongoKvRepo(m.kv),
     rules: new MongoCatalogRepo<Rule>(m.rules, 'rule', 'pack'),
     triggerTypes: new MongoCatalogRepo<PackTriggerType>(m.triggerTypes, 'trigger type', 'pack'),
+    ruleEnforcements: new MongoRuleEnforcementRepo(m.ruleEnforcements),
     async init() {
       try {
         if (conn.readyState !== 1) {

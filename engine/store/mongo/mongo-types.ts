@@ -1,6 +1,7 @@
 import type { ApiKey, Token, User } from '../../model/auth.js';
 import type { Execution, OutputStream } from '../../model/execution.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
+import type { RuleEnforcement } from '../../model/rule.js';
 import type { TriggerInstance } from '../../model/trigger.js';
 
 // Document shapes as stored in MongoDB: each entity's natural key becomes `_id`, so lookups by key
@@ -11,6 +12,7 @@ export type UserDoc = Omit<User, 'name'> & { _id: string };
 export type ApiKeyDoc = Omit<ApiKey, 'id'> & { _id: string };
 export type TokenDoc = Omit<Token, 'token_hash'> & { _id: string };
 export type TriggerInstanceDoc = Omit<TriggerInstance, 'id'> & { _id: string };
+export type RuleEnforcementDoc = Omit<RuleEnforcement, 'id'> & { _id: string };
 
 export interface OutputDoc {
   /** The chunk's `seq`, from the `output` counter. */

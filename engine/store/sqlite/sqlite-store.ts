@@ -16,6 +16,7 @@ import { SqliteMarkRepo } from './sqlite-mark-repo.js';
 import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteOutputRepo } from './sqlite-output-repo.js';
 import { SqliteOwedResultRepo } from './sqlite-owed-result-repo.js';
+import { SqliteRuleEnforcementRepo } from './sqlite-rule-enforcement-repo.js';
 import { SqliteTokenRepo } from './sqlite-token-repo.js';
 import { SqliteTriggerInstanceRepo } from './sqlite-trigger-instance-repo.js';
 import { SqliteUserRepo } from './sqlite-user-repo.js';
@@ -57,6 +58,7 @@ export async function createSqliteStore(
       noun: 'trigger type',
       pack: (t) => t.pack,
     }),
+    ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
