@@ -14,6 +14,7 @@ import { registerRunCommand } from './commands/run-command.js';
 import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
 import { registerUserCommand } from './commands/user-command.js';
+import { registerWebhookCommand } from './commands/webhook-command.js';
 import { registerWorkflowCommand } from './commands/workflow-command.js';
 
 /**
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAliasCommand(program, ctx);
   registerRuleCommand(program, ctx);
   registerKeyCommand(program, ctx);
+  registerWebhookCommand(program, ctx);
   registerShellCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
   return program;

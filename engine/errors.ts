@@ -40,6 +40,7 @@ export const codes = {
   SQ_BUS_UNAVAILABLE: { status: 503, summary: 'The message bus cannot be reached' },
   SQ_CHAT_UNAVAILABLE: { status: 503, summary: 'The chat platform cannot be reached' },
   SQ_CHAT_REFUSED: { status: 502, summary: 'The chat platform refused the message for good' },
+  SQ_WEBHOOK_REPLAYED: { status: 409, summary: 'That signed webhook delivery was already accepted' },
   SQ_DATASTORE_KEY: { status: 500, summary: 'The datastore encryption key file is unreadable, malformed or unsafe' },
   SQ_DATASTORE_DECRYPT: { status: 500, summary: 'A stored secret cannot be decrypted with this key' },
 } as const;

@@ -13,6 +13,7 @@ export const apiRole: Role = {
     const { aliasRoutes } = await import('../../engine/api/routes/action-aliases.js');
     const { aliasExecutionRoutes } = await import('../../engine/api/routes/alias-executions.js');
     const { streamRoutes } = await import('../../engine/api/routes/stream.js');
+    const { webhookRoutes } = await import('../../engine/api/routes/webhooks.js');
     const { keyRoutes } = await import('../../engine/api/routes/keys.js');
     const { chatopsRoutes } = await import('../../bot/terminal/chatops-routes.js');
     const { core } = ctx;
@@ -55,6 +56,14 @@ export const apiRole: Role = {
     await aliasRoutes(app, aliasDeps);
     await aliasExecutionRoutes(app, aliasDeps);
     await streamRoutes(app, core.hub);
+    await webhookRoutes(app, {
+      store: core.store,
+      bus: core.bus,
+      auth: core.auth,
+      triggers: core.triggers,
+      logger,
+      bodyLimit: config.api.bodyLimit,
+    });
     keyRoutes(app, { kv: core.kv, auth: core.auth });
     const expirySweep = core.kv.startExpirySweep();
     await chatopsRoutes(app, chat.router, ctx.core.store);

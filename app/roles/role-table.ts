@@ -7,13 +7,14 @@ import { consumerGroup, type Role } from './role.js';
 import { rulesRole } from './rules-role.js';
 import { runnerRole } from './runner-role.js';
 import { schedulerRole } from './scheduler-role.js';
+import { timersRole } from './timers-role.js';
 
 /**
  * Every role a Squall process can run, in start order. A new role (timers, garbage collection, the
  * rules engine) is a module in this folder and a row here; the config schema, `squall start --help`
  * and the bus's consumer groups follow.
  */
-export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, rulesRole, botRole];
+export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, rulesRole, botRole, timersRole];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;
 

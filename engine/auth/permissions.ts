@@ -40,6 +40,11 @@ export const PERMISSIONS = {
   'user:update': ADMINS,
   'user:nickname': ADMINS,
   'stream:read': ALL,
+  /** `GET /api/v1/webhooks`. */
+  'webhook:read': ALL,
+  /** `POST /api/v1/webhooks/<url>` with a token or API key (a signed request needs none). */
+  'webhook:send': OPERATORS,
+  'trace:read': ALL,
   'kv:read': ALL,
   /** Write `st2kv.system` items (everyone reads them, secrets shown encrypted; own `st2kv.user` items need only kv:read). */
   'kv:write': OPERATORS,

@@ -207,7 +207,9 @@ function memoLookup(kv: KeyLookup | undefined): KeyLookup | undefined {
 
 /** Trigger parameters as a key that ignores key order: `{a:1,b:2}` and `{b:2,a:1}` are one trigger. */
 export function triggerKey(parameters: JsonObject): string {
-  return JSON.stringify(sortKeys(parameters));
+  // A webhook's `secret` authenticates requests to its URL; it does not pick the rules that see them.
+  const { secret: _secret, ...rest } = parameters;
+  return JSON.stringify(sortKeys(rest));
 }
 
 function sortKeys(v: unknown): unknown {

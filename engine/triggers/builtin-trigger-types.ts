@@ -43,7 +43,8 @@ export const BUILTIN_TRIGGER_TYPES: readonly TriggerType[] = Object.freeze([
     'Trigger type for registering webhooks that can consume arbitrary payload.',
     {
       type: 'object',
-      properties: { url: { type: 'string' } },
+      // `secret` is Squall's: the HMAC-SHA256 key of X-Hub-Signature-256 (never shown by the API).
+      properties: { url: { type: 'string' }, secret: { type: 'string', secret: true } },
       required: ['url'],
       additionalProperties: false,
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
 import type { Rule } from '../../model/rule.js';
 import { buildRule, formatRuleProblems } from '../../rules/build-rule.js';
+import { keepMaskedSecret, maskRuleSecret } from '../../webhooks/webhook-secret.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
@@ -55,7 +56,7 @@ function ruleFromBody(body: unknown, user: string, existing?: Rule): Rule {
     rule.id = existing.id;
     if (existing.metadata_file) rule.metadata_file = existing.metadata_file;
   }
-  return rule;
+  return keepMaskedSecret(rule, existing);
 }
 
 function matches(r: Rule, q: ListQuery): boolean {
@@ -98,19 +99,19 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       if (!filtered) {
         const page = await store.rules.list({ ...base, ...paging });
         setPagingHeaders(reply, page.total, paging);
-        return page.items;
+        return page.items.map(maskRuleSecret);
       }
       // The other filters read the document; a deployment has thousands of rules, not millions.
       const all = (await store.rules.list(base)).items.filter((r) => matches(r, q));
       setPagingHeaders(reply, all.length, paging);
-      return all.slice(paging.offset, paging.offset + paging.limit);
+      return all.slice(paging.offset, paging.offset + paging.limit).map(maskRuleSecret);
     },
   );
 
   app.get<{ Params: { ref_or_id: string } }>(
     '/api/v1/rules/:ref_or_id',
     { config: { permission: 'rule:read' }, schema: { summary: 'Get a rule', tags: ['rules'], params: refParams } },
-    async (req) => find(req.params.ref_or_id),
+    async (req) => maskRuleSecret(await find(req.params.ref_or_id)),
   );
 
   app.post(
@@ -121,7 +122,7 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       if (await store.rules.get(rule.ref)) throw new SquallError('SQ_CONFLICT', `Rule "${rule.ref}" already exists.`);
       const saved = await store.rules.upsert(rule);
       await changed();
-      return reply.status(201).send(saved);
+      return reply.status(201).send(maskRuleSecret(saved));
     },
   );
 
@@ -141,7 +142,7 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       }
       const saved = await store.rules.upsert(rule);
       await changed();
-      return saved;
+      return maskRuleSecret(saved);
     },
   );
 
