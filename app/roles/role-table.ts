@@ -14,7 +14,15 @@ import { timersRole } from './timers-role.js';
  * rules engine) is a module in this folder and a row here; the config schema, `squall start --help`
  * and the bus's consumer groups follow.
  */
-export const ROLES: readonly Role[] = [apiRole, schedulerRole, runnerRole, notifierRole, rulesRole, botRole, timersRole];
+export const ROLES: readonly Role[] = [
+  apiRole,
+  schedulerRole,
+  runnerRole,
+  notifierRole,
+  rulesRole,
+  botRole,
+  timersRole,
+];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;
 
