@@ -32,6 +32,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
   const router = new ChatRouter({
     store,
     executions: core.executions,
+    actionPolicy: core.actionPolicy,
     catalog,
     runners: core.runners,
     logger,

@@ -41,6 +41,8 @@ export interface EngineCore {
   /** StackStorm's datastore: `store.kv` with encryption, expiry and change triggers. */
   kv: KvService;
   executions: ExecutionService;
+  /** Which actions each role may run (`auth.roles.<role>.actions`); the execution service enforces it. */
+  actionPolicy: ActionPolicy;
   /** Stores trigger instances and hands them to the rules engine (webhooks, timers, sensors, datastore). */
   triggers: TriggerDispatcher;
   waiters: TerminalWaiters;
@@ -91,6 +93,7 @@ export async function createEngineCore(
   // SQLite hands out event ids in call order, so stream writes may share commits.
   const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
   const waiters = new TerminalWaiters(store, opts.waiterPollMs !== undefined ? { pollMs: opts.waiterPollMs } : {});
+  const actionPolicy = new ActionPolicy(config.auth.actionRules);
   const executions = createExecutionService({
     store,
     bus,
@@ -104,7 +107,7 @@ export async function createEngineCore(
       decrypt: kv.decrypt,
       packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
     },
-    actionPolicy: new ActionPolicy(config.auth.actionRules),
+    actionPolicy,
   });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });
   const hub = new StreamHub({ store, bus, logger });
@@ -118,6 +121,7 @@ export async function createEngineCore(
     auth,
     kv,
     executions,
+    actionPolicy,
     triggers,
     waiters,
     stream,

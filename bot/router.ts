@@ -2,6 +2,7 @@ import type { AliasMatch } from '../aliases/matcher.js';
 import { aliasAllowed, matchAllowed } from '../engine/aliases/alias-access.js';
 import type { AliasCatalog } from '../engine/aliases/alias-catalog.js';
 import { runAlias } from '../engine/aliases/alias-execution.js';
+import type { ActionPolicy } from '../engine/auth/action-policy.js';
 import { asSquallError, SquallError } from '../engine/errors.js';
 import type { ExecutionService } from '../engine/executions/execution-service.js';
 import type { Logger } from '../engine/logger.js';
@@ -25,6 +26,8 @@ export interface RouterOptions extends IdentityOptions {
 export interface RouterDeps {
   store: Store;
   executions: ExecutionService;
+  /** Hides from `!help` the commands whose action the user's roles may not run (running them is refused anyway). */
+  actionPolicy?: ActionPolicy;
   catalog: AliasCatalog;
   runners: RunnerRegistry;
   logger: Logger;
@@ -80,8 +83,11 @@ export class ChatRouter {
         'warning',
       );
     }
-    const allowed = (a: ActionAlias) => aliasAllowed(a, who, m);
     if (isHelpCommand(command)) {
+      // Viewers see every command (they are told they cannot run any); runners only the ones they may.
+      const policy = mayRun(who.roles) ? this.deps.actionPolicy : undefined;
+      const allowed = (a: ActionAlias) =>
+        aliasAllowed(a, who, m) && (policy === undefined || policy.refusal(who, a.action_ref) === undefined);
       return {
         message: await answerHelp(
           command,

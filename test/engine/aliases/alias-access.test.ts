@@ -182,5 +182,13 @@ describe('who may run an alias or an action, everywhere', () => {
       expect(await count()).toBe(before);
       expect((await handle(msg('!run true', { user: 'U-ada' })))?.message.text).toMatch(/Running `true`/);
     });
+
+    it('leaves the commands of denied actions out of !help for that role only', async () => {
+      const mine = (await handle(msg('!help')))?.message.text ?? '';
+      expect(mine).toMatch(/echo/);
+      expect(mine).not.toMatch(/run <command>/);
+      const admins = (await handle(msg('!help', { user: 'U-ada' })))?.message.text ?? '';
+      expect(admins).toMatch(/run <command>/);
+    });
   });
 });
