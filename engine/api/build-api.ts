@@ -16,9 +16,12 @@ import { executionRoutes } from './routes/executions.js';
 import { healthRoutes } from './routes/health.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { packRoutes } from './routes/packs.js';
+import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
 import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { triggerInstanceRoutes } from './routes/trigger-instances.js';
+import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import { installSchemaValidators } from './schema-validators.js';
 
@@ -153,6 +156,9 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   executionRoutes(app, ctx);
   packRoutes(app, ctx);
   ruleRoutes(app, ctx);
+  ruleEnforcementRoutes(app, ctx);
+  triggerRoutes(app, ctx);
+  triggerInstanceRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   userRoutes(app, ctx);
   return app;
