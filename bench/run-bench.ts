@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     ['chat ack', benchChatAck],
     ['alias match', async () => (await import('./alias-bench.js')).benchAliasMatch()],
     ['slack ack', async () => (await import('./slack-bench.js')).benchSlackAck()],
+    ['teams ack', async () => (await import('./teams-bench.js')).benchTeamsAck()],
+    ['discord ack', async () => (await import('./discord-bench.js')).benchDiscordAck()],
     ['rules trigger', async () => (await import('./rules-bench.js')).benchRulesTrigger()],
   ];
   let failures = 0;

@@ -18,10 +18,17 @@ export class TeamsReferences {
     this.#repo = repo;
   }
 
-  /** Remembers the latest reference of a conversation. */
+  /**
+   * Remembers the latest reference of a conversation. The message it was taken from is left out
+   * (each send names the message it replies to), so that the store is written only when the
+   * conversation's reference really changed, not on every message.
+   */
   async save(conversationId: string, ref: JsonObject): Promise<void> {
-    this.#cache.set(conversationId, ref);
-    await this.#repo.set(key(conversationId), ref);
+    const { activityId: _, ...conversation } = ref;
+    const cached = this.#cache.get(conversationId);
+    if (cached && JSON.stringify(cached) === JSON.stringify(conversation)) return;
+    this.#cache.set(conversationId, conversation);
+    await this.#repo.set(key(conversationId), conversation);
   }
 
   async get(conversationId: string): Promise<JsonObject | undefined> {
