@@ -45,6 +45,7 @@ export const schedulerRole: Role = {
       async stop() {
         housekeeping.stop();
         sweeper.stop();
+        await sweeper.settled();
         await sub.cancel();
       },
     };

@@ -29,6 +29,7 @@ const PAGE = 500;
 export class Sweeper {
   #timer: NodeJS.Timeout | undefined;
   #sweeping = false;
+  readonly #background = new Set<Promise<void>>();
   readonly #log: Logger;
 
   constructor(private readonly deps: SweeperDeps) {
@@ -134,6 +135,41 @@ export class Sweeper {
     return n;
   }
 
+  /** Stops what is left of an abandoned execution's process group; its result says what happened. */
+  async #stopOrphans(e: Execution, mark: ProcessGroupMark, error: string): Promise<Execution> {
+    const stop = await stopOrphanGroup(mark, { graceMs: this.deps.orphanGraceMs ?? 2000 });
+    if (stop.outcome === 'stopped') {
+      this.#log.warn('stopped the processes of an abandoned execution', {
+        executionId: e.id,
+        pgid: mark.pgid,
+        members: stop.members,
+        signal: stop.signal,
+      });
+    }
+    const result = {
+      error: `${error} ${orphanNote(mark, stop)}`,
+      process_group: {
+        pgid: mark.pgid,
+        host: mark.host,
+        outcome: stop.outcome,
+        ...(stop.signal ? { signal: stop.signal } : {}),
+      },
+    };
+    return (await this.deps.store.executions.update(e.id, { expect: { status: 'abandoned' } }, { result })) ?? e;
+  }
+
+  #track(work: Promise<void>): void {
+    const p = work
+      .catch((err: unknown) => this.#log.warn('stopping leftover processes failed', { error: (err as Error).message }))
+      .finally(() => this.#background.delete(p));
+    this.#background.add(p);
+  }
+
+  /** Resolves when the leftover process groups found so far are dealt with (for a clean stop and tests). */
+  async settled(): Promise<void> {
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+  }
+
   async #abandon(olderThanMs: number): Promise<number> {
     const { store, bus, events, waiters } = this.deps;
     const before = new Date(Date.now() - olderThanMs).toISOString();
@@ -151,7 +187,7 @@ export class Sweeper {
         const outcome = await this.#row(e, 'abandon', async () => {
           const ts = new Date().toISOString();
           const error = `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`;
-          let updated = await store.executions.update(
+          const updated = await store.executions.update(
             e.id,
             { expect: { status: e.status } },
             {
@@ -162,31 +198,15 @@ export class Sweeper {
             },
           );
           if (!updated) return false;
-          // Only once it is ours to end: a runner killed with -9 leaves its children running.
-          if (e.process_group) {
-            const stop = await stopOrphanGroup(e.process_group, { graceMs: this.deps.orphanGraceMs ?? 2000 });
-            if (stop.outcome === 'stopped') {
-              this.#log.warn('stopped the processes of an abandoned execution', {
-                executionId: e.id,
-                pgid: e.process_group.pgid,
-                members: stop.members,
-                signal: stop.signal,
-              });
-            }
-            const result = {
-              error: `${error} ${orphanNote(e.process_group, stop)}`,
-              process_group: {
-                pgid: e.process_group.pgid,
-                host: e.process_group.host,
-                outcome: stop.outcome,
-                ...(stop.signal ? { signal: stop.signal } : {}),
-              },
-            };
-            updated = (await store.executions.update(e.id, { expect: { status: 'abandoned' } }, { result })) ?? updated;
-          }
-          events.updated(updated);
-          waiters.settle(updated);
-          await bus.publish('execution.completed', { id: e.id });
+          const announce = async (final: Execution): Promise<void> => {
+            events.updated(final);
+            waiters.settle(final);
+            await bus.publish('execution.completed', { id: e.id });
+          };
+          // Only once it is ours to end: a runner killed with -9 leaves its children running. Stopped
+          // beside the pass (a stubborn group takes the SIGKILL grace), announced once the result says so.
+          if (e.process_group) this.#track(this.#stopOrphans(updated, e.process_group, error).then(announce));
+          else await announce(updated);
           return true;
         });
         if (outcome === 'done') n++;
