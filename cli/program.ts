@@ -13,6 +13,7 @@ import { registerRuleCommand } from './commands/rule-command.js';
 import { registerRunCommand } from './commands/run-command.js';
 import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
+import { registerTraceCommand } from './commands/trace-command.js';
 import { registerUserCommand } from './commands/user-command.js';
 import { registerWebhookCommand } from './commands/webhook-command.js';
 import { registerWorkflowCommand } from './commands/workflow-command.js';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerRuleCommand(program, ctx);
   registerKeyCommand(program, ctx);
   registerWebhookCommand(program, ctx);
+  registerTraceCommand(program, ctx);
   registerShellCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
   return program;

@@ -20,6 +20,7 @@ import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
 import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { traceRoutes } from './routes/traces.js';
 import { triggerInstanceRoutes } from './routes/trigger-instances.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
@@ -151,6 +152,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   healthRoutes(app, ctx);
   openApiRoutes(app);
   tokenRoutes(app, ctx);
+  traceRoutes(app, ctx);
   actionRoutes(app, ctx);
   runnerTypeRoutes(app, ctx);
   executionRoutes(app, ctx);

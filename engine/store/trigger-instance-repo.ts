@@ -3,6 +3,8 @@ import type { Page } from './page.js';
 
 export interface TriggerInstanceFilter {
   trigger?: string;
+  /** Only the instances of this trace. */
+  traceTag?: string;
   status?: TriggerInstanceStatus | readonly TriggerInstanceStatus[];
   /** occurrence_time strictly after / before (ISO). */
   occurredAfter?: string;

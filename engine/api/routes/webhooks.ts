@@ -21,6 +21,7 @@ import {
 import { parseWebhookBody, webhookHeaders } from '../../webhooks/webhook-payload.js';
 import { SIGNATURE_HEADER, signatureMatches } from '../../webhooks/webhook-signature.js';
 import { excerpt } from '../http-errors.js';
+import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 
 export interface WebhookRouteDeps {
   store: Store;
@@ -82,16 +83,25 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps
   const index = new WebhookIndex(deps);
   app.addHook('onClose', async () => index.stop());
 
-  app.get(
+  app.get<{ Querystring: { limit?: number; offset?: number } }>(
     '/api/v1/webhooks',
     {
       config: { permission: 'webhook:read' },
-      schema: { summary: 'List the registered webhooks', tags: ['webhooks'] },
+      schema: {
+        summary: 'List the registered webhooks',
+        tags: ['webhooks'],
+        querystring: { type: 'object', properties: { ...pagingQuerySchema } },
+      },
     },
-    async () => [
-      { url: GENERIC_HOOK, type: 'st2', parameters: {}, rules: [], signed: false },
-      ...(await index.list()).map(presentHook),
-    ],
+    async (req, reply) => {
+      const paging = resolvePaging(req.query, { defaultLimit: 1000, maxLimit: 10_000 });
+      const all = [
+        { url: GENERIC_HOOK, type: 'st2', parameters: {}, rules: [], signed: false },
+        ...(await index.list()).map(presentHook),
+      ];
+      setPagingHeaders(reply, all.length, paging);
+      return all.slice(paging.offset, paging.offset + paging.limit);
+    },
   );
 
   app.get<{ Params: { '*': string } }>(

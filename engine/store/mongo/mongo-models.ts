@@ -105,6 +105,7 @@ export function createModels(conn: Connection): MongoModels {
   triggerInstances.index({ occurrence_time: -1, _id: -1 });
   triggerInstances.index({ trigger: 1, occurrence_time: -1 });
   triggerInstances.index({ status: 1, updated_at: 1 });
+  triggerInstances.index({ trace_tag: 1, occurrence_time: 1 });
   const kv = schema({ _id: String, scope: String, owner: String, name: String, expire_date: Date });
   kv.index({ scope: 1, owner: 1, name: 1 });
   kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });

@@ -33,6 +33,7 @@ export class MongoTriggerInstanceRepo implements TriggerInstanceRepo {
   async list(filter: TriggerInstanceFilter): Promise<Page<TriggerInstance>> {
     const q: Record<string, unknown> = {};
     if (filter.trigger !== undefined) q.trigger = filter.trigger;
+    if (filter.traceTag !== undefined) q.trace_tag = filter.traceTag;
     if (filter.status !== undefined) {
       q.status = typeof filter.status === 'string' ? filter.status : { $in: filter.status };
     }

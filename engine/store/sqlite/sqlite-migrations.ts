@@ -175,6 +175,12 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'traces: trigger instances by trace tag',
+    // Trigger instance documents are new and within Squall's JSON limits, so SQLite's JSON functions read them all.
+    sql: "CREATE INDEX trigger_instances_trace ON trigger_instances (json_extract(doc, '$.trace_tag'), occurrence_time);",
+  },
+  {
     version: 10,
     name: 'datastore (st2kv) items',
     // `owner` is '' for st2kv.system so that (scope, owner, name) can be the key.

@@ -42,6 +42,11 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
       where.push('trigger = ?');
       args.push(filter.trigger);
     }
+    if (filter.traceTag !== undefined) {
+      // The expression of the trigger_instances_trace index, so that the index serves it.
+      where.push("json_extract(doc, '$.trace_tag') = ?");
+      args.push(filter.traceTag);
+    }
     if (filter.status !== undefined) {
       const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
       where.push(statuses.length === 0 ? '0' : `status IN (${placeholders(statuses.length)})`);

@@ -57,6 +57,8 @@ export function triggerInstanceRepoContract(current: () => Store): void {
       expect(await ids({ occurredBefore: c.occurrence_time, occurredAfter: '2026-01-01T10:00:01.500Z' })).toEqual([
         b.id,
       ]);
+      expect(await ids({ traceTag: b.trace_tag })).toEqual([b.id]);
+      expect(await ids({ traceTag: 'no-such-trace' })).toEqual([]);
       const page = await store.triggerInstances.list({ limit: 1, offset: 1 });
       expect(page).toEqual({ items: [b], total: 3 });
       expect(await store.triggerInstances.list({ limit: 0 })).toEqual({ items: [], total: 3 });

@@ -22,7 +22,9 @@ const LIST_ROUTES = [
   '/api/v1/triggers',
   '/api/v1/triggerinstances',
   '/api/v1/runnertypes',
+  '/api/v1/traces',
   '/api/v1/users',
+  '/api/v1/webhooks',
 ];
 
 describe('paging headers on every list route', () => {
