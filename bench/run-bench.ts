@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     ['teams ack', async () => (await import('./teams-bench.js')).benchTeamsAck()],
     ['discord ack', async () => (await import('./discord-bench.js')).benchDiscordAck()],
     ['rules trigger', async () => (await import('./rules-bench.js')).benchRulesTrigger()],
+    ['webhook to execution', async () => (await import('./webhook-bench.js')).benchWebhookToExecution()],
   ];
   let failures = 0;
   for (const [name, run] of suites) {
