@@ -168,6 +168,16 @@ export function executionRepoContract(current: () => Store): void {
       expect((await store.executions.list({ status: 'succeeded' })).total).toBe(1);
     });
 
+    it('keeps the process group a runner recorded, for the sweeper after a crash', async () => {
+      const e = await store.executions.create(makeExecution({ status: 'running' }));
+      const mark = { pgid: 4242, host: 'web1', boot_id: 'b-1', start_ticks: 12345 };
+      const updated = await store.executions.update(e.id, { expect: { status: 'running' } }, { process_group: mark });
+      expect(updated?.process_group).toEqual(mark);
+      expect((await store.executions.get(e.id))?.process_group).toEqual(mark);
+      const listed = await store.executions.list({ status: 'running' });
+      expect(listed.items.find((x) => x.id === e.id)?.process_group).toEqual(mark);
+    });
+
     it('records a heartbeat only while running', async () => {
       const e = await store.executions.create(makeExecution({ status: 'scheduled' }));
       const at = minutesFromNow(0);
