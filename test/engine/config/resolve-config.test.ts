@@ -37,6 +37,21 @@ describe('squall.yaml', () => {
     expect(() => parseConfig({ store: { kind: 'postgres' } }, 'squall.yaml')).toThrow(/store/);
   });
 
+  it('takes per-role action allow/deny globs and names a bad one', () => {
+    const c = resolveConfig(
+      parseConfig({ auth: { roles: { operator: { actions: { allow: ['core.*'], deny: ['core.local*'] } } } } }),
+      env,
+    );
+    expect(c.auth.actionRules).toEqual({ operator: { allow: ['core.*'], deny: ['core.local*'] } });
+    expect(resolveConfig({}, env).auth.actionRules).toEqual({});
+    expect(() => parseConfig({ auth: { roles: { ops: {} } } }, 'squall.yaml')).toThrow(
+      /auth\.roles: unknown key\(s\) "ops"/,
+    );
+    expect(() =>
+      parseConfig({ auth: { roles: { operator: { actions: { deny: ['core.(local)'] } } } } }, 'squall.yaml'),
+    ).toThrow(/auth\.roles\.operator\.actions\.deny\[0\]: must be an action ref or a glob/);
+  });
+
   it('reports a YAML syntax error with the file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'squall-cfg-'));
     const file = join(dir, 'squall.yaml');
