@@ -1,6 +1,7 @@
 import { AdapterRegistry } from '../bot/adapter-registry.js';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
 import { startChatPosts } from '../bot/notify/chat-posts.js';
+import { LiveProgress } from '../bot/notify/live-progress.js';
 import { PendingResults } from '../bot/notify/pending-results.js';
 import { startResultConsumer } from '../bot/notify/result-consumer.js';
 import { ChatRouter } from '../bot/router.js';
@@ -47,6 +48,9 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
   const adapters = new AdapterRegistry();
   adapters.add(new StreamChatAdapter(core.stream, (ch) => ch === opts.localShellChannel));
   const pending = new PendingResults({ store, bus, logger });
+  const everyMs = config.chat.progressEveryS * 1000;
+  const progress =
+    everyMs > 0 ? new LiveProgress({ bus, store, adapters, logger, afterMs: everyMs, everyMs }) : undefined;
   const subs: Subscription[] = [];
   let started: ChatAdapter[] = [];
   let posts: { stop(): Promise<void> } | undefined;
@@ -57,7 +61,10 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     adapters,
     async startBot(extra) {
       for (const a of extra) {
-        a.onMessage((m) => router.handle(m));
+        a.onMessage(async (m) => {
+          const reply = await router.handle(m);
+          return progress ? progress.watch(reply) : reply;
+        });
         adapters.add(a);
       }
       started = extra;
@@ -72,8 +79,10 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
           prefix: config.chat.prefix,
           group: opts.resultGroup,
           ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+          ...(progress ? { beforeResult: (id: string) => progress.finish(id) } : {}),
         }),
       );
+      await progress?.start();
       posts = await startChatPosts({
         bus,
         store,
@@ -87,6 +96,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     },
     async stopBot() {
       pending.stop();
+      await progress?.stop();
       // Deliveries stop first; the ones in flight may wait on an adapter's outbox, which settles them when it stops.
       const cancels = [...subs.splice(0).map((s) => s.cancel()), posts?.stop()];
       posts = undefined;

@@ -20,6 +20,8 @@ export interface ResultConsumerDeps {
   publicUrl?: string;
   /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
   group: string;
+  /** Told before a result is posted, so that live progress stops editing the ack first. */
+  beforeResult?: (executionId: string) => void;
 }
 
 const POSTED_MARK_TTL_MS = 7 * 86_400_000;
@@ -68,6 +70,7 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
       }
       const e = await deps.store.executions.get(n.execution_id);
       if (!e) return;
+      deps.beforeResult?.(e.id);
       const chat = e.context.chat;
       const data = n.data ?? {};
       const channel = typeof data.channel === 'string' ? data.channel : chat?.channel;

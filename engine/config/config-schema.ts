@@ -124,6 +124,8 @@ export function configSchemaFor(roleNames: RoleNames) {
           users: z.record(z.string(), z.record(z.string(), z.string().min(1))).optional(),
           /** Open the terminal chat shell when `squall start` runs in a terminal with no platform configured. @default true */
           shell: z.boolean().optional(),
+          /** Seconds between live progress edits of a running command's ack (the first after as long); 0 turns them off. @default 5 */
+          progress_every: z.number().min(0).max(3600).optional(),
           /** Slack adapter settings (see docs/slack.md); validated by the adapter's own schema. */
           slack: z.record(z.string(), z.unknown()).optional(),
           /** Microsoft Teams adapter settings (see docs/teams.md); validated by the adapter's own schema. */

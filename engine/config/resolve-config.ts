@@ -36,6 +36,7 @@ export interface ResolvedConfig {
     defaultRole: Role | 'none';
     users: Readonly<Record<string, Readonly<Record<string, string>>>>;
     shell: boolean;
+    progressEveryS: number;
     slack: Readonly<Record<string, unknown>> | undefined;
     teams: Readonly<Record<string, unknown>> | undefined;
     discord: Readonly<Record<string, unknown>> | undefined;
@@ -165,6 +166,7 @@ function resolveWith(
       defaultRole: opts.chat?.default_role ?? 'none',
       users: opts.chat?.users ?? {},
       shell: opts.chat?.shell ?? true,
+      progressEveryS: opts.chat?.progress_every ?? 5,
       slack: opts.chat?.slack,
       teams: opts.chat?.teams,
       discord: opts.chat?.discord,

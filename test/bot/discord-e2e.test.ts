@@ -31,7 +31,11 @@ describe('Discord end to end through squall start', () => {
     writeFileSync(
       join(dir, 'squall.yaml'),
       stringify({
-        chat: { users: { discord: { '200': 'admin' } }, discord: { retry_base_ms: 50, retry_max_ms: 300 } },
+        chat: {
+          users: { discord: { '200': 'admin' } },
+          progress_every: 1,
+          discord: { retry_base_ms: 50, retry_max_ms: 300 },
+        },
       }),
     );
     p = await startSquallProcess(dir, [], env());
@@ -68,6 +72,19 @@ describe('Discord end to end through squall start', () => {
     const result = await fake.waitFor((c) => shows(c, 'slashed') && shows(c, 'succeeded'), 15_000);
     expect(result).toMatchObject({ method: 'POST', route: `/webhooks/${APP_ID}/${token}` });
   });
+
+  it('edits the ack with elapsed time and the latest output while the command runs, then posts the result', async () => {
+    fake.message(`<@${BOT.id}> run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two`);
+    const progress = await fake.waitFor((c) => c.method === 'PATCH' && shows(c, 'Still running after'), 10_000);
+    expect(progress.route).toMatch(new RegExp(`^/channels/${CHANNEL}/messages/\\d+$`));
+    expect(shows(progress, 'out-one')).toBe(true);
+    expect(shows(progress, 'out-two')).toBe(false);
+    const result = await fake.waitFor((c) => c.method === 'POST' && shows(c, 'out-two'), 15_000);
+    const edits = fake.calls.filter((c) => c.route === progress.route && shows(c, 'Still running'));
+    // At most one edit a second (progress_every: 1) and none after the result.
+    expect(edits.length).toBeLessThanOrEqual(4);
+    for (const e of edits) expect(e.at).toBeLessThanOrEqual(result.at);
+  }, 30_000);
 
   it('tells an unknown user who to ask, naming their Discord id', async () => {
     fake.message(`<@${BOT.id}> run echo nope`, { user: { id: '300', username: 'mallory' } });

@@ -27,6 +27,7 @@ describe('Slack end to end through squall start', () => {
         log: { level: 'silent' },
         chat: {
           shell: false,
+          progress_every: 1,
           users: { slack: { 'U-alice': 'alice' } },
           slack: {
             bot_token: 'xoxb-e2e',
@@ -132,6 +133,30 @@ describe('Slack end to end through squall start', () => {
     );
     expect(fake.calls.filter((c) => c.method === 'chat.postMessage' && refused(c.args))).toHaveLength(1);
   });
+
+  it('edits the ack (chat.update) with elapsed time and the latest output while the command runs', async () => {
+    await slack.event({
+      type: 'app_mention',
+      user: 'U-alice',
+      channel: 'C-progress',
+      text: "<@UBOT> run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two",
+      ts: nextTs(),
+    });
+    const progress = await fake.waitFor(
+      (c) => c.method === 'chat.update' && JSON.stringify(c.args).includes('Still running after'),
+      10_000,
+    );
+    expect(progress.args.channel).toBe('C-progress');
+    expect(JSON.stringify(progress.args)).toContain('out-one');
+    expect(JSON.stringify(progress.args)).not.toContain('out-two');
+    const result = await fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && JSON.stringify(c.args).includes('out-two'),
+      15_000,
+    );
+    const edits = fake.calls.filter((c) => c.method === 'chat.update' && c.args.ts === progress.args.ts);
+    expect(edits.length).toBeLessThanOrEqual(4);
+    for (const e of edits) expect(e.at).toBeLessThanOrEqual(result.at);
+  }, 30_000);
 
   it('keeps the API on the same port', async () => {
     const res = await fetch(`${s.url}/health`);

@@ -21,7 +21,9 @@ describe('Teams end to end through squall start', () => {
     fake = await FakeConnector.start();
     writeFileSync(
       join(dir, 'squall.yaml'),
-      stringify({ chat: { users: { teams: { 'aad-alice': 'admin' } }, teams: { min_interval_ms: 0 } } }),
+      stringify({
+        chat: { users: { teams: { 'aad-alice': 'admin' } }, progress_every: 1, teams: { min_interval_ms: 0 } },
+      }),
     );
     p = await startSquallProcess(dir, [], { SQUALL_TEAMS_ANONYMOUS: '1' });
   }, 40_000);
@@ -47,6 +49,32 @@ describe('Teams end to end through squall start', () => {
     expect(result.activityId).toBe('e2e-1');
     expect(activityText(result.body)).toContain('from-teams');
   });
+
+  it('edits the ack with elapsed time and the latest output while the command runs, then posts the result', async () => {
+    await postActivity(
+      `${p.url}/api/messages`,
+      channelMessage({
+        serviceUrl: fake.url,
+        text: "run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two",
+        id: 'e2e-progress',
+      }),
+    );
+    const ack = await fake.waitFor((c) => c.verb === 'POST' && activityText(c.body).includes('Running `printf'));
+    const progress = await fake.waitFor(
+      (c) => c.verb === 'PUT' && activityText(c.body).includes('Still running'),
+      10_000,
+    );
+    expect(progress.activityId).toBe(ack.id);
+    expect(activityText(progress.body)).toContain('out-one');
+    expect(activityText(progress.body)).not.toContain('out-two');
+    const result = await fake.waitFor(
+      (c) => c.verb === 'POST' && activityText(c.body).includes('out-two') && c.activityId === 'e2e-progress',
+      15_000,
+    );
+    const edits = fake.calls.filter((c) => c.verb === 'PUT' && c.activityId === ack.id);
+    expect(edits.length).toBeLessThanOrEqual(4);
+    for (const e of edits) expect(e.at).toBeLessThanOrEqual(result.at);
+  }, 30_000);
 
   it('tells an unknown user who to ask, in a personal chat', async () => {
     await postActivity(
