@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../bench/bench-util.js';
 import { apiClient, startSquallProcess } from '../support/squall-process.js';
@@ -44,8 +46,15 @@ describe.runIf(process.platform === 'linux')('kill -9 of the server and its runn
     const id = created.body.id;
     await expect.poll(() => pidsRunning(argv).length, { timeout: 20_000 }).toBe(1);
     const [sleepPid] = pidsRunning(argv);
-    // Give the runner a moment to record the process group it started.
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until the runner has recorded the process group it started (read from the live file).
+    const db = new Database(join(dir.path, 'squall.db'), { readonly: true });
+    try {
+      const recorded = () =>
+        (db.prepare('SELECT doc FROM executions WHERE id = ?').pluck().get(id) as string).includes('"process_group"');
+      await expect.poll(recorded, { timeout: 20_000 }).toBe(true);
+    } finally {
+      db.close();
+    }
 
     await first.kill9();
     // The defect: the command outlives its server.
