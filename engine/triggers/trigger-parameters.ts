@@ -3,6 +3,7 @@ import { issueTexts } from '../../lib/zod-issues.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { TriggerType } from '../model/trigger.js';
 import { issueMessage } from '../packs/pack-issues.js';
+import { TIMER_TYPES, timerSchedule } from '../timers/timer-schedule.js';
 import { builtinTriggerType } from './builtin-trigger-types.js';
 
 export interface SchemaProblem {
@@ -50,7 +51,18 @@ export function checkTriggerParameters(type: string, parameters: JsonObject): Sc
   if (Object.keys(t.parameters_schema).length === 0) {
     return Object.keys(parameters).length ? [{ problem: `${type} takes no parameters` }] : [];
   }
-  return checkAgainstSchema(t.parameters_schema, parameters);
+  const problems = checkAgainstSchema(t.parameters_schema, parameters);
+  // StackStorm builds the schedule to validate a CronTimer; Squall does for every timer.
+  if (problems.length === 0 && TIMER_TYPES.includes(type)) {
+    try {
+      timerSchedule(type, parameters);
+    } catch (e) {
+      const text = (e as Error).message;
+      const m = /^(\w+): (.*)$/s.exec(text);
+      problems.push(m ? { field: m[1] as string, problem: m[2] as string } : { problem: text });
+    }
+  }
+  return problems;
 }
 
 /** Problems of a trigger instance's payload against its type's payload schema. */
