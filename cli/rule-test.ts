@@ -108,7 +108,7 @@ export async function testRule(
   };
 }
 
-async function readData(path: string, what: string): Promise<unknown> {
+export async function readData(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,12 +1,23 @@
 import type { Command } from 'commander';
 import { type CliContext, examples } from '../cli-context.js';
 import { type RuleTestReport, testRuleFiles } from '../rule-test.js';
+import { registerRuleManagement } from './rule-manage.js';
 
 export function registerRuleCommand(program: Command, ctx: CliContext): void {
   const rule = program
     .command('rule')
     .description('work with rules (trigger → criteria → action)')
-    .addHelpText('after', examples('squall rule test --rule rules/on_alert.yaml --payload alert.json'));
+    .addHelpText(
+      'after',
+      examples(
+        'squall rule test --rule rules/on_alert.yaml --payload alert.json',
+        'squall rule create rules/on_alert.yaml',
+        'squall rule list --pack ops',
+        'squall rule disable ops.on_alert',
+      ),
+    );
+
+  registerRuleManagement(rule, ctx);
 
   rule
     .command('test')
