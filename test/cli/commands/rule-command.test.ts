@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('squall rule, trigger, trigger-instance and rule-enforcement', () => {
-  it('creates a rule from YAML, lists, gets, disables, enables and deletes it', async () => {
+  it('creates a rule from a YAML file and lists it', async () => {
     const file = join(dataDir, 'on_disk.yaml');
     await writeFile(
       file,
@@ -38,6 +38,9 @@ describe('squall rule, trigger, trigger-instance and rule-enforcement', () => {
     const list = await squall(['rule', 'list', '--pack', 'ops']);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/ops\.on_disk\s*│\s*true\s*│\s*ops\.disk_full\s*│\s*core\.local/);
+  });
+
+  it('disables, enables and shows a rule', async () => {
     const disabled = await squall(['rule', 'disable', 'ops.on_disk', '--json']);
     expect(JSON.parse(disabled.stdout)).toMatchObject({ ref: 'ops.on_disk', enabled: false });
     expect((await server.core.store.rules.get('ops.on_disk'))?.enabled).toBe(false);
@@ -58,7 +61,9 @@ describe('squall rule, trigger, trigger-instance and rule-enforcement', () => {
     expect(unreadable.code).toBe(2);
   });
 
-  it('lists trigger types, trigger instances and enforcements, gets and re-emits an instance', async () => {
+  let instanceId = '';
+
+  it('lists trigger types and trigger instances, and gets one', async () => {
     const types = await squall(['trigger', 'list', '--json']);
     const refs = (JSON.parse(types.stdout) as { ref: string }[]).map((t) => t.ref);
     expect(refs).toEqual(expect.arrayContaining(['core.st2.webhook', 'core.st2.CronTimer']));
@@ -71,6 +76,11 @@ describe('squall rule, trigger, trigger-instance and rule-enforcement', () => {
     expect(listed.stdout).toMatch(new RegExp(`${t.id}\\s*│\\s*ops\\.disk_full\\s*│.*│\\s*processed`));
     const got = await squall(['trigger-instance', 'get', t.id]);
     expect(got.stdout).toContain('"host": "db1"');
+    instanceId = t.id;
+  });
+
+  it('lists the enforcements of a rule and re-emits an instance', async () => {
+    const t = { id: instanceId };
 
     const enf = await squall(['rule-enforcement', 'list', '--rule', 'ops.on_disk', '--json']);
     const items = JSON.parse(enf.stdout) as { trigger_instance_id: string; status: string; execution_id: string }[];
@@ -82,12 +92,15 @@ describe('squall rule, trigger, trigger-instance and rule-enforcement', () => {
     const again = await squall(['trigger-instance', 're-emit', t.id]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Trigger instance ${t.id} succesfully re-sent.`);
-    const table = await waitFor(async () => {
-      const r = await squall(['rule-enforcement', 'list', '--rule', 'ops.on_disk']);
-      return (r.stdout.match(/ops\.on_disk/g) ?? []).length === 2 ? r : undefined;
-    }, 20_000);
+    await waitFor(async () =>
+      (await server.core.store.ruleEnforcements.list({ ruleRef: 'ops.on_disk' })).total === 2 ? true : undefined,
+    );
+    const table = await squall(['rule-enforcement', 'list', '--rule', 'ops.on_disk']);
+    expect((table.stdout.match(/ops\.on_disk/g) ?? []).length).toBe(2);
     expect(table.stdout).toContain('succeeded');
+  });
 
+  it('deletes a rule', async () => {
     expect((await squall(['rule', 'delete', 'ops.on_disk'])).stdout).toContain('Deleted rule "ops.on_disk".');
     expect((await squall(['rule', 'get', 'ops.on_disk'])).code).toBe(1);
   });
