@@ -40,6 +40,8 @@ export interface EngineCore {
   auth: AuthService;
   /** StackStorm's datastore: `store.kv` with encryption, expiry and change triggers. */
   kv: KvService;
+  /** A pack's config (`<data_dir>/configs/<pack>.yaml` with its schema's defaults), as `user` sees it. */
+  packConfig(pack: string, user?: string): Promise<JsonObject>;
   executions: ExecutionService;
   /** Which actions each role may run (`auth.roles.<role>.actions`); the execution service enforces it. */
   actionPolicy: ActionPolicy;
@@ -120,6 +122,7 @@ export async function createEngineCore(
     runners,
     auth,
     kv,
+    packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
     executions,
     actionPolicy,
     triggers,

@@ -7,6 +7,7 @@ import { consumerGroup, type Role } from './role.js';
 import { rulesRole } from './rules-role.js';
 import { runnerRole } from './runner-role.js';
 import { schedulerRole } from './scheduler-role.js';
+import { sensorsRole } from './sensors-role.js';
 import { timersRole } from './timers-role.js';
 
 /**
@@ -22,6 +23,7 @@ export const ROLES: readonly Role[] = [
   rulesRole,
   botRole,
   timersRole,
+  sensorsRole,
 ];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;

@@ -3,6 +3,7 @@ import { issueTexts } from '../../lib/zod-issues.js';
 import { newId } from '../ids.js';
 import type { Pack } from '../model/action.js';
 import type { JsonObject } from '../model/json.js';
+import { declaredTriggerTypes } from './kinds/sensor-kind.js';
 import { PackFileSchema } from './pack-file-schema.js';
 import { isFile, listPackFiles, readYaml, yamlFilesIn } from './pack-files.js';
 import { issueMessage } from './pack-issues.js';
@@ -37,6 +38,7 @@ export async function loadPack(dir: string, opts: LoadPackOptions = {}): Promise
   out.pack = pack;
 
   for (const kind of PACK_KINDS) await loadKind(kind, { root, pack: pack.ref, rel, errors, out });
+  addSensorTriggerTypes(out, rel(join(root, 'sensors')));
 
   const schemaFile = join(root, 'config.schema.yaml');
   if (await isFile(schemaFile)) {
@@ -47,6 +49,26 @@ export async function loadPack(dir: string, opts: LoadPackOptions = {}): Promise
     else out.configSchema = read.data as JsonObject;
   }
   return out;
+}
+
+/** Trigger types a sensor file declares join the pack's, unless triggers/*.yaml has one of that name. */
+function addSensorTriggerTypes(out: LoadedPack, sensorsDir: string): void {
+  const names = new Set(out.triggers.map((t) => t.name));
+  for (const sensor of out.sensors) {
+    for (const t of declaredTriggerTypes.get(sensor) ?? []) {
+      if (names.has(t.name)) {
+        out.errors.push({
+          file: `${sensorsDir}/${sensor.metadata_file?.replace(/^sensors\//, '') ?? ''}`,
+          field: 'trigger_types',
+          problem: `trigger type "${t.name}" is declared twice; the first declaration is kept`,
+          severity: 'warning',
+        });
+        continue;
+      }
+      names.add(t.name);
+      out.triggers.push(t);
+    }
+  }
 }
 
 function emptyContents(): PackContents {

@@ -2,6 +2,7 @@ import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
 import type { JsonObject } from '../model/json.js';
 import type { Rule } from '../model/rule.js';
+import type { SensorType } from '../model/sensor.js';
 import type { PackTriggerType } from '../model/trigger.js';
 
 /** One thing wrong in a pack, precise enough to fix without opening the loader's code. */
@@ -27,6 +28,7 @@ export interface PackContents {
   aliases: ActionAlias[];
   triggers: PackTriggerType[];
   rules: Rule[];
+  sensors: SensorType[];
 }
 
 /** Everything read from one pack folder; `errors` holds warnings too (see PackProblem.severity). */

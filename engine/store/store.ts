@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
 import type { Rule } from '../model/rule.js';
+import type { SensorType } from '../model/sensor.js';
 import type { PackTriggerType } from '../model/trigger.js';
 import type { ApiKeyRepo } from './api-key-repo.js';
 import type { CatalogRepo } from './catalog-repo.js';
@@ -47,6 +48,8 @@ export interface Store {
   readonly triggerInstances: TriggerInstanceRepo;
   /** StackStorm's datastore (st2kv, `/api/v1/keys`). */
   readonly kv: KvRepo;
+  /** Sensors from packs (`sensors/*.yaml`), run by the sensors role. */
+  readonly sensors: CatalogRepo<SensorType>;
   /** Rules, from packs' `rules/` and `/api/v1/rules`. */
   readonly rules: CatalogRepo<Rule>;
   /** Trigger types packs declare (`triggers/*.yaml`, a sensor's `triggers:`); the built-ins are not stored. */

@@ -13,6 +13,7 @@ import { outputRepoContract } from './store/output-repo.contract.js';
 import { owedResultRepoContract } from './store/owed-result-repo.contract.js';
 import { ruleEnforcementRepoContract } from './store/rule-enforcement-repo.contract.js';
 import { ruleRepoContract } from './store/rule-repo.contract.js';
+import { sensorRepoContract } from './store/sensor-repo.contract.js';
 import { tokenRepoContract } from './store/token-repo.contract.js';
 import { triggerInstanceRepoContract } from './store/trigger-instance-repo.contract.js';
 import { userRepoContract } from './store/user-repo.contract.js';
@@ -33,6 +34,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   leaseRepoContract,
   triggerInstanceRepoContract,
   kvRepoContract,
+  sensorRepoContract,
   ruleRepoContract,
   ruleEnforcementRepoContract,
 ];

@@ -6,10 +6,10 @@ import { builtinTriggerType } from '../../triggers/builtin-trigger-types.js';
 import { definePackKind, type PackKindSpec } from '../pack-kind.js';
 import { TRIGGER_TYPE_KEYS, TriggerTypeFileSchema } from './trigger-schema.js';
 
-type TriggerTypeFile = z.infer<typeof TriggerTypeFileSchema>;
+export type TriggerTypeFile = z.infer<typeof TriggerTypeFileSchema>;
 
 /** A stored trigger type from one declaration (a `triggers/*.yaml` file or a sensor's `triggers:` entry). */
-function toTriggerType(m: TriggerTypeFile, ctx: { pack: string; metadataFile: string }): PackTriggerType {
+export function toTriggerType(m: TriggerTypeFile, ctx: { pack: string; metadataFile: string }): PackTriggerType {
   const t: PackTriggerType = {
     id: newId(),
     ref: `${ctx.pack}.${m.name}`,

@@ -65,6 +65,7 @@ export interface MongoModels {
   kv: MongoModel;
   rules: MongoModel;
   triggerTypes: MongoModel;
+  sensors: MongoModel;
   ruleEnforcements: MongoModel;
 }
 
@@ -127,6 +128,7 @@ export function createModels(conn: Connection): MongoModels {
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
     rules: conn.model<MongoRecord>('Rule', catalogSchema('pack'), 'rules'),
     triggerTypes: conn.model<MongoRecord>('TriggerType', catalogSchema('pack'), 'trigger_types'),
+    sensors: conn.model<MongoRecord>('SensorType', catalogSchema('pack'), 'sensor_types'),
     executions: conn.model<MongoRecord>('Execution', executionSchema(), 'executions'),
     output: conn.model<MongoRecord>('OutputChunk', output, 'execution_output'),
     actions: conn.model<MongoRecord>('Action', catalogSchema('pack'), 'actions'),

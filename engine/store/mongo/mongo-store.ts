@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
 import type { Rule } from '../../model/rule.js';
+import type { SensorType } from '../../model/sensor.js';
 import type { PackTriggerType } from '../../model/trigger.js';
 import type { Store } from '../store.js';
 import { MongoApiKeyRepo } from './mongo-api-key-repo.js';
@@ -60,6 +61,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     kv: new MongoKvRepo(m.kv),
     rules: new MongoCatalogRepo<Rule>(m.rules, 'rule', 'pack'),
     triggerTypes: new MongoCatalogRepo<PackTriggerType>(m.triggerTypes, 'trigger type', 'pack'),
+    sensors: new MongoCatalogRepo<SensorType>(m.sensors, 'sensor', 'pack'),
     ruleEnforcements: new MongoRuleEnforcementRepo(m.ruleEnforcements),
     async init() {
       try {

@@ -197,6 +197,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX kv_pairs_expiry ON kv_pairs (expire_timestamp) WHERE expire_timestamp IS NOT NULL;
     `,
   },
+  {
+    // Numbers were handed out per piece of work (10: the datastore); this is the same work's second step.
+    version: 1010,
+    name: 'sensors',
+    sql: `
+      CREATE TABLE sensor_types (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        pack TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX sensor_types_pack ON sensor_types (pack, name);
+    `,
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
 import type { Rule } from '../../model/rule.js';
+import type { SensorType } from '../../model/sensor.js';
 import type { PackTriggerType } from '../../model/trigger.js';
 import type { Store } from '../store.js';
 import { SqliteApiKeyRepo } from './sqlite-api-key-repo.js';
@@ -59,6 +60,7 @@ export async function createSqliteStore(
       pack: (t) => t.pack,
     }),
     ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
+    sensors: new SqliteCatalogRepo<SensorType>(conn, { table: 'sensor_types', noun: 'sensor', pack: (t) => t.pack }),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
