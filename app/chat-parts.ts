@@ -1,4 +1,5 @@
 import { AdapterRegistry } from '../bot/adapter-registry.js';
+import { ChatActions } from '../bot/chat-actions.js';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
 import { startChatPosts } from '../bot/notify/chat-posts.js';
 import { LiveProgress } from '../bot/notify/live-progress.js';
@@ -13,6 +14,8 @@ import type { EngineCore } from './engine-core.js';
 export interface ChatParts {
   catalog: AliasCatalog;
   router: ChatRouter;
+  /** Button clicks on every platform, checked for who clicked; features register their buttons here. */
+  actions: ChatActions;
   adapters: AdapterRegistry;
   /** Starts the bot: adapters, result delivery and its safety net. May be called again after stopBot. */
   startBot(adapters: ChatAdapter[]): Promise<void>;
@@ -46,6 +49,12 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     },
   });
   const adapters = new AdapterRegistry();
+  const actions = new ChatActions({
+    store,
+    adapters,
+    logger,
+    options: { defaultRole: config.chat.defaultRole, users: config.chat.users },
+  });
   adapters.add(new StreamChatAdapter(core.stream, (ch) => ch === opts.localShellChannel));
   const pending = new PendingResults({ store, bus, logger });
   const everyMs = config.chat.progressEveryS * 1000;
@@ -58,6 +67,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
   const parts: ChatParts = {
     catalog,
     router,
+    actions,
     adapters,
     async startBot(extra) {
       for (const a of extra) {
@@ -65,6 +75,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
           const reply = await router.handle(m);
           return progress ? progress.watch(reply) : reply;
         });
+        a.onAction?.((x) => actions.handle(x));
         adapters.add(a);
       }
       started = extra;
