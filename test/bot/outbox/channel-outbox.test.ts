@@ -85,4 +85,26 @@ describe('the per-channel outbox, for any platform', () => {
     await expect.poll(() => slack.sent.map((m) => m.text)).toEqual(['for slack']);
     expect(teams.sent).toEqual([]);
   });
+
+  it('sends a restored message once when its caller asks again after the restart, with the same key', async () => {
+    const down = new TestPlatform();
+    down.send = async () => {
+      throw { kind: 'unavailable', reason: 'down' } satisfies SendFailure;
+    };
+    const first = outbox('slack', down);
+    const queued = await first.enqueue('C1', 'post:1', { text: 'once' });
+    await first.stop();
+    await expect(queued.sent).rejects.toThrow(/stopped/);
+
+    const up = new TestPlatform();
+    const second = outbox('slack', up);
+    expect(await second.restore()).toBe(1);
+    await expect.poll(() => up.sent.length).toBe(1);
+    // The caller's redelivery (its bus message, its sweep) arrives after the restored item went out.
+    expect(await second.send('C1', 'post:1', { text: 'once' })).toEqual({ ok: true, n: 1 });
+    expect(up.sent.map((m) => m.text)).toEqual(['once']);
+    // A key never restored is sent as usual.
+    await second.send('C1', 'post:2', { text: 'twice' });
+    expect(up.sent.map((m) => m.text)).toEqual(['once', 'twice']);
+  });
 });
