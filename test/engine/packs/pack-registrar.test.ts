@@ -69,7 +69,15 @@ describe('registerPacks (SQLite store)', () => {
     );
     const report = await registerPacks(store, [join(packsRoot, 'good')]);
 
-    expect(report).toEqual({ packs: ['good'], actions: 1, aliases: 0, triggers: 0, rules: 0, problems: [] });
+    expect(report).toEqual({
+      packs: ['good'],
+      actions: 1,
+      aliases: 0,
+      triggers: 0,
+      rules: 0,
+      sensors: 0,
+      problems: [],
+    });
     const after = await store.actions.get('good.hello');
     expect(after?.id).toBe(before?.id);
     expect(after?.description).toBe('Changed.');
@@ -115,6 +123,7 @@ describe('registerPacks (SQLite store)', () => {
       aliases: 0,
       triggers: 0,
       rules: 0,
+      sensors: 0,
       problems: [{ file: missing, problem: 'is neither a pack folder (with pack.yaml) nor a folder of packs' }],
     });
   });
