@@ -52,10 +52,11 @@ function isCode(e: unknown, code: string): boolean {
 }
 
 /**
- * The rules engine: consumes `trigger.instance` (ids of stored instances), claims each instance
- * `pending → processing`, evaluates the enabled rules of its trigger, and for each matched rule renders
- * the action's parameters, requests the execution and records the enforcement; then marks the
- * instance `processed` (or `processing_failed` when it could not be evaluated at all).
+ * The rules engine: consumes `trigger.instance` (ids of stored instances), evaluates the enabled rules
+ * of the instance's trigger, and when some match claims it `pending → processing` and for each matched
+ * rule renders the action's parameters, requests the execution and records the enforcement; then
+ * marks the instance `processed` (or `processing_failed` when it could not be processed at all). An
+ * instance no rule matches goes straight to `processed`.
  *
  * Each (instance, rule) pair is enforced at most once: the execution and the enforcement have ids
  * derived from the pair, so a second attempt meets SQ_CONFLICT and records what the first did.
@@ -165,15 +166,34 @@ export async function startRulesEngine(deps: RulesEngineDeps): Promise<RulesEngi
   }
 
   async function handle(id: string): Promise<void> {
-    const t = await store.triggerInstances.setStatus(id, ['pending'], 'processing');
-    // Gone, or another consumer has it (a redelivery, a sweep's second message): nothing to do.
-    if (!t) return;
+    const stored = await store.triggerInstances.get(id);
+    // Gone, or handled already (a redelivery, a sweep's second message): nothing to do.
+    if (stored?.status !== 'pending') return;
+    let evaluation: Awaited<ReturnType<RuleEvaluator['evaluate']>>;
     try {
-      const ev = await current();
-      const { matched, failures } = await ev.evaluate({
-        trigger: { type: t.trigger, parameters: t.parameters },
-        payload: t.payload,
+      // Evaluating only reads, so it comes before the claim: most instances match no rule and
+      // then take one write (pending → processed) instead of two.
+      evaluation = await (await current()).evaluate({
+        trigger: { type: stored.trigger, parameters: stored.parameters },
+        payload: stored.payload,
       });
+    } catch (e) {
+      log.error('trigger instance could not be evaluated', {
+        id,
+        trigger: stored.trigger,
+        error: (e as Error).message,
+      });
+      await store.triggerInstances.setStatus(id, ['pending'], 'processing_failed');
+      return;
+    }
+    const { matched, failures } = evaluation;
+    if (matched.length === 0 && failures.length === 0) {
+      await store.triggerInstances.setStatus(id, ['pending'], 'processed');
+      return;
+    }
+    const t = await store.triggerInstances.setStatus(id, ['pending'], 'processing');
+    if (!t) return; // another consumer claimed it
+    try {
       for (const f of failures) {
         await record({ ...base(f.rule, t), status: 'failed', failure_reason: f.reason });
       }

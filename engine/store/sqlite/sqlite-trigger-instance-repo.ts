@@ -8,6 +8,22 @@ function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
+interface InstanceRow {
+  doc: string;
+  status: TriggerInstanceStatus;
+  updated_at: string;
+}
+
+const COLUMNS = 'doc, status, updated_at';
+
+/** The stored document with the status columns laid over it (status changes write only the columns). */
+function fromRow(row: InstanceRow): TriggerInstance {
+  const t = JSON.parse(row.doc) as TriggerInstance;
+  t.status = row.status;
+  t.updated_at = row.updated_at;
+  return t;
+}
+
 /** Trigger instances as one JSON document plus the columns the API and the recovery sweep filter on. */
 export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
   readonly #conn: SqliteConnection;
@@ -29,10 +45,10 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
   }
 
   async get(id: string): Promise<TriggerInstance | undefined> {
-    const doc = guard(`reading trigger instance ${id}`, () =>
-      this.#conn.prepareValue<string>('SELECT doc FROM trigger_instances WHERE id = ?').get(id),
+    const row = guard(`reading trigger instance ${id}`, () =>
+      this.#conn.prepare<InstanceRow>(`SELECT ${COLUMNS} FROM trigger_instances WHERE id = ?`).get(id),
     );
-    return doc === undefined ? undefined : (JSON.parse(doc) as TriggerInstance);
+    return row === undefined ? undefined : fromRow(row);
   }
 
   async list(filter: TriggerInstanceFilter): Promise<Page<TriggerInstance>> {
@@ -70,13 +86,13 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
     const read = conn.db.transaction(() => ({
       total: conn.prepareValue<number>(`SELECT COUNT(*) FROM trigger_instances ${whereSql}`).get(...args) ?? 0,
       docs: conn
-        .prepareValue<string>(
-          `SELECT doc FROM trigger_instances ${whereSql} ORDER BY occurrence_time ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+        .prepare<InstanceRow>(
+          `SELECT ${COLUMNS} FROM trigger_instances ${whereSql} ORDER BY occurrence_time ${dir}, id ${dir} LIMIT ? OFFSET ?`,
         )
         .all(...args, filter.limit ?? -1, filter.offset ?? 0),
     }));
     const { total, docs } = guard('listing trigger instances', () => read());
-    return { items: docs.map((d) => JSON.parse(d) as TriggerInstance), total };
+    return { items: docs.map(fromRow), total };
   }
 
   async setStatus(
@@ -86,23 +102,16 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
   ): Promise<TriggerInstance | undefined> {
     if (expect.length === 0) return undefined;
     const conn = this.#conn;
-    // Read, change and write in one write transaction: two racing consumers never both move it.
+    // One conditional statement inside the write lock: two racing consumers never both move it. Only
+    // the columns change (reads lay them over the document), so a status change never rewrites it.
     return conn.write(`updating trigger instance ${id}`, () => {
-      const doc = conn
-        .prepareValue<string>(
-          `SELECT doc FROM trigger_instances WHERE id = ? AND status IN (${placeholders(expect.length)})`,
+      const row = conn
+        .prepare<InstanceRow>(
+          `UPDATE trigger_instances SET status = ?, updated_at = ?
+           WHERE id = ? AND status IN (${placeholders(expect.length)}) RETURNING ${COLUMNS}`,
         )
-        .get(id, ...expect);
-      if (doc === undefined) return undefined;
-      const next: TriggerInstance = {
-        ...(JSON.parse(doc) as TriggerInstance),
-        status,
-        updated_at: new Date().toISOString(),
-      };
-      conn
-        .prepare('UPDATE trigger_instances SET status = ?, updated_at = ?, doc = ? WHERE id = ?')
-        .run(status, next.updated_at, JSON.stringify(next), id);
-      return next;
+        .get(status, new Date().toISOString(), id, ...expect);
+      return row === undefined ? undefined : fromRow(row);
     });
   }
 }
