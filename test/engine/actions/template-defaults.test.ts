@@ -94,6 +94,25 @@ describe('parameter defaults that are templates', () => {
     expect(t.slice(mark)).not.toContain('region=49');
   });
 
+  it('renders the same defaults for an execution a rule starts, and fails the enforcement naming the parameter', async () => {
+    const hook = await api('POST', '/api/v1/webhooks/kvdefaults/where', { any: 'thing' });
+    expect(hook.status).toBe(202);
+    const enforcement = async (rule: string) =>
+      (await server.core.store.ruleEnforcements.list({ ruleRef: rule })).items[0];
+    await expect.poll(() => enforcement('kvdefaults.where_hook'), { timeout: 20_000 }).toBeDefined();
+    const ran = await enforcement('kvdefaults.where_hook');
+    expect(ran?.status).toBe('succeeded');
+    const done = await server.core.executions.waitForTerminal(String(ran?.execution_id), 20_000);
+    // The rule's execution runs as the rules engine's user, who has no st2kv.user.team: it renders "".
+    expect(done?.result).toMatchObject({ stdout: 'region=eu-west-1 count=8 greeting=hello from eu-west-1 owner=' });
+
+    expect((await api('POST', '/api/v1/webhooks/kvdefaults/broken', {})).status).toBe(202);
+    await expect.poll(() => enforcement('kvdefaults.broken_hook'), { timeout: 20_000 }).toBeDefined();
+    const failed = await enforcement('kvdefaults.broken_hook');
+    expect(failed?.status).toBe('failed');
+    expect(failed?.failure_reason).toContain('url: its default cannot be rendered');
+  });
+
   it('refuses with 400 naming the parameter when a default cannot be rendered or cast', async () => {
     const r = await api('POST', '/api/v1/executions', { action: 'kvdefaults.broken_default', parameters: {} });
     expect(r.status).toBe(400);
