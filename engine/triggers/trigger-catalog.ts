@@ -4,6 +4,7 @@ import type { Rule } from '../model/rule.js';
 import type { PackTriggerType } from '../model/trigger.js';
 import { triggerKey } from '../rules/rule-evaluator.js';
 import type { Store } from '../store/store.js';
+import { withoutSecret } from '../webhooks/webhook-secret.js';
 import { BUILTIN_TRIGGER_TYPES } from './builtin-trigger-types.js';
 
 /** StackStorm's TriggerAPI: one trigger per (trigger type, parameters) that rules use. */
@@ -74,6 +75,7 @@ export function listTriggers(types: readonly PackTriggerType[], rules: readonly 
     if (!out.has(t.id)) out.set(t.id, t);
   };
   for (const t of types) if (Object.keys(t.parameters_schema).length === 0) add(triggerOf(t.ref, {}));
-  for (const r of rules) add(triggerOf(r.trigger.type, r.trigger.parameters));
+  // A webhook's secret authenticates; it is not part of the trigger, and never shown.
+  for (const r of rules) add(triggerOf(r.trigger.type, withoutSecret(r.trigger.parameters)));
   return [...out.values()];
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { JsonObject } from '../model/json.js';
 import type { Rule } from '../model/rule.js';
 import type { Store } from '../store/store.js';
+import { withoutSecret } from './webhook-secret.js';
 
 export const WEBHOOK_TRIGGER = 'core.st2.webhook';
 
@@ -24,11 +25,6 @@ export interface Webhook {
 /** StackStorm strips leading and trailing slashes: `/sample/`, `sample/` and `sample` are one hook. */
 export function normalizeHookUrl(url: string): string {
   return url.replace(/^\/+|\/+$/g, '');
-}
-
-function withoutSecret(p: JsonObject): JsonObject {
-  const { secret: _secret, ...rest } = p;
-  return rest;
 }
 
 /** The webhooks that enabled rules register, by URL. */

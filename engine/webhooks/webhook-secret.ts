@@ -1,5 +1,12 @@
 import { MASK } from '../actions/param-secrets.js';
+import type { JsonObject } from '../model/json.js';
 import type { Rule } from '../model/rule.js';
+
+/** A trigger's parameters as they identify it (`/api/v1/triggers`, trigger instances): without a webhook's secret. */
+export function withoutSecret(parameters: JsonObject): JsonObject {
+  const { secret: _secret, ...rest } = parameters;
+  return rest;
+}
 
 /**
  * A webhook rule's signing secret (`trigger.parameters.secret`) is never shown: the rules API answers

@@ -191,6 +191,10 @@ describe('/api/v1/webhooks', () => {
     expect(list.status).toBe(200);
     expect(list.body.map((h: { url: string }) => h.url)).toEqual(['st2', 'alerts', 'github']);
     expect(JSON.stringify(list.body)).not.toContain(SECRET);
+    const triggers = await api('GET', '/api/v1/triggers');
+    expect(triggers.status).toBe(200);
+    expect(JSON.stringify(triggers.body)).toContain('/github/');
+    expect(JSON.stringify(triggers.body)).not.toContain(SECRET);
 
     const got = await api('GET', '/api/v1/rules/hooks.github');
     expect(got.body.trigger.parameters).toEqual({ url: '/github/', secret: '********' });
