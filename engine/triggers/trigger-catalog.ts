@@ -48,7 +48,9 @@ export async function getTriggerType(store: Store, refOrId: string): Promise<Pac
 }
 
 /** The trigger a rule's `trigger` section names: the type itself when it has no parameters. */
-export function triggerOf(type: string, parameters: JsonObject): Trigger {
+export function triggerOf(type: string, given: JsonObject): Trigger {
+  // A webhook's signing secret is not part of the trigger (triggerKey ignores it) and is never shown.
+  const { secret: _secret, ...parameters } = given;
   const dot = type.indexOf('.');
   const pack = dot > 0 ? type.slice(0, dot) : type;
   const typeName = dot > 0 ? type.slice(dot + 1) : type;

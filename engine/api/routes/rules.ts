@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
 import type { Rule } from '../../model/rule.js';
 import { buildRule, formatRuleProblems } from '../../rules/build-rule.js';
+import { builtinTriggerType } from '../../triggers/builtin-trigger-types.js';
+import { checkAgainstSchema } from '../../triggers/trigger-parameters.js';
 import { keepMaskedSecret, maskRuleSecret } from '../../webhooks/webhook-secret.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 import { principalOf } from '../request-auth.js';
@@ -77,6 +79,19 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     return r;
   }
 
+  /** A pack's trigger type, when the store has it, checks the rule's trigger parameters (built-ins are checked by buildRule). */
+  async function checkPackTrigger(rule: Rule): Promise<Rule> {
+    if (builtinTriggerType(rule.trigger.type)) return rule;
+    const type = await store.triggerTypes.get(rule.trigger.type);
+    if (!type) return rule;
+    const problems = checkAgainstSchema(type.parameters_schema, rule.trigger.parameters).map((p) => ({
+      field: p.field ? `trigger.parameters.${p.field}` : 'trigger.parameters',
+      problem: p.problem,
+    }));
+    if (problems.length) throw new SquallError('SQ_RULE_INVALID', `Invalid rule: ${formatRuleProblems(problems)}`);
+    return rule;
+  }
+
   /** Rules engines reload on this; a lost broadcast is caught up by their periodic reload. */
   async function changed(): Promise<void> {
     try {
@@ -118,7 +133,7 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     '/api/v1/rules',
     { config: { permission: 'rule:write' }, schema: { summary: 'Create a rule', tags: ['rules'] } },
     async (req, reply) => {
-      const rule = ruleFromBody(req.body, principalOf(req).user);
+      const rule = await checkPackTrigger(ruleFromBody(req.body, principalOf(req).user));
       if (await store.rules.get(rule.ref)) throw new SquallError('SQ_CONFLICT', `Rule "${rule.ref}" already exists.`);
       const saved = await store.rules.upsert(rule);
       await changed();
@@ -134,7 +149,7 @@ export function ruleRoutes(app: FastifyInstance, { deps }: RouteContext): void {
     },
     async (req) => {
       const existing = await find(req.params.ref_or_id);
-      const rule = ruleFromBody(req.body, principalOf(req).user, existing);
+      const rule = await checkPackTrigger(ruleFromBody(req.body, principalOf(req).user, existing));
       if (rule.ref !== existing.ref) {
         // Renaming moves the rule: its id stays, the old ref goes.
         if (await store.rules.get(rule.ref)) throw new SquallError('SQ_CONFLICT', `Rule "${rule.ref}" already exists.`);

@@ -76,6 +76,37 @@ describe('/api/v1/rules', () => {
     expect((await call('GET', '/api/v1/rules/default.bad', 'viewer')).statusCode).toBe(404);
   });
 
+  it("checks a rule's trigger parameters against a pack's trigger type", async () => {
+    await h.store.triggerTypes.upsert({
+      id: '0123456789abcdef01234567',
+      ref: 'ops.disk',
+      uid: 'trigger_type:ops:disk',
+      pack: 'ops',
+      name: 'disk',
+      description: '',
+      parameters_schema: {
+        type: 'object',
+        properties: { mount: { type: 'string' } },
+        required: ['mount'],
+        additionalProperties: false,
+      },
+      payload_schema: {},
+    });
+    const body = { name: 'on_disk_param', pack: 'ops', action: { ref: 'core.noop' } };
+    const bad = await call('POST', '/api/v1/rules', 'admin', {
+      ...body,
+      trigger: { type: 'ops.disk', parameters: {} },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ faultstring: string }>().faultstring).toContain('trigger.parameters.mount');
+    const good = await call('POST', '/api/v1/rules', 'admin', {
+      ...body,
+      trigger: { type: 'ops.disk', parameters: { mount: '/' } },
+    });
+    expect(good.statusCode).toBe(201);
+    expect((await call('DELETE', '/api/v1/rules/ops.on_disk_param', 'admin')).statusCode).toBe(204);
+  });
+
   it('lists with filters pack, name, enabled, trigger and action, paged with X-Total-Count', async () => {
     await call('POST', '/api/v1/rules', 'admin', {
       ...RULE,

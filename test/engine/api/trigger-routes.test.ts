@@ -92,6 +92,21 @@ describe('trigger types, triggers, trigger instances and rule enforcements API',
     expect(webhooks.every((t) => t.type === 'core.st2.webhook' && t.ref.startsWith('core.'))).toBe(true);
     const one = (await get(`/api/v1/triggers/${webhooks[0]!.ref}`)).json();
     expect(one).toEqual(webhooks[0]);
+    // A webhook rule's signing secret is not part of its trigger, and never shown.
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/rules',
+      headers: h.as('admin'),
+      payload: {
+        name: 'signed',
+        pack: 'ops',
+        trigger: { type: 'core.st2.webhook', parameters: { url: 'alerts', secret: 'hunter2-signing' } },
+        action: { ref: 'core.noop' },
+      },
+    });
+    const again = await get('/api/v1/triggers?type=core.st2.webhook');
+    expect(again.body).not.toContain('hunter2-signing');
+    expect(again.json<unknown[]>()).toHaveLength(2);
     // A trigger type without parameters is its own trigger.
     const noParams = (await get('/api/v1/triggers?type=ops.disk_full')).json<{ ref: string }[]>();
     expect(noParams.map((t) => t.ref)).toEqual(['ops.disk_full']);
