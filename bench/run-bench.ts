@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     ['slack ack', async () => (await import('./slack-bench.js')).benchSlackAck()],
     ['teams ack', async () => (await import('./teams-bench.js')).benchTeamsAck()],
     ['discord ack', async () => (await import('./discord-bench.js')).benchDiscordAck()],
-    ['rules trigger', async () => (await import('./rules-bench.js')).benchRulesTrigger()],
+    ['rules evaluation', async () => (await import('./rules-bench.js')).benchRulesEval()],
+    ['rules trigger', async () => (await import('./rules-stored-bench.js')).benchRulesTrigger()],
     ['webhook to execution', async () => (await import('./webhook-bench.js')).benchWebhookToExecution()],
   ];
   let failures = 0;
