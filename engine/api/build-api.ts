@@ -22,6 +22,7 @@ import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { traceRoutes } from './routes/traces.js';
 import { triggerInstanceRoutes } from './routes/trigger-instances.js';
+import { sensorTypeRoutes } from './routes/sensor-types.js';
 import { triggerRoutes } from './routes/triggers.js';
 import { userRoutes } from './routes/users.js';
 import { installSchemaValidators } from './schema-validators.js';
@@ -160,6 +161,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   ruleRoutes(app, ctx);
   ruleEnforcementRoutes(app, ctx);
   triggerRoutes(app, ctx);
+  sensorTypeRoutes(app, ctx);
   triggerInstanceRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   userRoutes(app, ctx);

@@ -21,6 +21,9 @@ export const PERMISSIONS = {
   /** Create, change, enable, disable and delete rules. A rule runs its action as its `context.user`. */
   'rule:write': ADMINS,
   'trigger:read': ALL,
+  'sensor:read': ALL,
+  /** Enable or disable a pack's sensor (StackStorm's sensor_type_modify). */
+  'sensor:write': ADMINS,
   /** Re-emit a stored trigger instance. */
   'trigger:write': ADMINS,
   'execution:read': ALL,

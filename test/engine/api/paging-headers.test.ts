@@ -17,6 +17,7 @@ const LIST_ROUTES = [
   '/api/v1/keys',
   '/api/v1/packs',
   '/api/v1/rules',
+  '/api/v1/sensortypes',
   '/api/v1/ruleenforcements',
   '/api/v1/triggertypes',
   '/api/v1/triggers',

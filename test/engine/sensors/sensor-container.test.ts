@@ -7,6 +7,7 @@ import { parseConfig, resolveConfig } from '../../../app/config.js';
 import { createEngineCore, type EngineCore } from '../../../app/engine-core.js';
 import { type RunningServer, startServer } from '../../../app/start-server.js';
 import { tempDir } from '../../../bench/bench-util.js';
+import { readCredentials } from '../../../engine/auth/credentials.js';
 import { readEnv } from '../../../engine/config/from-env.js';
 import { createLogger, silentLogger } from '../../../engine/logger.js';
 import { type SensorContainer, startSensorContainer } from '../../../engine/sensors/sensor-container.js';
@@ -67,6 +68,35 @@ describe('sensors through squall start: a sensor dispatches, a rule runs an acti
     expect((await server.core.kv.get({ scope: 'st2kv.system', name: 'sensorpack.TickSensor:last_count' }))?.value).toBe(
       '3',
     );
+  });
+
+  it('lists the sensors at /api/v1/sensortypes, and lets admins (only) disable one', async () => {
+    const admin = { 'St2-Api-Key': (await readCredentials(dir.path))?.api_key ?? '' };
+    await server.core.auth.createUser('watcher', 'watcher-password-1', ['operator']);
+    const operator = { 'St2-Api-Key': (await server.core.auth.createApiKey('watcher')).key };
+    const list = (await (
+      await fetch(`${server.url}/api/v1/sensortypes?pack=sensorpack`, { headers: admin })
+    ).json()) as {
+      ref: string;
+      trigger_types: string[];
+    }[];
+    expect(list.map((s) => s.ref)).toEqual(['sensorpack.TickSensor', 'sensorpack.TsWatchSensor']);
+    const put = (h: Record<string, string>) =>
+      fetch(`${server.url}/api/v1/sensortypes/sensorpack.TickSensor`, {
+        method: 'PUT',
+        headers: { ...h, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...list[0], enabled: false }),
+      });
+    expect((await put(operator)).status).toBe(403);
+    const r = await put(admin);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({
+      ref: 'sensorpack.TickSensor',
+      enabled: false,
+      class_name: 'TickSensor',
+    });
+    const missing = await fetch(`${server.url}/api/v1/sensortypes/sensorpack.Nope`, { headers: admin });
+    expect(missing.status).toBe(404);
   });
 
   it('runs a TypeScript sensor, compiled at load, and records its process_spawn', async () => {
