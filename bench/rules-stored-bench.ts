@@ -43,7 +43,8 @@ export async function benchRulesTrigger(): Promise<Metric[]> {
   });
   try {
     const { store, triggers } = s.core;
-    for (const rule of benchRules()) await store.rules.upsert({ ...rule, action: { ...rule.action, ref: 'bench.sink' } });
+    for (const rule of benchRules())
+      await store.rules.upsert({ ...rule, action: { ...rule.action, ref: 'bench.sink' } });
     await store.kv.put({ name: 'limit', value: '10', scope: 'st2kv.system', secret: false });
     await s.core.bus.publish('rules.changed', { at: new Date().toISOString() });
 
