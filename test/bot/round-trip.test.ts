@@ -4,10 +4,14 @@ import { tempDir } from '../../bench/bench-util.js';
 import { silentLogger } from '../../engine/logger.js';
 import { TestShell } from '../support/chat-shell.js';
 
-async function start(dataDir: string, shell: TestShell): Promise<RunningServer> {
+async function start(dataDir: string, shell: TestShell, progressEvery?: number): Promise<RunningServer> {
   return startServer({
     dataDir,
-    config: { api: { port: 0 }, log: { level: 'silent' }, chat: { shell: false } },
+    config: {
+      api: { port: 0 },
+      log: { level: 'silent' },
+      chat: { shell: false, ...(progressEvery !== undefined ? { progress_every: progressEvery } : {}) },
+    },
     logger: silentLogger,
     localShellChannel: 'terminal',
     adapters: () => [shell.adapter],
@@ -34,6 +38,21 @@ describe('chat round trip through the terminal adapter', () => {
     expect(t.slice(t.indexOf('core.local succeeded'))).toContain('hello {{ not.a.template }}\n');
     expect(t.indexOf('Running')).toBeLessThan(t.indexOf('core.local succeeded'));
   });
+
+  it('prints the latest output lines while a command runs, then the result', async () => {
+    const dir = tempDir('squall-rt-');
+    cleanups.push(() => dir.remove());
+    const shell = new TestShell();
+    const s = await start(dir.path, shell, 1);
+    cleanups.push(() => s.close());
+
+    shell.type(`!run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two`);
+    const t = await shell.waitFor(/core\.local succeeded/, 20_000);
+    const progress = t.indexOf('core.local (');
+    expect(progress).toBeGreaterThan(t.indexOf('Running `printf'));
+    expect(t.slice(progress, t.indexOf('core.local succeeded'))).toContain('out-one');
+    expect(t.slice(progress, t.indexOf('core.local succeeded'))).not.toContain('out-two');
+  }, 30_000);
 
   it('answers !help and an unknown command in the terminal, never with silence', async () => {
     const dir = tempDir('squall-rt-');
