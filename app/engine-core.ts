@@ -111,7 +111,7 @@ export async function createEngineCore(
     },
     actionPolicy,
   });
-  const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, logger });
+  const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, grants: config.auth.grants, logger });
   const hub = new StreamHub({ store, bus, logger });
   const packDirs = [builtinPacksDir(), ...config.packPaths];
   return {

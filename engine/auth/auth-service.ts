@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { ApiKey, Role, User } from '../model/auth.js';
 import type { JsonObject } from '../model/json.js';
 import type { PasswordThrottleOptions } from './password-throttle.js';
-import type { Permission } from './permissions.js';
+import type { Permission, PermissionGrants } from './permissions.js';
 
 /** Who is calling, as established from a token or an API key. */
 export interface Principal {
@@ -30,6 +30,8 @@ export interface AuthServiceOptions {
   tokenTtlS?: number;
   /** Limits on failed password attempts per user and per client address. */
   passwordThrottle?: PasswordThrottleOptions;
+  /** Permissions roles hold besides their own (`auth.roles.<role>.grant`). @default none */
+  grants?: PermissionGrants;
   logger: Logger;
 }
 

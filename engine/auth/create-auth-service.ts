@@ -22,6 +22,7 @@ function unauthorized(message: string): SquallError {
 
 export function createAuthService(store: Store, opts: AuthServiceOptions): AuthService {
   const tokenTtlS = opts.tokenTtlS ?? DEFAULT_TOKEN_TTL_S;
+  const grants = opts.grants ?? {};
   const log = opts.logger.child({ component: 'auth' });
   const throttle = new PasswordThrottle(opts.passwordThrottle);
 
@@ -137,11 +138,11 @@ export function createAuthService(store: Store, opts: AuthServiceOptions): AuthS
     },
 
     can(principal, permission) {
-      return rolesCan(principal.roles, permission);
+      return rolesCan(principal.roles, permission, grants);
     },
 
     assert(principal, permission) {
-      if (!rolesCan(principal.roles, permission)) {
+      if (!rolesCan(principal.roles, permission, grants)) {
         throw new SquallError(
           'SQ_FORBIDDEN',
           `User "${principal.user}" (roles: ${principal.roles.join(', ') || 'none'}) lacks permission "${permission}"`,

@@ -57,8 +57,11 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-/** True when any of `roles` holds `permission`. */
-export function rolesCan(roles: readonly Role[], permission: Permission): boolean {
+/** Permissions given to roles besides their own (`auth.roles.<role>.grant` in squall.yaml). */
+export type PermissionGrants = Readonly<Partial<Record<Role, readonly Permission[]>>>;
+
+/** True when any of `roles` holds `permission`, by the table or by a grant. */
+export function rolesCan(roles: readonly Role[], permission: Permission, grants: PermissionGrants = {}): boolean {
   const allowed: readonly Role[] = PERMISSIONS[permission];
-  return roles.some((r) => allowed.includes(r));
+  return roles.some((r) => allowed.includes(r) || grants[r]?.includes(permission) === true);
 }

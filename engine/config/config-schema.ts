@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSIONS, type Permission } from '../auth/permissions.js';
 
 /**
  * `squall.yaml`, validated once at start-up. Every object is strict: an unknown key is an error that
@@ -34,6 +35,11 @@ const roleRulesSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Permissions the role holds besides its own (engine/auth/permissions.ts), e.g. `[rule:write]`
+     * to let operators manage rules.
+     */
+    grant: z.array(z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]])).optional(),
   })
   .strict();
 

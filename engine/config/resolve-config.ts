@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { issueTexts, unknownKeysInQuotes } from '../../lib/zod-issues.js';
 import type { ActionRules } from '../auth/action-policy.js';
+import type { Permission, PermissionGrants } from '../auth/permissions.js';
 import type { BusConfig } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import type { LogLevel } from '../logger.js';
@@ -29,7 +30,7 @@ export interface ResolvedConfig {
     requeueAfterMs: number;
     sweepMs: number;
   };
-  readonly auth: { tokenTtlS: number; actionRules: ActionRules };
+  readonly auth: { tokenTtlS: number; actionRules: ActionRules; grants: PermissionGrants };
   readonly logLevel: LogLevel;
   readonly chat: {
     prefix: string;
@@ -159,7 +160,7 @@ function resolveWith(
       requeueAfterMs: (ex.requeue_after ?? 10) * 1000,
       sweepMs: (ex.sweep_interval ?? 5) * 1000,
     },
-    auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts) },
+    auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts), grants: grantsOf(opts) },
     logLevel: level,
     chat: {
       prefix: opts.chat?.prefix ?? '!',
@@ -173,6 +174,15 @@ function resolveWith(
     },
     env: env.raw,
   });
+}
+
+/** `auth.roles.<role>.grant`: permissions a role holds besides its own. */
+function grantsOf(opts: SquallOptions): PermissionGrants {
+  const out: Partial<Record<Role, readonly Permission[]>> = {};
+  for (const [role, r] of Object.entries(opts.auth?.roles ?? {}) as [Role, { grant?: Permission[] } | undefined][]) {
+    if (r?.grant?.length) out[role] = r.grant;
+  }
+  return out;
 }
 
 /** `auth.roles.<role>.actions` as the action policy takes them. */
