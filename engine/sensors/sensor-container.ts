@@ -5,7 +5,9 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import type { KeyValueRef } from '../model/key-value.js';
 import type { SensorType } from '../model/sensor.js';
 import type { Store } from '../store/store.js';
+import { builtinTriggerType } from '../triggers/builtin-trigger-types.js';
 import type { TriggerDispatcher } from '../triggers/trigger-dispatcher.js';
+import { checkTriggerPayload } from '../triggers/trigger-parameters.js';
 import { SensorProcess, type SensorProcessOptions } from './sensor-process.js';
 import type { SensorMethod } from './sensor-protocol.js';
 
@@ -49,6 +51,17 @@ export async function startSensorContainer(deps: SensorContainerDeps): Promise<S
       const payload = p.payload ?? {};
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
         throw new SquallError('SQ_VALIDATION', 'payload: must be an object');
+      }
+      // As StackStorm's sensor service: an unknown trigger type, or a payload its schema refuses, is not dispatched.
+      const type = builtinTriggerType(trigger) ?? (await deps.store.triggerTypes.get(trigger));
+      if (!type) throw new SquallError('SQ_VALIDATION', `no trigger type "${trigger.slice(0, 200)}"`);
+      const problems = checkTriggerPayload(type, payload);
+      if (problems.length > 0) {
+        const text = problems.map((q) => (q.field ? `${q.field}: ${q.problem}` : q.problem)).join('; ');
+        throw new SquallError(
+          'SQ_VALIDATION',
+          `payload does not match ${trigger}'s payload schema: ${text.slice(0, 300)}`,
+        );
       }
       const instance = await deps.triggers.dispatch({
         trigger,

@@ -64,6 +64,11 @@ describe('sensors through squall start: a sensor dispatches, a rule runs an acti
       .toBe(1);
     const [run] = (await server.core.store.executions.list({ action: 'core.local', limit: 10 })).items;
     expect(run?.result).toMatchObject({ stdout: 'tick 2 in eu-west-1 says hello' });
+    // Dispatches of an unknown trigger type or a payload against the schema answered null, stored nothing.
+    expect((await server.core.kv.get({ scope: 'st2kv.system', name: 'sensorpack.TickSensor:refused' }))?.value).toBe(
+      'null,null',
+    );
+    expect((await server.core.store.triggerInstances.list({ trigger: 'sensorpack.undeclared' })).items).toEqual([]);
     // The sensor wrote its own (local) key.
     expect((await server.core.kv.get({ scope: 'st2kv.system', name: 'sensorpack.TickSensor:last_count' }))?.value).toBe(
       '3',
