@@ -132,6 +132,46 @@ describe('rules role (through squall start)', () => {
     expect(e?.parameters.max_pause).toBe(0);
   });
 
+  it('reads the datastore in criteria and action parameters, secrets through decrypt_kv', async () => {
+    await server.core.kv.set({ name: 'threshold', value: '5', scope: 'st2kv.system' }, 'admin');
+    await server.core.kv.set({ name: 'token', value: 'tok-secret-1', scope: 'st2kv.system', secret: true }, 'admin');
+    await createRule({
+      name: 'kv_rule',
+      pack: 'ops',
+      trigger: { type: 'ops.metric' },
+      criteria: { 'trigger.value': { type: 'greaterthan', pattern: '{{ st2kv.system.threshold }}' } },
+      action: {
+        ref: 'core.noop',
+        parameters: {},
+      },
+    });
+    await createRule({
+      name: 'kv_params',
+      pack: 'ops',
+      trigger: { type: 'ops.metric' },
+      criteria: { 'trigger.value': { type: 'greaterthan', pattern: '{{ st2kv.system.threshold }}' } },
+      action: {
+        ref: 'core.local',
+        parameters: {
+          cmd: 'echo {{ st2kv.system.threshold }}',
+          env: { TOKEN: '{{ st2kv.system.token | decrypt_kv }}' },
+        },
+      },
+    });
+    const low = await server.core.triggers.dispatch({ trigger: 'ops.metric', payload: { value: 3 } });
+    expect((await settled(low.id)).enforcements).toEqual([]);
+    const high = await server.core.triggers.dispatch({ trigger: 'ops.metric', payload: { value: 9 } });
+    const { enforcements } = await settled(high.id);
+    expect(enforcements.map((e) => [e.rule.ref, e.status]).sort()).toEqual([
+      ['ops.kv_params', 'succeeded'],
+      ['ops.kv_rule', 'succeeded'],
+    ]);
+    const withParams = enforcements.find((e) => e.rule.ref === 'ops.kv_params')!;
+    const e = await server.core.store.executions.get(withParams.execution_id!);
+    expect(e?.parameters.cmd).toBe('echo 5');
+    expect(e?.parameters.env).toEqual({ TOKEN: 'tok-secret-1' });
+  });
+
   it('sees a rule change at once: a disabled rule stops matching', async () => {
     const rule = (await (await fetch(`${server.url}/api/v1/rules/ops.echo_host`, { headers })).json()) as object;
     const put = await fetch(`${server.url}/api/v1/rules/ops.echo_host`, {
