@@ -20,12 +20,14 @@ import { loadPackConfig } from '../engine/packs/pack-config.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
+import { createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
 import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
 import { StreamHub } from '../engine/stream/stream-hub.js';
 import { StreamPublisher } from '../engine/stream/stream-publisher.js';
 import { createTriggerDispatcher, type TriggerDispatcher } from '../engine/triggers/trigger-dispatcher.js';
+import { WorkflowEngine } from '../engine/workflows/runtime/workflow-engine.js';
 
 /**
  * The engine's shared parts, built once per process. This is the only place that chooses adapters
@@ -43,6 +45,8 @@ export interface EngineCore {
   /** A pack's config (`<data_dir>/configs/<pack>.yaml` with its schema's defaults), as `user` sees it. */
   packConfig(pack: string, user?: string): Promise<JsonObject>;
   executions: ExecutionService;
+  /** Orquesta workflows: started by the `orquesta` runner, advanced by the workflows role. */
+  workflows: WorkflowEngine;
   /** Which actions each role may run (`auth.roles.<role>.actions`); the execution service enforces it. */
   actionPolicy: ActionPolicy;
   /** Stores trigger instances and hands them to the rules engine (webhooks, timers, sensors, datastore). */
@@ -89,7 +93,12 @@ export async function createEngineCore(
   const triggers = createTriggerDispatcher({ store, bus, logger });
   const kv = new KvService({ store, cipher, logger, triggers });
   const packConfigDeps = { store, configsDir: join(config.dataDir, 'configs'), kv: kv.lookup, decrypt: kv.decrypt };
-  const runners = createRunnerRegistry([createChatPostRunner({ store, bus, routes: chatRoutes })]);
+  // The workflow engine requests child executions, so it is built after the execution service.
+  let workflows: WorkflowEngine | undefined;
+  const runners = createRunnerRegistry([
+    createChatPostRunner({ store, bus, routes: chatRoutes }),
+    createOrquestaRunner(() => workflows),
+  ]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
   // SQLite hands out event ids in call order, so stream writes may share commits.
@@ -111,6 +120,7 @@ export async function createEngineCore(
     },
     actionPolicy,
   });
+  workflows = new WorkflowEngine({ store, bus, executions, events: stream, waiters, logger });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, grants: config.auth.grants, logger });
   const hub = new StreamHub({ store, bus, logger });
   const packDirs = [builtinPacksDir(), ...config.packPaths];
@@ -124,6 +134,7 @@ export async function createEngineCore(
     kv,
     packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
     executions,
+    workflows,
     actionPolicy,
     triggers,
     waiters,

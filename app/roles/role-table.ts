@@ -9,6 +9,7 @@ import { runnerRole } from './runner-role.js';
 import { schedulerRole } from './scheduler-role.js';
 import { sensorsRole } from './sensors-role.js';
 import { timersRole } from './timers-role.js';
+import { workflowsRole } from './workflows-role.js';
 
 /**
  * Every role a Squall process can run, in start order. A new role (timers, garbage collection, the
@@ -20,6 +21,7 @@ export const ROLES: readonly Role[] = [
   schedulerRole,
   runnerRole,
   notifierRole,
+  workflowsRole,
   rulesRole,
   botRole,
   timersRole,

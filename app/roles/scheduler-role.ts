@@ -15,7 +15,7 @@ export const schedulerRole: Role = {
     const { startScheduler } = await import('../../engine/executions/scheduler.js');
     const { Sweeper } = await import('../../engine/executions/sweeper.js');
     const { Housekeeping } = await import('../../engine/housekeeping.js');
-    const { store, bus, logger, stream, waiters, config } = ctx.core;
+    const { store, bus, logger, stream, waiters, config, runners } = ctx.core;
     const sweeper = new Sweeper({
       store,
       bus,
@@ -25,6 +25,12 @@ export const schedulerRole: Role = {
       requeueAfterMs: config.executions.requeueAfterMs,
       abandonAfterMs: config.executions.abandonAfterMs,
       sweepMs: config.executions.sweepMs,
+      handedOver: new Set(
+        runners
+          .list()
+          .filter((r) => r.handsOver === true)
+          .map((r) => r.name),
+      ),
     });
     const sub = await startScheduler({ store, bus, logger, events: stream, group: consumerGroup(schedulerRole) });
     const housekeeping = new Housekeeping({ store, logger });

@@ -51,6 +51,11 @@ export interface Topics {
    * reload them. Engines also reload now and then, so a lost broadcast only delays a change.
    */
   'rules.changed': { at: string };
+  /**
+   * Work queue: a workflow execution was asked to pause or resume (its status says which); the
+   * workflows role brings its conductor along. Recovery does the same, so a lost message only delays.
+   */
+  'workflow.changed': { id: string };
 }
 
 export type Topic = keyof Topics;

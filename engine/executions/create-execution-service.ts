@@ -6,7 +6,13 @@ import { SquallError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Action } from '../model/action.js';
-import { CANCELABLE_STATUSES, type Execution, isTerminal, type NewExecution } from '../model/execution.js';
+import {
+  CANCELABLE_STATUSES,
+  type Execution,
+  isTerminal,
+  type NewExecution,
+  UNDER_WAY_STATUSES,
+} from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
@@ -141,10 +147,10 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       if (!CANCELABLE_STATUSES.includes(e.status)) continue;
       const ts = now();
       const context = { ...e.context, cancelled_by: user };
-      if (e.status === 'running') {
+      if (UNDER_WAY_STATUSES.includes(e.status)) {
         const updated = await store.executions.update(
           id,
-          { expect: { status: 'running' } },
+          { expect: { status: e.status } },
           { status: 'canceling', context, appendLog: { status: 'canceling', timestamp: ts } },
         );
         if (!updated) continue;

@@ -18,6 +18,11 @@ export interface SweeperDeps {
   sweepMs: number;
   /** How long an abandoned execution's leftover processes get between SIGTERM and SIGKILL. @default 2000 */
   orphanGraceMs?: number;
+  /**
+   * Runner types whose executions no runner heart-beats once handed over (workflows): their engine
+   * recovers them, so they are never taken for a dead runner's. @default none
+   */
+  handedOver?: ReadonlySet<string>;
 }
 
 const PAGE = 500;
@@ -184,6 +189,10 @@ export class Sweeper {
         order: 'asc',
       });
       for (const e of page.items) {
+        if (this.deps.handedOver?.has(e.runner_type)) {
+          offset++;
+          continue;
+        }
         const outcome = await this.#row(e, 'abandon', async () => {
           const ts = new Date().toISOString();
           const error = `The runner (${e.worker ?? 'unknown'}) stopped while the action was running; its outcome is unknown, so it was not run again.`;

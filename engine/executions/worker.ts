@@ -181,6 +181,8 @@ export class Worker {
     }
     await output.flush(true);
     await marked;
+    // Handed over (a workflow): whoever took it records the end, perhaps already has.
+    if (outcome.status === 'running') return;
 
     const endedAt = new Date().toISOString();
     let result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;

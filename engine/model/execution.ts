@@ -7,6 +7,10 @@ export const EXECUTION_STATUSES = [
   'requested',
   'scheduled',
   'running',
+  // Workflows only: pause lets running tasks finish and starts nothing new (StackStorm's statuses).
+  'pausing',
+  'paused',
+  'resuming',
   'canceling',
   'succeeded',
   'failed',
@@ -23,7 +27,16 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
   'canceled',
   'abandoned',
 ];
-export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = ['requested', 'scheduled', 'running'];
+export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = [
+  'requested',
+  'scheduled',
+  'running',
+  'pausing',
+  'paused',
+  'resuming',
+];
+/** Statuses in which something is under way that a cancel must stop (a runner, or a workflow's tasks). */
+export const UNDER_WAY_STATUSES: readonly ExecutionStatus[] = ['running', 'pausing', 'paused', 'resuming'];
 
 export function isTerminal(s: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(s);

@@ -32,8 +32,14 @@ export interface RunContext {
 
 export type RunStatus = 'succeeded' | 'failed' | 'timeout' | 'canceled' | 'abandoned';
 
+/**
+ * `running`: the runner handed the execution over to a part of Squall that ends it later (a
+ * workflow's engine, on its children's completions); the worker leaves it running.
+ */
+export type RunHandover = 'running';
+
 export interface RunOutcome {
-  status: RunStatus;
+  status: RunStatus | RunHandover;
   /** StackStorm's result shape for the runner (e.g. `{succeeded, failed, return_code, stdout, stderr}`). */
   result: JsonObject;
 }
@@ -48,5 +54,10 @@ export interface Runner {
   readonly description: string;
   /** Parameters every action of this runner inherits (the action may override default, enum, ...). */
   readonly parameters: ParamSpecs;
+  /**
+   * Its executions are ended by another part of Squall after `run` hands them over (no runner
+   * heart-beats them, so the sweeper leaves them alone), and they can be paused and resumed.
+   */
+  readonly handsOver?: boolean;
   run(ctx: RunContext): Promise<RunOutcome>;
 }

@@ -19,6 +19,7 @@ import type { RuleEnforcementRepo } from './rule-enforcement-repo.js';
 import type { TokenRepo } from './token-repo.js';
 import type { TriggerInstanceRepo } from './trigger-instance-repo.js';
 import type { UserRepo } from './user-repo.js';
+import type { WorkflowRepo } from './workflow-repo.js';
 
 /**
  * The Store is Squall's only door to a database. Each entity has one narrow repository (one file
@@ -56,6 +57,8 @@ export interface Store {
   readonly triggerTypes: CatalogRepo<PackTriggerType>;
   /** What each matched rule did with each trigger instance. */
   readonly ruleEnforcements: RuleEnforcementRepo;
+  /** Orquesta workflow state, stored after every event. */
+  readonly workflows: WorkflowRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

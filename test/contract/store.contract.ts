@@ -17,6 +17,7 @@ import { sensorRepoContract } from './store/sensor-repo.contract.js';
 import { tokenRepoContract } from './store/token-repo.contract.js';
 import { triggerInstanceRepoContract } from './store/trigger-instance-repo.contract.js';
 import { userRepoContract } from './store/user-repo.contract.js';
+import { workflowRepoContract } from './store/workflow-repo.contract.js';
 
 /** One contract per repo (test/contract/store/<repo>.contract.ts); a new repo adds its file here. */
 const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
@@ -37,6 +38,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   sensorRepoContract,
   ruleRepoContract,
   ruleEnforcementRepoContract,
+  workflowRepoContract,
 ];
 
 /**

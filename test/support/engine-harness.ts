@@ -10,6 +10,7 @@ import { notifierRole } from '../../app/roles/notifier-role.js';
 import { startWorker as startRunnerWorker } from '../../app/roles/runner-role.js';
 import { schedulerRole } from '../../app/roles/scheduler-role.js';
 import { type StartedRoles, startRoles } from '../../app/roles/start-roles.js';
+import { workflowsRole } from '../../app/roles/workflows-role.js';
 import type { Bus, Subscription, Topic, Topics } from '../../engine/bus/bus.js';
 import { readEnv } from '../../engine/config/from-env.js';
 import type { ExecutionService } from '../../engine/executions/execution-service.js';
@@ -40,6 +41,10 @@ export interface EngineHarnessOptions {
   /** Default and maximum execution timeouts in seconds. @default { defaultTimeoutS: 600, maxTimeoutS: 86400 } */
   timeouts?: { defaultTimeoutS: number; maxTimeoutS: number };
   logger?: Logger;
+  /** Start the workflows role. @default false */
+  workflows?: boolean;
+  /** Pack folders registered besides the lifecycle pack. */
+  packPaths?: string[];
 }
 
 /** A message seen on a topic, with the time order it arrived in (index in `all`). */
@@ -83,7 +88,7 @@ export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promi
   const options = parseConfig({
     ...presets.embedded(),
     store: { kind: 'sqlite', path: join(dir, 'squall.db') },
-    packs: { paths: [LIFECYCLE_PACK_DIR] },
+    packs: { paths: [LIFECYCLE_PACK_DIR, ...(opts.packPaths ?? [])] },
     executions: {
       default_timeout: timeouts.defaultTimeoutS,
       max_timeout: timeouts.maxTimeoutS,
@@ -104,7 +109,11 @@ export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promi
   const sweepers: Sweeper[] = [];
   const roles: StartedRoles = await startRoles(
     core,
-    [...(opts.scheduler !== false ? [schedulerRole.name] : []), ...(opts.notifier === true ? [notifierRole.name] : [])],
+    [
+      ...(opts.scheduler !== false ? [schedulerRole.name] : []),
+      ...(opts.notifier === true ? [notifierRole.name] : []),
+      ...(opts.workflows === true ? [workflowsRole.name] : []),
+    ],
     { http: new HttpServer() },
   );
 

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { newId } from '../../ids.js';
 import type { Action, NotifySpec, ParamSpecs } from '../../model/action.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
+import { formatProblem } from '../../workflows/spec/spec-types.js';
+import { validateWorkflow } from '../../workflows/spec/validate-spec.js';
 import { isFile } from '../pack-files.js';
 import { definePackKind, type PackKindSpec } from '../pack-kind.js';
 import { ACTION_KEYS, ActionFileSchema } from './action-schema.js';
@@ -31,6 +34,10 @@ const spec: PackKindSpec<'actions', z.infer<typeof ActionFileSchema>> = {
     const entryPoint = m.entry_point ?? '';
     if (FILE_RUNNERS.has(m.runner_type)) {
       const problem = await checkEntryPoint(ctx.packDir, entryPoint, m.runner_type);
+      if (problem) return { problems: [{ field: 'entry_point', problem }] };
+    }
+    if (m.runner_type === 'orquesta') {
+      const problem = await checkWorkflow(ctx.packDir, entryPoint);
       if (problem) return { problems: [{ field: 'entry_point', problem }] };
     }
     const action: Action = {
@@ -64,5 +71,21 @@ async function checkEntryPoint(packDir: string, entryPoint: string, runner: stri
   const full = resolve(actionsDir, entryPoint);
   if (full !== packDir && !full.startsWith(packDir + sep)) return `"${entryPoint}" points outside the pack`;
   if (!(await isFile(full))) return `file ${relative(packDir, full).split(sep).join('/')} does not exist`;
+  return undefined;
+}
+
+/** A workflow action's definition is checked when the pack is registered, not when it first runs. */
+async function checkWorkflow(packDir: string, entryPoint: string): Promise<string | undefined> {
+  const file = resolve(join(packDir, 'actions'), entryPoint);
+  const name = relative(packDir, file).split(sep).join('/');
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (e) {
+    return `cannot read ${name}: ${(e as Error).message}`;
+  }
+  const { spec, problems } = validateWorkflow(source);
+  if (problems.length > 0) return `workflow ${name} is invalid: ${problems.map(formatProblem).join('; ')}`;
+  if (spec === undefined) return `workflow ${name} has no tasks`;
   return undefined;
 }

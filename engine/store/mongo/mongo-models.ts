@@ -67,6 +67,7 @@ export interface MongoModels {
   triggerTypes: MongoModel;
   sensors: MongoModel;
   ruleEnforcements: MongoModel;
+  workflows: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -123,7 +124,11 @@ export function createModels(conn: Connection): MongoModels {
   ruleEnforcements.index({ trigger_instance_id: 1 });
   ruleEnforcements.index({ execution_id: 1 });
 
+  const workflows = schema({ _id: String, rev: Number, active: Boolean, updated_at: String });
+  workflows.index({ active: 1, updated_at: 1 });
+
   return {
+    workflows: conn.model<MongoRecord>('Workflow', workflows, 'workflows'),
     ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
     rules: conn.model<MongoRecord>('Rule', catalogSchema('pack'), 'rules'),

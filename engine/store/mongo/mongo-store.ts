@@ -24,6 +24,7 @@ import { MongoTokenRepo } from './mongo-token-repo.js';
 import { MongoTriggerInstanceRepo } from './mongo-trigger-instance-repo.js';
 import { moveLegacyData } from './mongo-upgrades.js';
 import { MongoUserRepo } from './mongo-user-repo.js';
+import { MongoWorkflowRepo } from './mongo-workflow-repo.js';
 
 /** How long an operation waits for a reachable server before SQ_STORE_UNAVAILABLE. */
 const SERVER_SELECTION_TIMEOUT_MS = 5000;
@@ -63,6 +64,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     triggerTypes: new MongoCatalogRepo<PackTriggerType>(m.triggerTypes, 'trigger type', 'pack'),
     sensors: new MongoCatalogRepo<SensorType>(m.sensors, 'sensor', 'pack'),
     ruleEnforcements: new MongoRuleEnforcementRepo(m.ruleEnforcements),
+    workflows: new MongoWorkflowRepo(m.workflows),
     async init() {
       try {
         if (conn.readyState !== 1) {

@@ -212,6 +212,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sensor_types_pack ON sensor_types (pack, name);
     `,
   },
+  {
+    version: 13,
+    name: 'orquesta workflow state',
+    sql: `
+      CREATE TABLE workflows (
+        id TEXT PRIMARY KEY,
+        rev INTEGER NOT NULL,
+        active INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX workflows_active ON workflows (updated_at) WHERE active = 1;
+    `,
+  },
 ];
 
 /**

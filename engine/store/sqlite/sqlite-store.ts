@@ -21,6 +21,7 @@ import { SqliteRuleEnforcementRepo } from './sqlite-rule-enforcement-repo.js';
 import { SqliteTokenRepo } from './sqlite-token-repo.js';
 import { SqliteTriggerInstanceRepo } from './sqlite-trigger-instance-repo.js';
 import { SqliteUserRepo } from './sqlite-user-repo.js';
+import { SqliteWorkflowRepo } from './sqlite-workflow-repo.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`) through better-sqlite3. The file opens at
@@ -60,6 +61,7 @@ export async function createSqliteStore(
       pack: (t) => t.pack,
     }),
     ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
+    workflows: new SqliteWorkflowRepo(conn),
     sensors: new SqliteCatalogRepo<SensorType>(conn, { table: 'sensor_types', noun: 'sensor', pack: (t) => t.pack }),
     async init() {
       const applied = conn.open();

@@ -1,0 +1,37 @@
+import { isSoleProcess } from '../presets.js';
+import { consumerGroup, type Role } from './role.js';
+
+/**
+ * The workflow engine: feeds each finished child execution to its workflow's conductor and hands out
+ * the next tasks, follows pause, resume and cancel, and ends the workflow execution. In embedded
+ * mode it first brings every workflow a previous process left running up to date.
+ */
+export const workflowsRole: Role = {
+  name: 'workflows',
+  summary: 'runs orquesta workflows: next tasks on each task completion, pause, resume, cancel',
+  queues: ['execution.completed', 'workflow.changed'],
+  async start(ctx) {
+    const { store, bus, logger, workflows, config } = ctx.core;
+    const group = consumerGroup(workflowsRole);
+    const isWorkflow = async (id: string) => (await store.workflows.get(id)) !== undefined;
+    const subs = [
+      await bus.consume('execution.completed', group, async ({ id }) => workflows.childCompleted(id), {
+        prefetch: 64,
+      }),
+      await bus.consume('workflow.changed', group, async ({ id }) => workflows.step(id)),
+      await bus.subscribe('execution.cancel', async ({ id }) => {
+        if (await isWorkflow(id)) await workflows.step(id);
+      }),
+    ];
+    ctx.afterStart(async () => {
+      if (!isSoleProcess(config)) return;
+      const n = await workflows.recover();
+      if (n > 0) logger.info('recovered workflows left by a previous run', { workflows: n });
+    });
+    return {
+      async stop() {
+        await Promise.all(subs.map((s) => s.cancel()));
+      },
+    };
+  },
+};

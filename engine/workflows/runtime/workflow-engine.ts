@@ -1,0 +1,413 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Bus } from '../../bus/bus.js';
+import { SquallError } from '../../errors.js';
+import type { ExecutionService } from '../../executions/execution-service.js';
+import type { ExecutionEvents } from '../../executions/status-events.js';
+import type { TerminalWaiters } from '../../executions/terminal-waiters.js';
+import { derivedId } from '../../ids.js';
+import type { Logger } from '../../logger.js';
+import type { Pack } from '../../model/action.js';
+import { type Execution, type ExecutionStatus, isTerminal } from '../../model/execution.js';
+import type { JsonObject } from '../../model/json.js';
+import type { Store } from '../../store/store.js';
+import type { WorkflowRecord } from '../../store/workflow-repo.js';
+import { type ConductorState, type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
+import { WorkflowConductor } from '../conductor/workflow-conductor.js';
+import { formatProblem, type WorkflowSpec } from '../spec/spec-types.js';
+import { validateWorkflow } from '../spec/validate-spec.js';
+
+export interface WorkflowEngineDeps {
+  store: Store;
+  bus: Bus;
+  executions: ExecutionService;
+  events: ExecutionEvents;
+  waiters: TerminalWaiters;
+  logger: Logger;
+}
+
+/** A child execution decided by the conductor, stored before it is requested. */
+interface PendingChild {
+  readonly child: string;
+  readonly task: string;
+  readonly route: number;
+  readonly item?: number;
+  readonly action: string;
+  readonly input: JsonObject;
+}
+
+/** Where a child execution sits in its workflow (`context.orquesta`, as st2 records it). */
+interface OrquestaContext {
+  readonly workflow_execution_id: string;
+  readonly task_name: string;
+  readonly task_id: string;
+  readonly route: number;
+  readonly item_id?: number;
+}
+
+type Mutation = (c: WorkflowConductor, doc: { pending: PendingChild[]; applied: Set<string> }) => void;
+
+const CAS_ATTEMPTS = 50;
+const WORKFLOW_UNDER_WAY: readonly ExecutionStatus[] = ['running', 'pausing', 'paused', 'resuming', 'canceling'];
+
+/**
+ * Runs orquesta workflows on the normal execution machinery. A workflow execution's conductor state
+ * lives in `store.workflows` and is written after every event; each task's action is a child
+ * execution whose id is derived from (workflow, task record, retry, item), and is stored in the
+ * workflow record before it is requested. So a redelivered completion changes nothing, a crash
+ * between deciding and requesting is redone at recovery, and no task ever runs twice.
+ */
+export class WorkflowEngine {
+  readonly #deps: WorkflowEngineDeps;
+  readonly #log: Logger;
+  /** Steps of one workflow run one at a time in this process (other processes lose the rev CAS). */
+  readonly #locks = new Map<string, Promise<void>>();
+  readonly #specs = new Map<string, WorkflowSpec>();
+
+  constructor(deps: WorkflowEngineDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: 'workflows' });
+  }
+
+  /**
+   * Starts the workflow of a claimed (`running`) execution: reads and validates its definition,
+   * stores the conductor and requests the first tasks. Starting one already started carries on.
+   *
+   * @throws SquallError SQ_VALIDATION naming the file and each problem when the definition is invalid
+   */
+  async start(e: Execution, pack: Pack | undefined): Promise<void> {
+    if ((await this.#deps.store.workflows.get(e.id)) === undefined) {
+      const definition = await readDefinition(e, pack);
+      const spec = parseDefinition(definition, e.action.entry_point);
+      const conductor = WorkflowConductor.start(spec, e.parameters, { parentContext: st2Context(e) });
+      await this.#deps.store.workflows.create({
+        id: e.id,
+        definition,
+        state: conductor.state as unknown as JsonObject,
+        active: true,
+        pending: [],
+        applied: [],
+      });
+    }
+    await this.step(e.id);
+  }
+
+  /** A child execution reached a terminal state: tell its workflow's conductor (once). */
+  async childCompleted(childId: string): Promise<void> {
+    const child = await this.#deps.store.executions.get(childId);
+    const orq = child?.context.orquesta as OrquestaContext | undefined;
+    if (child === undefined || child.parent === undefined || orq === undefined || !isTerminal(child.status)) return;
+    if ((await this.#deps.store.workflows.get(child.parent)) === undefined) return;
+    await this.step(child.parent, (c, doc) => {
+      if (doc.applied.has(child.id)) return;
+      doc.applied.add(child.id);
+      c.updateTask(orq.task_id, orq.route, {
+        status: child.status as TaskStatus,
+        result: child.result ?? null,
+        ...(orq.item_id === undefined ? {} : { item: orq.item_id }),
+      });
+    });
+  }
+
+  /**
+   * One step of a workflow, serialised per workflow: apply `mutation`, follow the execution's
+   * requested status (pausing, resuming, canceling), hand out the next tasks, request them, and end
+   * the execution once the conductor is done. Without a mutation it is a pure catch-up (recovery).
+   */
+  async step(id: string, mutation?: Mutation): Promise<void> {
+    const previous = this.#locks.get(id) ?? Promise.resolve();
+    const run = previous.then(() => this.#step(id, mutation));
+    const tail = run.catch(() => undefined);
+    this.#locks.set(id, tail);
+    try {
+      await run;
+    } finally {
+      if (this.#locks.get(id) === tail) this.#locks.delete(id);
+    }
+  }
+
+  /** Start-up recovery: every active workflow catches up with its children and its requested status. */
+  async recover(): Promise<number> {
+    const { store } = this.#deps;
+    let n = 0;
+    // Claimed by a runner that died before the workflow was stored: start it now.
+    for (let offset = 0; ; offset += 500) {
+      const page = await store.executions.list({ status: 'running', limit: 500, offset, order: 'asc' });
+      for (const e of page.items) {
+        if (e.runner_type !== 'orquesta' || (await store.workflows.get(e.id)) !== undefined) continue;
+        await this.start(e, await store.packs.get(e.action.pack)).catch((err: unknown) => this.#failStart(e, err));
+        n++;
+      }
+      if (page.items.length < 500) break;
+    }
+    for (const id of await store.workflows.listActive(10_000)) {
+      try {
+        const children = await this.#allChildren(id);
+        await this.step(id, (c, doc) => {
+          for (const child of children) {
+            const orq = child.context.orquesta as OrquestaContext | undefined;
+            if (orq === undefined || !isTerminal(child.status) || doc.applied.has(child.id)) continue;
+            doc.applied.add(child.id);
+            c.updateTask(orq.task_id, orq.route, {
+              status: child.status as TaskStatus,
+              result: child.result ?? null,
+              ...(orq.item_id === undefined ? {} : { item: orq.item_id }),
+            });
+          }
+        });
+        n++;
+      } catch (err) {
+        this.#log.error('could not recover a workflow', { executionId: id, error: (err as Error).message });
+      }
+    }
+    return n;
+  }
+
+  /** Marks a workflow execution failed when its definition could not be started. */
+  async #failStart(e: Execution, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    await this.#endExecution(e.id, 'failed', { error: message });
+  }
+
+  async #allChildren(id: string): Promise<Execution[]> {
+    const out: Execution[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.#deps.store.executions.list({ parent: id, limit: 500, offset, order: 'asc' });
+      out.push(...page.items);
+      if (page.items.length < 500) return out;
+    }
+  }
+
+  async #step(id: string, mutation: Mutation | undefined): Promise<void> {
+    let rec = await this.#transact(id, (c, doc, e) => {
+      mutation?.(c, doc);
+      follow(c, e.status);
+      this.#dispatch(id, c, doc);
+    });
+    // Requesting a child may fail (an unknown action, invalid parameters): that task fails, which
+    // may hand out more tasks; a bounded loop, since each round completes at least one task.
+    for (let round = 0; rec !== undefined && rec.record.pending.length > 0 && round < 10_000; round++) {
+      const wf = rec.execution;
+      const refused = new Map<string, string>();
+      for (const p of rec.record.pending as unknown as PendingChild[]) {
+        const message = await this.#requestChild(wf, p);
+        if (message !== undefined) refused.set(p.child, message);
+      }
+      const requested = new Set((rec.record.pending as unknown as PendingChild[]).map((p) => p.child));
+      rec = await this.#transact(id, (c, doc) => {
+        for (const p of doc.pending.filter((x) => refused.has(x.child))) {
+          doc.applied.add(p.child);
+          c.updateTask(p.task, p.route, {
+            status: 'failed',
+            result: { error: refused.get(p.child) },
+            ...(p.item === undefined ? {} : { item: p.item }),
+          });
+        }
+        doc.pending = doc.pending.filter((x) => !requested.has(x.child));
+        this.#dispatch(id, c, doc);
+      });
+    }
+    if (rec === undefined) return;
+    const { execution, conductor } = rec;
+    if (execution.status === 'canceling') await this.#cancelChildren(id, execution.context.cancelled_by);
+    await this.#syncStatus(rec.record, execution, conductor);
+  }
+
+  #dispatch(id: string, c: WorkflowConductor, doc: { pending: PendingChild[] }): void {
+    for (const t of c.dispatchNext()) {
+      const index = latestIndex(c.state, t.id, t.route);
+      const tally = c.state.tasks[index]?.retry?.tally ?? 0;
+      for (const a of t.actions) {
+        const item = a.item === undefined ? '' : String(a.item);
+        doc.pending.push({
+          child: derivedId(id, 'task', String(index), String(tally), item),
+          task: t.id,
+          route: t.route,
+          ...(a.item === undefined ? {} : { item: a.item }),
+          action: a.action,
+          input: a.input as JsonObject,
+        });
+        c.updateTask(t.id, t.route, { status: 'running', ...(a.item === undefined ? {} : { item: a.item }) });
+      }
+    }
+  }
+
+  /** Requests one child execution; undefined when it exists (now or already), else why it was refused. */
+  async #requestChild(wf: Execution, p: PendingChild): Promise<string | undefined> {
+    const root = (wf.context.root as { execution_id: string } | undefined) ?? { execution_id: wf.id };
+    const orquesta: OrquestaContext = {
+      workflow_execution_id: wf.id,
+      task_name: p.task,
+      task_id: p.task,
+      route: p.route,
+      ...(p.item === undefined ? {} : { item_id: p.item }),
+    };
+    try {
+      await this.#deps.executions.request({
+        id: p.child,
+        action: p.action,
+        parameters: p.input,
+        parent: wf.id,
+        context: {
+          user: wf.context.user,
+          ...(wf.context.api_user ? { api_user: wf.context.api_user } : {}),
+          ...(wf.context.source_channel ? { source_channel: wf.context.source_channel } : {}),
+          ...(wf.context.trace_context ? { trace_context: wf.context.trace_context } : {}),
+          root,
+          orquesta,
+        },
+      });
+      return undefined;
+    } catch (e) {
+      if (e instanceof SquallError && e.code === 'SQ_CONFLICT' && (await this.#deps.store.executions.get(p.child)))
+        return undefined;
+      if (e instanceof SquallError && e.code !== 'SQ_STORE_UNAVAILABLE') return e.message;
+      throw e;
+    }
+  }
+
+  /**
+   * Reads the workflow, applies `change` to its conductor and writes it back at the revision read;
+   * another writer in between means reading again and applying again.
+   */
+  async #transact(
+    id: string,
+    change: (c: WorkflowConductor, doc: { pending: PendingChild[]; applied: Set<string> }, e: Execution) => void,
+  ): Promise<{ record: WorkflowRecord; execution: Execution; conductor: WorkflowConductor } | undefined> {
+    const { store } = this.#deps;
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const [record, execution] = await Promise.all([store.workflows.get(id), store.executions.get(id)]);
+      if (record === undefined || execution === undefined) return undefined;
+      const spec = this.#spec(record);
+      const state = structuredClone(record.state) as unknown as ConductorState;
+      const conductor = WorkflowConductor.restore(spec, state);
+      const doc = {
+        pending: [...(record.pending as unknown as PendingChild[])],
+        applied: new Set(record.applied),
+      };
+      if (record.active && !isTerminal(execution.status)) change(conductor, doc, execution);
+      const written = await store.workflows.update(id, record.rev, {
+        state: conductor.state as unknown as JsonObject,
+        active: record.active && !isTerminal(execution.status),
+        pending: doc.pending as unknown as JsonObject[],
+        applied: [...doc.applied],
+      });
+      if (written !== undefined) return { record: written, execution, conductor };
+    }
+    throw new SquallError('SQ_CONFLICT', `workflow ${id} kept changing; its next event or recovery carries on`);
+  }
+
+  #spec(record: WorkflowRecord): WorkflowSpec {
+    const cached = this.#specs.get(record.id);
+    if (cached !== undefined) return cached;
+    const spec = parseDefinition(String(record.definition), `workflow ${record.id}`);
+    this.#specs.set(record.id, spec);
+    return spec;
+  }
+
+  async #cancelChildren(id: string, user: unknown): Promise<void> {
+    for (const child of await this.#allChildren(id)) {
+      if (isTerminal(child.status) || child.status === 'canceling') continue;
+      await this.#deps.executions
+        .cancel(child.id, typeof user === 'string' ? user : 'stanley')
+        .catch((e: unknown) =>
+          this.#log.debug('child not canceled', { executionId: child.id, error: (e as Error).message }),
+        );
+    }
+  }
+
+  /** Moves the workflow execution to what the conductor says: paused, running again, or its end. */
+  async #syncStatus(record: WorkflowRecord, e: Execution, c: WorkflowConductor): Promise<void> {
+    const s = c.state;
+    if (WORKFLOW_COMPLETED.has(s.status) && s.outputRendered && record.pending.length === 0) {
+      const result: JsonObject = { output: (s.output ?? null) as JsonObject | null } as JsonObject;
+      if (s.status === 'failed') result.errors = s.errors as unknown as JsonObject[];
+      if (record.active) await this.#endExecution(e.id, s.status as ExecutionStatus, result);
+      this.#specs.delete(e.id);
+      // The execution has its end: the record leaves the recovery list.
+      await this.#transact(e.id, () => undefined);
+      return;
+    }
+    if (s.status === 'paused' && e.status === 'pausing') await this.#moveExecution(e, 'paused');
+    else if (s.status === 'running' && e.status === 'resuming') await this.#moveExecution(e, 'running');
+  }
+
+  async #moveExecution(e: Execution, status: ExecutionStatus): Promise<void> {
+    const ts = new Date().toISOString();
+    const updated = await this.#deps.store.executions.update(
+      e.id,
+      { expect: { status: e.status } },
+      { status, appendLog: { status, timestamp: ts } },
+    );
+    if (updated) this.#deps.events.updated(updated);
+  }
+
+  async #endExecution(id: string, status: ExecutionStatus, result: JsonObject): Promise<void> {
+    const { store, events, waiters, bus } = this.#deps;
+    const ts = new Date().toISOString();
+    const done = await store.executions.update(
+      id,
+      { expect: { status: [...WORKFLOW_UNDER_WAY] } },
+      { status, end_timestamp: ts, result, appendLog: { status, timestamp: ts } },
+    );
+    if (!done) return;
+    events.updated(done);
+    waiters.settle(done);
+    await bus.publish('execution.completed', { id });
+  }
+}
+
+/** The conductor follows what was asked of the execution (the API writes the status first). */
+function follow(c: WorkflowConductor, status: ExecutionStatus): void {
+  const s = c.status;
+  if (WORKFLOW_COMPLETED.has(s)) return;
+  if (status === 'canceling' && s !== 'canceling') c.cancel();
+  else if (status === 'pausing' && s !== 'pausing' && s !== 'paused') c.pause();
+  else if (status === 'resuming' && (s === 'pausing' || s === 'paused')) c.resume();
+}
+
+function latestIndex(state: ConductorState, id: string, route: number): number {
+  for (let i = state.tasks.length - 1; i >= 0; i--) {
+    const t = state.tasks[i];
+    if (t?.id === id && t.route === route) return i;
+  }
+  return -1;
+}
+
+/** `ctx().st2` as st2's orquesta runner builds it. */
+function st2Context(e: Execution): Record<string, unknown> {
+  const root = (e.context.root as { execution_id: string } | undefined) ?? { execution_id: e.id };
+  return {
+    st2: {
+      action_execution_id: e.id,
+      workflow_execution_id: e.id,
+      user: e.context.user,
+      pack: e.action.pack,
+      ...(e.context.api_user ? { api_user: e.context.api_user } : {}),
+      ...(e.context.source_channel ? { source_channel: e.context.source_channel } : {}),
+    },
+    ...(e.context.parent ? { parent: { execution_id: e.context.parent.execution_id, root } } : {}),
+  };
+}
+
+async function readDefinition(e: Execution, pack: Pack | undefined): Promise<string> {
+  if (pack?.path === undefined) throw new SquallError('SQ_VALIDATION', `pack "${e.action.pack}" has no folder`);
+  const file = join(pack.path, 'actions', e.action.entry_point);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SquallError('SQ_VALIDATION', `cannot read workflow ${e.action.entry_point}: ${(err as Error).message}`);
+  }
+}
+
+/** @throws SquallError SQ_VALIDATION naming the file and each problem */
+export function parseDefinition(source: string, file: string): WorkflowSpec {
+  const { spec, problems } = validateWorkflow(source);
+  if (spec === undefined || problems.length > 0) {
+    throw new SquallError(
+      'SQ_VALIDATION',
+      `workflow ${file} is invalid: ${problems.map(formatProblem).join('; ') || 'no tasks'}`,
+    );
+  }
+  return spec;
+}

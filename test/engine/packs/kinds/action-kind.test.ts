@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validatePackDir } from '../../../../engine/packs/pack-registrar.js';
+
+const fixture = (p: string) => fileURLToPath(new URL(`../../../fixtures/${p}/`, import.meta.url));
+
+describe('orquesta actions: the workflow file is validated with the pack', () => {
+  it('names the action file, the workflow file and the problem', async () => {
+    const problems = await validatePackDir(fixture('workflow-packs-bad/wfbad'));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: expect.stringContaining('actions/broken.yaml'),
+        field: 'entry_point',
+        problem:
+          'workflow actions/workflows/broken.yaml is invalid: tasks.a.next[0].do: task "missing_task" is not defined',
+      }),
+    ]);
+  });
+
+  it('accepts valid workflows', async () => {
+    expect(await validatePackDir(fixture('workflow-packs/wftest'))).toEqual([]);
+  });
+});
