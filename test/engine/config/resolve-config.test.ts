@@ -14,7 +14,17 @@ describe('squall.yaml', () => {
     expect(c.store).toEqual({ kind: 'sqlite', path: '/tmp/squall-home-test/squall.db' });
     expect(c.bus).toEqual({ kind: 'memory' });
     expect(c.api).toMatchObject({ host: '127.0.0.1', port: 9101 });
-    expect(c.roles).toEqual(['api', 'scheduler', 'runner', 'notifier', 'workflows', 'rules', 'bot', 'timers', 'sensors']);
+    expect(c.roles).toEqual([
+      'api',
+      'scheduler',
+      'runner',
+      'notifier',
+      'workflows',
+      'rules',
+      'bot',
+      'timers',
+      'sensors',
+    ]);
     expect(c.chat.prefix).toBe('!');
     expect(Object.isFrozen(c)).toBe(true);
   });
