@@ -104,6 +104,9 @@ export function packRoutes(app: FastifyInstance, { deps }: RouteContext): void {
         packs: report.packs.length,
         actions: report.actions,
         aliases: report.aliases,
+        triggers: report.triggers,
+        rules: report.rules,
+        sensors: report.sensors,
         registered_packs: report.packs,
         problems: report.problems,
       };
