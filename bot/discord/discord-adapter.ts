@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ApplicationCommandOptionType,
   ChannelType,
@@ -15,6 +14,7 @@ import { asSquallError, SquallError } from '../../engine/errors.js';
 import type { Logger } from '../../engine/logger.js';
 import type { JsonObject } from '../../engine/model/json.js';
 import type { Store } from '../../engine/store/store.js';
+import { askHandler, contentKey, isEmptyMessage } from '../adapter-intake.js';
 import type {
   ChatAction,
   ChatAdapter,
@@ -40,14 +40,6 @@ import {
 export interface DiscordAdapterDeps {
   store: Store;
   logger: Logger;
-}
-
-function isEmpty(m: OutboundMessage): boolean {
-  return m.text.trim() === '' && !m.title && !m.code && !(m.buttons && m.buttons.length > 0);
-}
-
-function hashKey(prefix: string, value: unknown): string {
-  return `${prefix}:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}`;
 }
 
 /** The slash command registered at start: `/squall command:<text>`. */
@@ -160,7 +152,7 @@ export class DiscordAdapter implements ChatAdapter {
     const rendered = formatDiscordMessage(msg, { attachThreshold: this.#cfg.attachThreshold });
     const op: DiscordOp = { op: 'post', channel: target.channel, rendered };
     if (target.thread) op.replyTo = target.thread;
-    const r = await this.#outbox.send(target.channel, opts.key ?? hashKey('post', op), op as unknown as JsonObject);
+    const r = await this.#outbox.send(target.channel, opts.key ?? contentKey('post', op), op as unknown as JsonObject);
     const ref: PostedRef = { platform: 'discord', channel: target.channel, id: String(r.id) };
     if (target.thread) ref.thread = target.thread;
     return ref;
@@ -174,7 +166,7 @@ export class DiscordAdapter implements ChatAdapter {
     const rendered = formatDiscordMessage(msg, { attachThreshold: this.#cfg.attachThreshold });
     const op: DiscordOp = { op: 'update', channel: ref.channel, messageId: ref.id, rendered };
     if (ref.thread) op.thread = ref.thread;
-    const r = await this.#outbox.send(ref.channel, opts.key ?? hashKey('update', op), op as unknown as JsonObject);
+    const r = await this.#outbox.send(ref.channel, opts.key ?? contentKey('update', op), op as unknown as JsonObject);
     return String(r.id);
   }
 
@@ -199,7 +191,7 @@ export class DiscordAdapter implements ChatAdapter {
     // The gateway may replay events after a resume; a command runs once.
     if (!(await this.#store.dedup.claim(`discord:message:${m.id}`))) return;
     const reply = await this.#ask(msg);
-    if (!reply || isEmpty(reply.message)) return;
+    if (!reply || isEmptyMessage(reply.message)) return;
     try {
       const ref = await this.post({ platform: 'discord', channel: m.channelId, thread: m.id }, reply.message, {
         key: `ack:${m.channelId}:${m.id}`,
@@ -234,7 +226,7 @@ export class DiscordAdapter implements ChatAdapter {
         };
         const reply = await this.#ask(msg);
         const ack =
-          reply && !isEmpty(reply.message)
+          reply && !isEmptyMessage(reply.message)
             ? reply.message
             : { text: reply?.executionIds?.length ? `Accepted: ${msg.text}` : `Nothing to do for "${msg.text}".` };
         const ref: PostedRef = { platform: 'discord', channel: i.channelId, id: DEFERRED_REPLY, thread: i.id };
@@ -264,19 +256,8 @@ export class DiscordAdapter implements ChatAdapter {
     }
   }
 
-  async #ask(msg: ChatMessage): Promise<ChatReply | undefined> {
-    if (!this.#onMessage) return undefined;
-    try {
-      return await this.#onMessage(msg);
-    } catch (e) {
-      const err = asSquallError(e);
-      this.#log.error('chat handler failed', { code: err.code, err: err.message });
-      const text =
-        e instanceof SquallError
-          ? `${err.code}: ${err.message.split('\n')[0]}`
-          : 'Something went wrong (SQ_INTERNAL); the Squall log has the details.';
-      return { message: { text, tone: 'failure' } };
-    }
+  #ask(msg: ChatMessage): Promise<ChatReply | undefined> {
+    return askHandler(this.#onMessage, msg, this.#log);
   }
 }
 

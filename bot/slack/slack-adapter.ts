@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPReceiver, webApi } from '@slack/bolt';
-import { asSquallError, SquallError } from '../../engine/errors.js';
+import { asSquallError } from '../../engine/errors.js';
 import type { Logger } from '../../engine/logger.js';
 import type { JsonObject, JsonValue } from '../../engine/model/json.js';
 import type { Store } from '../../engine/store/store.js';
+import { askHandler, contentKey, isEmptyMessage } from '../adapter-intake.js';
 import type {
   ChatAction,
   ChatAdapter,
@@ -50,15 +50,6 @@ export interface SlackSendOptions {
    * resolves with the first one's result. Defaults to a hash of the target and the rendered message.
    */
   key?: string;
-}
-
-/** An ack the alias switched off: nothing to post. */
-function isEmpty(m: OutboundMessage): boolean {
-  return m.text.trim() === '' && !m.title && !m.code && !(m.buttons && m.buttons.length > 0);
-}
-
-function hashKey(prefix: string, value: unknown): string {
-  return `${prefix}:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -209,7 +200,7 @@ export class SlackAdapter implements ChatAdapter {
       ? { op: 'ephemeral', channel: target.channel, user: target.ephemeralUser, text: r.text, blocks }
       : { op: 'post', channel: target.channel, text: r.text, blocks };
     if (target.thread) op.thread_ts = target.thread;
-    const key = opts.key ?? hashKey('post', op);
+    const key = opts.key ?? contentKey('post', op);
     const { sent } = await this.#outbox.enqueue(target.channel, key, op as unknown as JsonObject);
     // Ephemeral messages cannot carry files; their inline preview has to do.
     const file =
@@ -233,7 +224,7 @@ export class SlackAdapter implements ChatAdapter {
       text: r.text,
       blocks: r.blocks as unknown as JsonValue[],
     };
-    const key = opts.key ?? hashKey('update', op);
+    const key = opts.key ?? contentKey('update', op);
     const { sent } = await this.#outbox.enqueue(ref.channel, key, op as unknown as JsonObject);
     const file = r.upload ? await this.#queueUpload(ref.channel, ref.thread ?? ref.id, key, r.upload) : undefined;
     await sent;
@@ -272,7 +263,7 @@ export class SlackAdapter implements ChatAdapter {
       return;
     }
     const reply = await this.#ask(msg);
-    if (reply === undefined || isEmpty(reply.message)) return;
+    if (reply === undefined || isEmptyMessage(reply.message)) return;
     const target: ChatTarget = { platform: 'slack', channel: msg.channel };
     if (msg.thread) target.thread = msg.thread;
     const ref = await this.post(target, reply.message, { key: `ack:${msg.channel}:${msg.messageId ?? eventId}` });
@@ -292,14 +283,14 @@ export class SlackAdapter implements ChatAdapter {
       // The router is slow: acknowledge now, post its reply when it comes.
       void answer
         .then(async (reply) => {
-          if (reply && !isEmpty(reply.message))
+          if (reply && !isEmptyMessage(reply.message))
             await this.post({ platform: 'slack', channel: msg.channel }, reply.message);
         })
         .catch((e: unknown) => this.#log.error('posting a late slash command reply failed', { err: String(e) }));
       return { response_type: 'ephemeral', text: 'Working on it…' };
     }
     if (first === undefined) return { response_type: 'ephemeral', text: `Nothing to do for "${msg.text}".` };
-    if (isEmpty(first.message)) return undefined;
+    if (isEmptyMessage(first.message)) return undefined;
     const r = formatSlackMessage(first.message, { uploadThreshold: this.#cfg.uploadThreshold });
     return { response_type: 'in_channel', text: r.text, blocks: r.blocks };
   }
@@ -320,26 +311,12 @@ export class SlackAdapter implements ChatAdapter {
 
   // Runs the router; its failures become a one-line reply with the code, never a stack.
   async #ask(msg: ChatMessage): Promise<ChatReply | undefined> {
-    if (this.#onMessage === undefined) {
-      this.#log.warn('Slack message received but no handler is registered');
-      return undefined;
-    }
-    if (this.#cfg.identityByEmail) {
+    if (this.#onMessage && this.#cfg.identityByEmail) {
       const info = await this.#users.lookup(msg.user);
       if (info.email) msg.userEmail = info.email;
       if (info.name && !msg.userName) msg.userName = info.name;
     }
-    try {
-      return await this.#onMessage(msg);
-    } catch (e) {
-      const err = asSquallError(e);
-      this.#log.error('chat handler failed', { code: err.code, err: err.message, channel: msg.channel });
-      const text =
-        e instanceof SquallError
-          ? `${err.code}: ${err.message.split('\n')[0]}`
-          : 'Something went wrong (SQ_INTERNAL); the Squall log has the details.';
-      return { message: { text, tone: 'failure' } };
-    }
+    return askHandler(this.#onMessage, msg, this.#log);
   }
 }
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { asSquallError, SquallError } from '../../engine/errors.js';
+import { asSquallError } from '../../engine/errors.js';
 import type { Logger } from '../../engine/logger.js';
 import type { JsonObject } from '../../engine/model/json.js';
 import type { Store } from '../../engine/store/store.js';
+import { askHandler, contentKey, isEmptyMessage } from '../adapter-intake.js';
 import type {
   ChatAction,
   ChatAdapter,
@@ -30,14 +30,6 @@ const BODY_LIMIT = 1024 * 1024;
 export interface TeamsAdapterDeps {
   store: Store;
   logger: Logger;
-}
-
-function isEmpty(m: OutboundMessage): boolean {
-  return m.text.trim() === '' && !m.title && !m.code && !(m.buttons && m.buttons.length > 0);
-}
-
-function hashKey(prefix: string, value: unknown): string {
-  return `${prefix}:${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -159,7 +151,7 @@ export class TeamsAdapter implements ChatAdapter {
     const activity = formatTeamsMessage(msg, { maxBytes: this.#cfg.maxMessageBytes }) as unknown as JsonObject;
     const op: TeamsOp = { op: 'post', conversation: target.channel, activity };
     if (target.thread) op.replyTo = target.thread;
-    const key = opts.key ?? hashKey('post', op);
+    const key = opts.key ?? contentKey('post', op);
     const result = await this.#outbox.send(target.channel, key, op as unknown as JsonObject);
     const ref: PostedRef = { platform: 'teams', channel: target.channel, id: String(result.id) };
     if (target.thread) ref.thread = target.thread;
@@ -169,7 +161,7 @@ export class TeamsAdapter implements ChatAdapter {
   async update(ref: PostedRef, msg: OutboundMessage, opts: PostOptions = {}): Promise<void> {
     const activity = formatTeamsMessage(msg, { maxBytes: this.#cfg.maxMessageBytes }) as unknown as JsonObject;
     const op: TeamsOp = { op: 'update', conversation: ref.channel, activityId: ref.id, activity };
-    await this.#outbox.send(ref.channel, opts.key ?? hashKey('update', op), op as unknown as JsonObject);
+    await this.#outbox.send(ref.channel, opts.key ?? contentKey('update', op), op as unknown as JsonObject);
   }
 
   async #turn(turn: InboundTurn): Promise<void> {
@@ -188,7 +180,7 @@ export class TeamsAdapter implements ChatAdapter {
       if (email) msg.userEmail = email;
     }
     const reply = await this.#ask(msg);
-    if (reply === undefined || isEmpty(reply.message)) return;
+    if (reply === undefined || isEmptyMessage(reply.message)) return;
     const target: ChatTarget = { platform: 'teams', channel: msg.channel };
     if (msg.thread) target.thread = msg.thread;
     // Queued (stored) before the turn ends, sent without holding the channel's request open.
@@ -221,22 +213,8 @@ export class TeamsAdapter implements ChatAdapter {
     }
   }
 
-  async #ask(msg: ChatMessage): Promise<ChatReply | undefined> {
-    if (!this.#onMessage) {
-      this.#log.warn('Teams message received but no handler is registered');
-      return undefined;
-    }
-    try {
-      return await this.#onMessage(msg);
-    } catch (e) {
-      const err = asSquallError(e);
-      this.#log.error('chat handler failed', { code: err.code, err: err.message });
-      const text =
-        e instanceof SquallError
-          ? `${err.code}: ${err.message.split('\n')[0]}`
-          : 'Something went wrong (SQ_INTERNAL); the Squall log has the details.';
-      return { message: { text, tone: 'failure' } };
-    }
+  #ask(msg: ChatMessage): Promise<ChatReply | undefined> {
+    return askHandler(this.#onMessage, msg, this.#log);
   }
 }
 
