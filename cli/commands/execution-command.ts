@@ -106,6 +106,24 @@ export function registerExecutionCommand(program: Command, ctx: CliContext): voi
       ctx.output.out(`Execution ${id}: ${status}`);
     });
 
+  for (const [verb, status, what] of [
+    ['pause', 'pausing', 'pause a running workflow: its running tasks finish, nothing new starts'],
+    ['resume', 'resuming', 'resume a paused workflow'],
+  ] as const) {
+    execution
+      .command(verb)
+      .description(what)
+      .argument('<id>', 'execution id')
+      .option('--json', 'print the API JSON')
+      .addHelpText('after', examples(`squall execution ${verb} 65f0c2a1e4b0a1b2c3d4e5f6`))
+      .action(async (id: string, flags: { json?: boolean }, cmd: Command) => {
+        const api = await ctx.api(cmd);
+        const res = await api.request<ExecutionJson>('PUT', path(id), { body: { status } });
+        if (flags.json) return ctx.output.json(res);
+        ctx.output.out(`Execution ${id}: ${colorStatus(ctx.output.color, res.status)}`);
+      });
+  }
+
   execution
     .command('re-run')
     .description('run an execution again with the same parameters, key=value pairs overriding them')

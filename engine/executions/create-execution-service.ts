@@ -178,6 +178,42 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);
   }
 
+  /** pausing / resuming: the status is written first, then the workflow engine is told to follow it. */
+  async function control(id: string, to: 'pausing' | 'resuming', user: string): Promise<Execution> {
+    const from: readonly Execution['status'][] = to === 'pausing' ? ['running'] : ['paused', 'pausing'];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const e = await store.executions.get(id);
+      if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
+      if (runners.get(e.runner_type)?.handsOver !== true) {
+        throw new SquallError(
+          'SQ_BAD_REQUEST',
+          `Runner type "${e.runner_type}" does not support ${to === 'pausing' ? 'pause' : 'resume'}.`,
+        );
+      }
+      if (e.status === to || (to === 'pausing' && e.status === 'paused')) return e;
+      if (!from.includes(e.status)) {
+        throw new SquallError(
+          'SQ_CONFLICT',
+          `Execution "${id}" is ${e.status}; only ${from.join(' or ')} executions can be ${to === 'pausing' ? 'paused' : 'resumed'}.`,
+        );
+      }
+      const updated = await store.executions.update(
+        id,
+        { expect: { status: e.status } },
+        {
+          status: to,
+          context: { ...e.context, [to === 'pausing' ? 'paused_by' : 'resumed_by']: user },
+          appendLog: { status: to, timestamp: now() },
+        },
+      );
+      if (!updated) continue;
+      events.updated(updated);
+      await bus.publish('workflow.changed', { id });
+      return updated;
+    }
+    throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);
+  }
+
   async function rerun(id: string, opts: Parameters<ExecutionService['rerun']>[1]): Promise<Execution> {
     const e = await store.executions.get(id);
     if (!e) throw new SquallError('SQ_EXECUTION_NOT_FOUND', `Execution "${id}" does not exist.`);
@@ -226,6 +262,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
   return {
     request,
     cancel,
+    pause: (id, user) => control(id, 'pausing', user),
+    resume: (id, user) => control(id, 'resuming', user),
     rerun,
     waitForTerminal: (id, timeoutMs) => waiters.wait(id, timeoutMs),
   };

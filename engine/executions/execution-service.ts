@@ -55,6 +55,14 @@ export interface ExecutionService {
    */
   cancel(id: string, user: string): Promise<Execution>;
   /**
+   * Pauses a workflow: `running` → `pausing`; its running tasks finish, nothing new starts, and it
+   * becomes `paused`. Throws SQ_EXECUTION_NOT_FOUND, SQ_BAD_REQUEST (its runner cannot pause),
+   * SQ_CONFLICT (not running).
+   */
+  pause(id: string, user: string): Promise<Execution>;
+  /** Resumes a `paused` or `pausing` workflow (`resuming`, then `running`). Throws as `pause`. */
+  resume(id: string, user: string): Promise<Execution>;
+  /**
    * A new execution of the same action with the same parameters, `parameters` merged over them.
    * Secret parameters are reused only when `user` is the original execution's user and
    * `maySeeSecrets` (the caller holds `execution:show_secrets`); otherwise each secret the original

@@ -235,6 +235,31 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
     async (req) => present(req, await executions.cancel(req.params.id, principalOf(req).user)),
   );
 
+  app.put<{ Params: { id: string }; Body: { status: 'pausing' | 'resuming' | 'canceling' | 'canceled' } }>(
+    '/api/v1/executions/:id',
+    {
+      config: { permission: 'execution:cancel' },
+      schema: {
+        summary: 'Pause, resume or cancel an execution (a workflow) by the status asked for',
+        tags: ['executions'],
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['status'],
+          properties: { status: { type: 'string', enum: ['pausing', 'resuming', 'canceling', 'canceled'] } },
+        },
+      },
+    },
+    async (req) => {
+      const user = principalOf(req).user;
+      const id = req.params.id;
+      const s = req.body.status;
+      if (s === 'pausing') return present(req, await executions.pause(id, user));
+      if (s === 'resuming') return present(req, await executions.resume(id, user));
+      return present(req, await executions.cancel(id, user));
+    },
+  );
+
   app.post<{ Params: { id: string }; Body: { parameters?: Record<string, unknown>; user?: string } | undefined }>(
     '/api/v1/executions/:id/re_run',
     {
