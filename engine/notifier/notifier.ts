@@ -165,6 +165,8 @@ export class NotifierSweep {
             order: 'asc',
           });
           for (const e of page.items) {
+            // Ended before the window (and changed since, e.g. a chat delivery noted): not this sweep's.
+            if (e.end_timestamp !== undefined && e.end_timestamp < from) continue;
             if ((await store.marks.get(notifiedKey(e.id))) !== undefined) continue;
             await bus.publish('execution.completed', { id: e.id });
             resent++;

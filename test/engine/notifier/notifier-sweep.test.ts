@@ -64,6 +64,13 @@ describe('action and notify triggers, exactly once', () => {
     expect(await triggersOf(e.id, 'core.st2.generic.notifytrigger')).toHaveLength(1);
   });
 
+  it('leaves alone an execution that ended before the sweep began, though it changed since (an older version notified it)', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    const e = await s.core.store.executions.create(makeExecution({ status: 'succeeded', end_timestamp: yesterday }));
+    expect(await sweep.sweep()).toBe(0);
+    expect(await triggersOf(e.id, 'core.st2.generic.actiontrigger')).toHaveLength(0);
+  });
+
   it('leaves running executions alone', async () => {
     const e = await s.core.store.executions.create(makeExecution({ status: 'running' }));
     expect(await sweep.sweep()).toBe(0);
