@@ -104,7 +104,7 @@ export async function createEngineCore(
   // SQLite hands out event ids in call order, so stream writes may share commits.
   const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
   const waiters = new TerminalWaiters(store, opts.waiterPollMs !== undefined ? { pollMs: opts.waiterPollMs } : {});
-  const actionPolicy = new ActionPolicy(config.auth.actionRules);
+  const actionPolicy = new ActionPolicy(config.auth.actionRules, config.auth.grants);
   const executions = createExecutionService({
     store,
     bus,

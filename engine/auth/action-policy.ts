@@ -1,7 +1,7 @@
 import { globMatcher } from '../../lib/glob.js';
 import { SquallError } from '../errors.js';
 import type { Role } from '../model/auth.js';
-import { rolesCan } from './permissions.js';
+import { type PermissionGrants, rolesCan } from './permissions.js';
 
 /** `auth.roles.<role>.actions` in squall.yaml: globs over action refs (`core.*`). */
 export interface RoleActionRules {
@@ -34,7 +34,11 @@ const compile = (globs: readonly string[]) => globs.map((glob) => ({ glob, test:
 export class ActionPolicy {
   readonly #rules = new Map<Role, CompiledRules>();
 
-  constructor(rules: ActionRules = {}) {
+  readonly #grants: PermissionGrants;
+
+  /** `grants`: permissions roles hold besides their own, so a role granted `execution:run` runs actions too. */
+  constructor(rules: ActionRules = {}, grants: PermissionGrants = {}) {
+    this.#grants = grants;
     for (const [role, r] of Object.entries(rules) as [Role, RoleActionRules | undefined][]) {
       if (!r) continue;
       this.#rules.set(role, { allow: r.allow ? compile(r.allow) : undefined, deny: compile(r.deny ?? []) });
@@ -43,7 +47,7 @@ export class ActionPolicy {
 
   /** Why this requester may not run `ref`, or undefined when they may. */
   refusal(who: ActionRequester, ref: string): string | undefined {
-    const runners = who.roles.filter((r) => rolesCan([r], 'execution:run'));
+    const runners = who.roles.filter((r) => rolesCan([r], 'execution:run', this.#grants));
     if (runners.length === 0) return `no role of theirs holds "execution:run"`;
     const reasons: string[] = [];
     for (const role of runners) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../../app/start-server.js';
+import { ActionPolicy } from '../../../engine/auth/action-policy.js';
 import { rolesCan } from '../../../engine/auth/permissions.js';
 import { silentLogger } from '../../../engine/logger.js';
 
@@ -53,6 +54,12 @@ describe('permission grants (auth.roles.<role>.grant)', () => {
       headers: { 'St2-Api-Key': keys.operator ?? '' },
     });
     expect(reEmit.status).toBe(403);
+  });
+
+  it('counts a granted execution:run in the action policy too', () => {
+    const p = new ActionPolicy({}, { viewer: ['execution:run'] });
+    expect(p.refusal({ user: 'vic', roles: ['viewer'] }, 'core.noop')).toBeUndefined();
+    expect(new ActionPolicy().refusal({ user: 'vic', roles: ['viewer'] }, 'core.noop')).toMatch(/execution:run/);
   });
 
   it('is off by default', () => {
