@@ -3,6 +3,7 @@ import type { ApiClient } from '../api-client.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { printOutcome } from '../execution-print.js';
+import { loadTaskTree, renderTaskTree } from '../execution-tree.js';
 import {
   asShellResult,
   type ExecutionJson,
@@ -80,6 +81,11 @@ export function registerExecutionCommand(program: Command, ctx: CliContext): voi
       const e = await api.get<ExecutionJson>(path(id));
       if (flags.json) return ctx.output.json(e);
       showExecution(ctx, e, await fetchOutput(api, id));
+      // A workflow: its tasks (child executions) as a tree, sub-workflows opened.
+      if ((e.children?.length ?? 0) > 0) {
+        const tree = await loadTaskTree(api, id);
+        ctx.output.out(`${ctx.output.color.bold('tasks:')}\n${renderTaskTree(ctx.output.color, tree).join('\n')}`);
+      }
     });
 
   execution
