@@ -47,6 +47,27 @@ describe('Discord end to end through squall start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses to start with a bad Discord setting, naming it and never the token', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'squall-discord-bad-'));
+    try {
+      const started = startSquallProcess(other, [], {
+        SQUALL_DISCORD_TOKEN: 'secret-token-value',
+        SQUALL_DISCORD_APPLICATION_ID: 'not-a-number',
+        SQUALL_DISCORD_API_URL: 'ftp://example.org',
+      });
+      const err = await started.then(
+        () => undefined,
+        (e: unknown) => String(e),
+      );
+      expect(err).toMatch(
+        /discord\.application_id must be a numeric id[\s\S]*discord\.api_url must be an http\(s\) URL/,
+      );
+      expect(err).not.toContain('secret-token-value');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('registers /squall with the application id the gateway gave', async () => {
     const reg = await fake.waitFor((c) => c.method === 'PUT' && c.route === `/applications/${APP_ID}/commands`);
     expect(JSON.stringify(reg.body)).toContain('"name":"squall"');
