@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { type CliContext, examples } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
+import { readAllStdin } from '../prompt.js';
 
 /** An item as `/api/v1/keys` answers it. */
 interface KeyItem {
@@ -54,7 +55,10 @@ export function registerKeyCommand(program: Command, ctx: CliContext): void {
     .command('set')
     .description('create or replace an item')
     .argument('<name>', 'item name')
-    .argument('<value>', 'the value (a string; store JSON text for structured data)')
+    .argument(
+      '[value]',
+      'the value (a string; store JSON text); - or nothing: read it from stdin, kept out of ps and history',
+    )
     .option('--encrypt', 'store it encrypted (a secret)')
     .option('--scope <scope>', SCOPE_HELP)
     .option('--user <user>', "another user's st2kv.user item (admins)")
@@ -67,15 +71,18 @@ export function registerKeyCommand(program: Command, ctx: CliContext): void {
         'squall key set region eu-west-1',
         'squall key set api_token abc123 --encrypt --scope user',
         'squall key set lock held --ttl 300',
+        'printf %s "$DB_PASSWORD" | squall key set db_password --encrypt',
       ),
     )
     .action(
       async (
         name: string,
-        value: string,
+        given: string | undefined,
         flags: ScopeFlags & { encrypt?: boolean; ttl?: number; description?: string; json?: boolean },
         cmd: Command,
       ) => {
+        // A trailing newline from `echo` is not part of the value (readAllStdin drops it).
+        const value = given === undefined || given === '-' ? await readAllStdin(ctx.stdin) : given;
         const item = await (await ctx.api(cmd)).request<KeyItem>('PUT', keyPath(name), {
           body: {
             name,

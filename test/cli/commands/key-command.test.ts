@@ -10,8 +10,11 @@ import { type CliRun, runCli } from '../run-cli.js';
 let server: RunningServer;
 let dataDir: string;
 
-function squall(args: string[]): Promise<CliRun> {
-  return runCli(args, { env: { SQUALL_HOME: dataDir, SQUALL_API_URL: server.url ?? '' } });
+function squall(args: string[], input?: string): Promise<CliRun> {
+  return runCli(args, {
+    env: { SQUALL_HOME: dataDir, SQUALL_API_URL: server.url ?? '' },
+    ...(input !== undefined ? { input } : {}),
+  });
 }
 
 beforeAll(async () => {
@@ -49,6 +52,9 @@ describe('squall key', () => {
     expect(hidden.stdout).toMatch(/encrypted\s*│\s*true/);
     const shown = await squall(['key', 'get', 'db_password', '--decrypt']);
     expect(shown.stdout).toMatch(/value\s*│\s*pw-plain-9/);
+    // From stdin, so the secret is in no argv (ps) and no shell history.
+    expect((await squall(['key', 'set', 'piped', '--encrypt'], 'from-stdin-pw\n')).code).toBe(0);
+    expect((await squall(['key', 'get', 'piped', '--decrypt'])).stdout).toMatch(/value\s*│\s*from-stdin-pw\s/);
   });
 
   it('loads a JSON list and a YAML list, an export round trip included, and deletes', async () => {
