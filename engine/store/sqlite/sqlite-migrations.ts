@@ -198,8 +198,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Numbers were handed out per piece of work (10: the datastore); this is the same work's second step.
-    version: 1010,
+    version: 11,
     name: 'sensors',
     sql: `
       CREATE TABLE sensor_types (
