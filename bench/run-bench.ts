@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     ['rules evaluation', async () => (await import('./rules-bench.js')).benchRulesEval()],
     ['rules trigger', async () => (await import('./rules-stored-bench.js')).benchRulesTrigger()],
     ['webhook to execution', async () => (await import('./webhook-bench.js')).benchWebhookToExecution()],
+    ['workflow transition', async () => (await import('./workflow-bench.js')).benchWorkflowTransition()],
   ];
   let failures = 0;
   for (const [name, run] of suites) {

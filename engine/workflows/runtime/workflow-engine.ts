@@ -63,6 +63,8 @@ export class WorkflowEngine {
   /** Steps of one workflow run one at a time in this process (other processes lose the rev CAS). */
   readonly #locks = new Map<string, Promise<void>>();
   readonly #specs = new Map<string, WorkflowSpec>();
+  /** Per workflow, children this process requested that the stored pending list may still hold. */
+  readonly #requested = new Map<string, Set<string>>();
 
   constructor(deps: WorkflowEngineDeps) {
     this.#deps = deps;
@@ -97,7 +99,6 @@ export class WorkflowEngine {
     const child = await this.#deps.store.executions.get(childId);
     const orq = child?.context.orquesta as OrquestaContext | undefined;
     if (child === undefined || child.parent === undefined || orq === undefined || !isTerminal(child.status)) return;
-    if ((await this.#deps.store.workflows.get(child.parent)) === undefined) return;
     await this.step(child.parent, (c, doc) => {
       if (doc.applied.has(child.id)) return;
       doc.applied.add(child.id);
@@ -179,11 +180,17 @@ export class WorkflowEngine {
   }
 
   async #step(id: string, mutation: Mutation | undefined): Promise<void> {
+    const requested = this.#requested.get(id) ?? new Set<string>();
+    this.#requested.set(id, requested);
     let rec = await this.#transact(id, (c, doc, e) => {
+      // Children this process has requested leave the list with this write (a crash before it
+      // only means asking again, which finds them).
+      doc.pending = doc.pending.filter((p) => !requested.has(p.child));
       mutation?.(c, doc);
       follow(c, e.status);
       this.#dispatch(id, c, doc);
     });
+    if (rec !== undefined) for (const child of requested) if (!pendingHas(rec.record, child)) requested.delete(child);
     // Requesting a child may fail (an unknown action, invalid parameters): that task fails, which
     // may hand out more tasks; a bounded loop, since each round completes at least one task.
     for (let round = 0; rec !== undefined && rec.record.pending.length > 0 && round < 10_000; round++) {
@@ -192,8 +199,10 @@ export class WorkflowEngine {
       for (const p of rec.record.pending as unknown as PendingChild[]) {
         const message = await this.#requestChild(wf, p);
         if (message !== undefined) refused.set(p.child, message);
+        else requested.add(p.child);
       }
-      const requested = new Set((rec.record.pending as unknown as PendingChild[]).map((p) => p.child));
+      // Nothing refused and more to come: the next event's write clears the list.
+      if (refused.size === 0 && !WORKFLOW_COMPLETED.has(rec.conductor.status)) break;
       rec = await this.#transact(id, (c, doc) => {
         for (const p of doc.pending.filter((x) => refused.has(x.child))) {
           doc.applied.add(p.child);
@@ -203,11 +212,14 @@ export class WorkflowEngine {
             ...(p.item === undefined ? {} : { item: p.item }),
           });
         }
-        doc.pending = doc.pending.filter((x) => !requested.has(x.child));
+        doc.pending = doc.pending.filter((x) => !requested.has(x.child) && !refused.has(x.child));
         this.#dispatch(id, c, doc);
       });
     }
-    if (rec === undefined) return;
+    if (rec === undefined) {
+      this.#requested.delete(id);
+      return;
+    }
     const { execution, conductor } = rec;
     if (execution.status === 'canceling') await this.#cancelChildren(id, execution.context.cancelled_by);
     await this.#syncStatus(rec.record, execution, conductor);
@@ -324,6 +336,7 @@ export class WorkflowEngine {
       if (s.status === 'failed') result.errors = s.errors as unknown as JsonObject[];
       if (record.active) await this.#endExecution(e.id, s.status as ExecutionStatus, result);
       this.#specs.delete(e.id);
+      this.#requested.delete(e.id);
       // The execution has its end: the record leaves the recovery list.
       await this.#transact(e.id, () => undefined);
       return;
@@ -364,6 +377,10 @@ function follow(c: WorkflowConductor, status: ExecutionStatus): void {
   if (status === 'canceling' && s !== 'canceling') c.cancel();
   else if (status === 'pausing' && s !== 'pausing' && s !== 'paused') c.pause();
   else if (status === 'resuming' && (s === 'pausing' || s === 'paused')) c.resume();
+}
+
+function pendingHas(record: WorkflowRecord, child: string): boolean {
+  return (record.pending as unknown as PendingChild[]).some((p) => p.child === child);
 }
 
 function latestIndex(state: ConductorState, id: string, route: number): number {

@@ -89,6 +89,15 @@ describe('orquesta workflows through the real engine (scheduler, runner, workflo
     expect(kids.map((k) => (k.context.orquesta as { task_name: string }).task_name)).toEqual(['step1', 'step2']);
   });
 
+  it('fails a task whose action cannot be requested, with the reason as its result', async () => {
+    const wf = await h.run('wftest.refused');
+    expect(wf.status).toBe('succeeded');
+    const why = (wf.result as { output: { why: string } }).output.why;
+    expect(why).toMatch(/Invalid parameters for core\.echo/);
+    const kids = await children(wf.id);
+    expect(kids.map((k) => (k.context.orquesta as { task_name: string }).task_name)).toEqual(['after']);
+  });
+
   it('a redelivered completion changes nothing: no task is handed out twice', async () => {
     const wf = await h.run('wftest.sequence', { who: 'again' });
     const kids = await children(wf.id);
