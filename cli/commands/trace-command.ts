@@ -36,6 +36,8 @@ async function chainLines(api: ApiClient, t: Trace): Promise<string[]> {
       }
     }
   };
+  // Executions no rule started (the API, chat) come first: their action triggers follow from them.
+  for (const e of t.action_executions) if (e.caused_by.type === undefined) execution(e, 0, 'execution');
   for (const ti of t.trigger_instances) {
     const from = ti.caused_by.type === 'action_execution' ? ` (from execution ${String(ti.caused_by.id)})` : '';
     lines.push(`trigger ${ti.ref} ${ti.object_id}${from}`);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
-import { buildTrace, recentTraceTags, traceTagOfExecution, traceTagOfId } from '../../traces/traces.js';
+import { buildTrace, recentTraceTags, traceByTag, traceOfExecution, traceOfId } from '../../traces/traces.js';
 import { excerpt } from '../http-errors.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 import type { RouteContext } from '../route-context.js';
@@ -43,8 +43,10 @@ export function traceRoutes(app: FastifyInstance, { deps }: RouteContext): void 
       const q = req.query;
       const paging = resolvePaging(q, BOUNDS);
       if (q.trace_tag !== undefined || q.execution !== undefined) {
-        const tag = q.trace_tag ?? (await traceTagOfExecution(store, q.execution as string));
-        const trace = tag === undefined ? undefined : await buildTrace(store, tag);
+        const trace =
+          q.trace_tag !== undefined
+            ? await traceByTag(store, q.trace_tag)
+            : await traceOfExecution(store, q.execution as string);
         const found = trace ? [trace] : [];
         setPagingHeaders(reply, found.length, paging);
         return found.slice(paging.offset, paging.offset + paging.limit);
@@ -71,8 +73,7 @@ export function traceRoutes(app: FastifyInstance, { deps }: RouteContext): void 
       },
     },
     async (req) => {
-      const tag = await traceTagOfId(store, req.params.id);
-      const trace = tag === undefined ? undefined : await buildTrace(store, tag);
+      const trace = await traceOfId(store, req.params.id);
       if (!trace) throw new SquallError('SQ_NOT_FOUND', `Trace "${excerpt(req.params.id)}" does not exist.`);
       return trace;
     },

@@ -81,4 +81,25 @@ describe('/api/v1/traces', () => {
     expect(missing).toMatchObject({ status: 404, body: { code: 'SQ_NOT_FOUND' } });
     expect((await api('/api/v1/traces?trace_tag=nothing-here')).body).toEqual([]);
   });
+
+  it('shows an execution no event started, under its own trace tag, with its action trigger', async () => {
+    const run = await api('/api/v1/executions', 'POST', { action: 'core.noop' });
+    expect(run.status).toBe(201);
+    const id = run.body.id as string;
+    const tag = run.body.context.trace_context.trace_tag as string;
+    await expect
+      .poll(async () => ((await api(`/api/v1/traces?execution=${id}`)).body as Trace[])[0]?.trigger_instances.length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const [trace] = (await api(`/api/v1/traces?execution=${id}`)).body as Trace[];
+    expect(trace).toMatchObject({
+      trace_tag: tag,
+      trigger_instances: [{ ref: 'core.st2.generic.actiontrigger', caused_by: { type: 'action_execution', id } }],
+      rules: [],
+      action_executions: [{ object_id: id, ref: 'core.noop', caused_by: {} }],
+    });
+    expect((await api(`/api/v1/traces?trace_tag=${tag}`)).body).toEqual([trace]);
+    expect((await api(`/api/v1/traces/${id}`)).body).toEqual(trace);
+  });
 });
