@@ -120,7 +120,15 @@ export async function createEngineCore(
     },
     actionPolicy,
   });
-  workflows = new WorkflowEngine({ store, bus, executions, events: stream, waiters, logger });
+  workflows = new WorkflowEngine({
+    store,
+    bus,
+    executions,
+    events: stream,
+    waiters,
+    logger,
+    kv: { lookup: kv.lookup, decrypt: kv.decrypt },
+  });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, grants: config.auth.grants, logger });
   const hub = new StreamHub({ store, bus, logger });
   const packDirs = [builtinPacksDir(), ...config.packPaths];

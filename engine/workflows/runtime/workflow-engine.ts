@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bus } from '../../bus/bus.js';
+import type { KeyLookup } from '../../datastore/kv-lookup.js';
 import { SquallError } from '../../errors.js';
 import type { ExecutionService } from '../../executions/execution-service.js';
 import type { ExecutionEvents } from '../../executions/status-events.js';
@@ -13,7 +14,7 @@ import type { JsonObject } from '../../model/json.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowRecord } from '../../store/workflow-repo.js';
 import { type ConductorState, type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
-import { WorkflowConductor } from '../conductor/workflow-conductor.js';
+import { type ConductorServices, WorkflowConductor } from '../conductor/workflow-conductor.js';
 import { formatProblem, type WorkflowSpec } from '../spec/spec-types.js';
 import { validateWorkflow } from '../spec/validate-spec.js';
 
@@ -24,6 +25,8 @@ export interface WorkflowEngineDeps {
   events: ExecutionEvents;
   waiters: TerminalWaiters;
   logger: Logger;
+  /** The datastore for `st2kv()`; without it every key is missing. */
+  kv?: { lookup: KeyLookup; decrypt: (stored: string) => string };
 }
 
 /** A child execution decided by the conductor, stored before it is requested. */
@@ -81,7 +84,8 @@ export class WorkflowEngine {
     if ((await this.#deps.store.workflows.get(e.id)) === undefined) {
       const definition = await readDefinition(e, pack);
       const spec = parseDefinition(definition, e.action.entry_point);
-      const conductor = WorkflowConductor.start(spec, e.parameters, { parentContext: st2Context(e) });
+      const services = await this.#services(definition, e);
+      const conductor = WorkflowConductor.start(spec, e.parameters, { parentContext: st2Context(e), services });
       await this.#deps.store.workflows.create({
         id: e.id,
         definition,
@@ -292,7 +296,11 @@ export class WorkflowEngine {
       if (record === undefined || execution === undefined) return undefined;
       const spec = this.#spec(record);
       const state = structuredClone(record.state) as unknown as ConductorState;
-      const conductor = WorkflowConductor.restore(spec, state);
+      const conductor = WorkflowConductor.restore(
+        spec,
+        state,
+        await this.#services(String(record.definition), execution),
+      );
       const doc = {
         pending: [...(record.pending as unknown as PendingChild[])],
         applied: new Set(record.applied),
@@ -307,6 +315,35 @@ export class WorkflowEngine {
       if (written !== undefined) return { record: written, execution, conductor };
     }
     throw new SquallError('SQ_CONFLICT', `workflow ${id} kept changing; its next event or recovery carries on`);
+  }
+
+  /**
+   * `st2kv()` for the conductor, which cannot wait: the keys the definition names literally
+   * (`st2kv('system.x')`) are read before each step, as the workflow's user sees them.
+   */
+  async #services(definition: string, e: Execution): Promise<ConductorServices> {
+    const kv = this.#deps.kv;
+    const keys = [...definition.matchAll(/st2kv\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+    if (kv === undefined || keys.length === 0) return {};
+    const values = new Map<string, string>();
+    for (const key of new Set(keys)) {
+      const [scope, ...rest] = key.split('.');
+      const name = rest.join('.');
+      if ((scope !== 'system' && scope !== 'user') || name === '') continue;
+      const v = await kv.lookup.get(scope === 'system' ? 'st2kv.system' : 'st2kv.user', name, e.context.user);
+      if (v !== undefined) values.set(key, v);
+    }
+    return {
+      st2kv: (key, decrypt) => {
+        const v = values.get(key);
+        if (v === undefined || !decrypt) return v;
+        try {
+          return kv.decrypt(v);
+        } catch {
+          return v;
+        }
+      },
+    };
   }
 
   #spec(record: WorkflowRecord): WorkflowSpec {

@@ -94,6 +94,16 @@ describe('workflow pause, resume and cancel (through squall start and the API)',
     expect(await tasks(id)).toEqual([['one', 'canceled']]);
   });
 
+  it('reads the datastore with st2kv() in task inputs and output', async () => {
+    const put = await api('PUT', '/api/v1/keys/region', { name: 'region', value: 'eu-west' });
+    expect(put.status).toBe(200);
+    const wf = await api<ExecutionJson>('POST', '/api/v1/executions', { action: 'wftest.kv' });
+    await until(wf.body.id, 'succeeded');
+    expect((await get(wf.body.id)).result).toEqual({ output: { region: 'eu-west', fallback: 'none' } });
+    const [say] = await children(wf.body.id);
+    expect((say as unknown as { parameters: unknown }).parameters).toMatchObject({ message: 'region eu-west' });
+  });
+
   it('refuses to pause what is not a running workflow, naming why', async () => {
     const done = await api<ExecutionJson>('POST', '/api/v1/executions', { action: 'core.noop' });
     await until(done.body.id, 'succeeded');

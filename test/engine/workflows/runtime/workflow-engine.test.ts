@@ -98,6 +98,20 @@ describe('orquesta workflows through the real engine (scheduler, runner, workflo
     expect(kids.map((k) => (k.context.orquesta as { task_name: string }).task_name)).toEqual(['after']);
   });
 
+  it('runs a sub-workflow as a task: its result is {output}, its tasks carry the top workflow as root', async () => {
+    const wf = await h.run('wftest.nested');
+    expect(wf.status).toBe('succeeded');
+    expect(wf.result).toEqual({ output: { said: 'hello nested' } });
+    const [inner] = await children(wf.id);
+    expect(inner?.action.ref).toBe('wftest.sequence');
+    const grandchildren = await children(inner?.id ?? '');
+    expect(grandchildren).toHaveLength(2);
+    for (const g of grandchildren) {
+      expect(g.context.parent).toEqual({ execution_id: inner?.id });
+      expect(g.context.root).toEqual({ execution_id: wf.id });
+    }
+  });
+
   it('a redelivered completion changes nothing: no task is handed out twice', async () => {
     const wf = await h.run('wftest.sequence', { who: 'again' });
     const kids = await children(wf.id);
