@@ -31,6 +31,7 @@ export const workflowsRole: Role = {
     return {
       async stop() {
         await Promise.all(subs.map((s) => s.cancel()));
+        workflows.stop();
       },
     };
   },

@@ -37,6 +37,8 @@ interface PendingChild {
   readonly item?: number;
   readonly action: string;
   readonly input: JsonObject;
+  /** A task's `delay`: not requested before this ISO time. */
+  readonly due_at?: string;
 }
 
 /** Where a child execution sits in its workflow (`context.orquesta`, as st2 records it). */
@@ -68,6 +70,7 @@ export class WorkflowEngine {
   readonly #specs = new Map<string, WorkflowSpec>();
   /** Per workflow, children this process requested that the stored pending list may still hold. */
   readonly #requested = new Map<string, Set<string>>();
+  readonly #timers = new Map<string, Map<number, NodeJS.Timeout>>();
 
   constructor(deps: WorkflowEngineDeps) {
     this.#deps = deps;
@@ -199,10 +202,18 @@ export class WorkflowEngine {
     // may hand out more tasks; a bounded loop, since each round completes at least one task.
     for (let round = 0; rec !== undefined && rec.record.pending.length > 0 && round < 10_000; round++) {
       const wf = rec.execution;
-      const refused = new Map<string, string>();
+      const refused = new Map<string, { status: TaskStatus; result: JsonObject }>();
+      const now = Date.now();
       for (const p of rec.record.pending as unknown as PendingChild[]) {
+        const due = p.due_at === undefined ? now : Date.parse(p.due_at);
+        if (due > now) {
+          // A delayed task of a canceled workflow never starts; otherwise it is asked for when due.
+          if (wf.status === 'canceling') refused.set(p.child, { status: 'canceled', result: {} });
+          else this.#wakeAt(id, due);
+          continue;
+        }
         const message = await this.#requestChild(wf, p);
-        if (message !== undefined) refused.set(p.child, message);
+        if (message !== undefined) refused.set(p.child, { status: 'failed', result: { error: message } });
         else requested.add(p.child);
       }
       // Nothing refused and more to come: the next event's write clears the list.
@@ -211,8 +222,7 @@ export class WorkflowEngine {
         for (const p of doc.pending.filter((x) => refused.has(x.child))) {
           doc.applied.add(p.child);
           c.updateTask(p.task, p.route, {
-            status: 'failed',
-            result: { error: refused.get(p.child) },
+            ...(refused.get(p.child) as { status: TaskStatus; result: JsonObject }),
             ...(p.item === undefined ? {} : { item: p.item }),
           });
         }
@@ -229,10 +239,39 @@ export class WorkflowEngine {
     await this.#syncStatus(rec.record, execution, conductor);
   }
 
+  /** Steps the workflow again when a delayed task is due (recovery re-arms it after a restart). */
+  #wakeAt(id: string, due: number): void {
+    const timers = this.#timers.get(id) ?? new Map<number, NodeJS.Timeout>();
+    this.#timers.set(id, timers);
+    if (timers.has(due)) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(due);
+        this.step(id).catch((e: unknown) =>
+          this.#log.error('delayed task not started', { executionId: id, error: (e as Error).message }),
+        );
+      },
+      Math.max(0, due - Date.now()) + 5,
+    );
+    timer.unref();
+    timers.set(due, timer);
+  }
+
+  /** Stops the timers of delayed tasks (a clean stop; recovery re-arms them). */
+  stop(): void {
+    for (const timers of this.#timers.values()) for (const t of timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
   #dispatch(id: string, c: WorkflowConductor, doc: { pending: PendingChild[] }): void {
     for (const t of c.dispatchNext()) {
       const index = latestIndex(c.state, t.id, t.route);
       const tally = c.state.tasks[index]?.retry?.tally ?? 0;
+      const due =
+        t.delay !== undefined && t.delay > 0 ? new Date(Date.now() + t.delay * 1000).toISOString() : undefined;
+      // With items and a concurrency, only the first batch waits (st2's eval_action_execution_delay).
+      let delayed =
+        t.itemsCount === undefined ? t.actions.length : Math.min(t.actions.length, t.concurrency ?? t.actions.length);
       for (const a of t.actions) {
         const item = a.item === undefined ? '' : String(a.item);
         doc.pending.push({
@@ -242,6 +281,7 @@ export class WorkflowEngine {
           ...(a.item === undefined ? {} : { item: a.item }),
           action: a.action,
           input: a.input as JsonObject,
+          ...(due !== undefined && delayed-- > 0 ? { due_at: due } : {}),
         });
         c.updateTask(t.id, t.route, { status: 'running', ...(a.item === undefined ? {} : { item: a.item }) });
       }

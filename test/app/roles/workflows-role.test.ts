@@ -94,6 +94,25 @@ describe('workflow pause, resume and cancel (through squall start and the API)',
     expect(await tasks(id)).toEqual([['one', 'canceled']]);
   });
 
+  it('starts a task with a delay only once it is due; a cancel meanwhile means it never starts', async () => {
+    const wf = await api<ExecutionJson & { start_timestamp: string }>('POST', '/api/v1/executions', {
+      action: 'wftest.delayed',
+      parameters: { wait: 1 },
+    });
+    await until(wf.body.id, 'succeeded');
+    const [later] = (await children(wf.body.id)) as (ExecutionJson & { start_timestamp: string })[];
+    expect(Date.parse(later?.start_timestamp ?? '') - Date.parse(wf.body.start_timestamp)).toBeGreaterThanOrEqual(1000);
+
+    const long = await api<ExecutionJson>('POST', '/api/v1/executions', {
+      action: 'wftest.delayed',
+      parameters: { wait: 30 },
+    });
+    await until(long.body.id, 'running');
+    await api('DELETE', `/api/v1/executions/${long.body.id}`);
+    await until(long.body.id, 'canceled');
+    expect(await children(long.body.id)).toEqual([]);
+  });
+
   it('reads the datastore with st2kv() in task inputs and output', async () => {
     const put = await api('PUT', '/api/v1/keys/region', { name: 'region', value: 'eu-west' });
     expect(put.status).toBe(200);
