@@ -236,6 +236,7 @@ export class WorkflowEngine {
     }
     const { execution, conductor } = rec;
     if (execution.status === 'canceling') await this.#cancelChildren(id, execution.context.cancelled_by);
+    if (execution.status === 'pausing' || execution.status === 'resuming') await this.#cascade(id, execution);
     await this.#syncStatus(rec.record, execution, conductor);
   }
 
@@ -429,7 +430,33 @@ export class WorkflowEngine {
       { expect: { status: e.status } },
       { status, appendLog: { status, timestamp: ts } },
     );
-    if (updated) this.#deps.events.updated(updated);
+    if (!updated) return;
+    this.#deps.events.updated(updated);
+    // A sub-workflow that paused (or runs again) is a paused (or running) task of its parent.
+    const orq = e.context.orquesta as OrquestaContext | undefined;
+    if (e.parent !== undefined && orq !== undefined && (status === 'paused' || status === 'running')) {
+      await this.step(e.parent, (c) => {
+        const task = c.state.tasks.find((t) => t.id === orq.task_id && t.route === orq.route);
+        if (task !== undefined && task.items === undefined && task.status !== status)
+          c.updateTask(orq.task_id, orq.route, { status });
+      });
+    }
+  }
+
+  /** Pause and resume reach running sub-workflows (children whose runner hands over). */
+  async #cascade(id: string, e: Execution): Promise<void> {
+    for (const child of await this.#allChildren(id)) {
+      if (child.runner_type !== e.runner_type) continue;
+      const act =
+        e.status === 'pausing' && child.status === 'running'
+          ? this.#deps.executions.pause(child.id, e.context.user)
+          : e.status === 'resuming' && (child.status === 'paused' || child.status === 'pausing')
+            ? this.#deps.executions.resume(child.id, e.context.user)
+            : undefined;
+      await act?.catch((err: unknown) =>
+        this.#log.debug('sub-workflow not paused or resumed', { executionId: child.id, error: (err as Error).message }),
+      );
+    }
   }
 
   async #endExecution(id: string, status: ExecutionStatus, result: JsonObject): Promise<void> {
@@ -453,7 +480,13 @@ function follow(c: WorkflowConductor, status: ExecutionStatus): void {
   if (WORKFLOW_COMPLETED.has(s)) return;
   if (status === 'canceling' && s !== 'canceling') c.cancel();
   else if (status === 'pausing' && s !== 'pausing' && s !== 'paused') c.pause();
-  else if (status === 'resuming' && (s === 'pausing' || s === 'paused')) c.resume();
+  else if (status === 'resuming' && (s === 'pausing' || s === 'paused')) {
+    // A task paused with its sub-workflow runs again with it (else resuming would find nothing active).
+    for (const r of [...c.state.tasks]) {
+      if (r.status === 'paused' && r.items === undefined) c.updateTask(r.id, r.route, { status: 'running' });
+    }
+    c.resume();
+  }
 }
 
 function pendingHas(record: WorkflowRecord, child: string): boolean {

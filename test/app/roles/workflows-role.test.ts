@@ -85,6 +85,24 @@ describe('workflow pause, resume and cancel (through squall start and the API)',
     ]);
   });
 
+  it('pause and resume reach a running sub-workflow; the parent is paused once the sub-workflow is', async () => {
+    const res = await api<ExecutionJson>('POST', '/api/v1/executions', { action: 'wftest.nested_slow' });
+    const id = res.body.id;
+    const inner = await waitFor(async () => (await children(id))[0], 20_000, 'sub-workflow');
+    await waitFor(async () => ((await children(inner.id)).length > 0 ? true : undefined), 20_000, 'inner task');
+    expect((await api('PUT', `/api/v1/executions/${id}`, { status: 'pausing' })).status).toBe(200);
+    await until(inner.id, 'paused');
+    await until(id, 'paused');
+    expect((await children(id)).map((c) => c.context.orquesta?.task_name)).toEqual(['inner']);
+    expect((await api('PUT', `/api/v1/executions/${id}`, { status: 'resuming' })).status).toBe(200);
+    await until(id, 'succeeded');
+    expect((await get(inner.id)).status).toBe('succeeded');
+    expect(await tasks(id)).toEqual([
+      ['after', 'succeeded'],
+      ['inner', 'succeeded'],
+    ]);
+  });
+
   it('DELETE cancels the workflow and its running child; nothing after it starts', async () => {
     const id = await startSlow();
     const del = await api<ExecutionJson>('DELETE', `/api/v1/executions/${id}`);
