@@ -17,6 +17,8 @@ export interface ChatParts {
   /** Button clicks on every platform, checked for who clicked; features register their buttons here. */
   actions: ChatActions;
   adapters: AdapterRegistry;
+  /** Live progress of commands from chat (off when `chat.progress_every` is 0); follows acks once the bot started. */
+  progress: LiveProgress | undefined;
   /** Starts the bot: adapters, result delivery and its safety net. May be called again after stopBot. */
   startBot(adapters: ChatAdapter[]): Promise<void>;
   /** Stops the bot (adapters and result delivery); results owed meanwhile wait in the store and queue. */
@@ -69,7 +71,10 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     router,
     actions,
     adapters,
+    progress,
     async startBot(extra) {
+      // Before the adapters: an ack posted as soon as one starts is followed.
+      await progress?.start();
       for (const a of extra) {
         a.onMessage(async (m) => {
           const reply = await router.handle(m);
@@ -93,7 +98,6 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
           ...(progress ? { beforeResult: (id: string) => progress.finish(id) } : {}),
         }),
       );
-      await progress?.start();
       posts = await startChatPosts({
         bus,
         store,

@@ -66,7 +66,7 @@ export const apiRole: Role = {
     });
     keyRoutes(app, { kv: core.kv, auth: core.auth });
     const expirySweep = core.kv.startExpirySweep();
-    await chatopsRoutes(app, chat.router, ctx.core.store);
+    await chatopsRoutes(app, chat.router, ctx.core.store, chat.progress);
     ctx.http.serve(app);
     return { stop: async () => expirySweep.stop() };
   },

@@ -34,6 +34,12 @@ interface Tracked {
 }
 
 const TAIL_CHARS = 4000;
+const KEY_PREFIX = 'progress:';
+
+/** Whether an outbound message's key (PostOptions.key) names a progress message rather than a result. */
+export function isProgressKey(key: string | undefined): boolean {
+  return key?.startsWith(KEY_PREFIX) === true;
+}
 const SHOWN_CHARS = 1500;
 
 function lastLines(s: string, n: number): string {
@@ -74,6 +80,7 @@ export class LiveProgress {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
     await this.#sub?.cancel();
     this.#tracked.clear();
   }
@@ -94,6 +101,8 @@ export class LiveProgress {
 
   /** Follows an execution whose ack is `ack`. */
   track(executionId: string, ack: PostedRef, ackMessage: OutboundMessage): void {
+    // Not started (a process without the bot role): nothing would edit it, or ever forget it.
+    if (!this.#timer) return;
     this.#tracked.set(executionId, {
       ack,
       ackText: ackMessage.text,
@@ -135,7 +144,7 @@ export class LiveProgress {
       const elapsed = durationText(Date.now() - Date.parse(e.start_timestamp));
       t.lastEditAt = Date.now();
       t.edits += 1;
-      const key = { key: `progress:${id}:${t.edits}` };
+      const key = { key: `${KEY_PREFIX}${id}:${t.edits}` };
       if (adapter.capabilities.edit) {
         const shown = lastLines(t.tail, this.#o.lines);
         const msg: OutboundMessage = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../engine/api/request-auth.js';
 import type { Store } from '../../engine/store/store.js';
+import type { LiveProgress } from '../notify/live-progress.js';
 import type { ChatRouter } from '../router.js';
 import { claimShellChannel } from './shell-channel.js';
 
@@ -15,9 +16,15 @@ interface MessageBody {
  * message goes through the same router as Slack's; the sender is the authenticated Squall user, so
  * nobody can speak for someone else. The ack comes back in the response; the result arrives later on
  * the stream as an `st2.announcement__chatops` event for the shell's channel, which belongs to the
- * user who opened it: anyone else's message to it is refused (403).
+ * user who opened it: anyone else's message to it is refused (403). With `progress`, a command that
+ * runs long gets progress announcements on the stream too, as the terminal of `squall start` does.
  */
-export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter, store: Store): Promise<void> {
+export async function chatopsRoutes(
+  app: FastifyInstance,
+  router: ChatRouter,
+  store: Store,
+  progress?: Pick<LiveProgress, 'track'>,
+): Promise<void> {
   app.post<{ Body: MessageBody }>(
     '/api/v1/chatops/messages',
     {
@@ -52,6 +59,9 @@ export async function chatopsRoutes(app: FastifyInstance, router: ChatRouter, st
       });
       if (!reply) return {};
       const ids = reply.executionIds ?? [];
+      // The ack is "posted" in this response; the ref only says where progress goes (the shell cannot edit).
+      const ack = { platform: 'cli' as const, channel: b.channel, ...(b.thread ? { thread: b.thread } : {}) };
+      for (const id of ids) progress?.track(id, { ...ack, id: `ack-${id}` }, reply.message);
       return { reply: reply.message, ...(ids.length > 0 ? { execution_ids: ids } : {}) };
     },
   );

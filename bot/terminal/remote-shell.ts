@@ -80,7 +80,9 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
     onEvent: (e) => {
       const delivered = announcementFor(e.data, channel);
       if (!delivered) return;
-      void adapter.post({ platform: 'cli', channel }, delivered);
+      void adapter.post({ platform: 'cli', channel }, delivered.message);
+      // A progress line (a command still running) is not its result.
+      if (delivered.progress) return;
       owed = Math.max(0, owed - 1);
       if (owed === 0) pause.wakeAll();
     },
@@ -126,16 +128,22 @@ export async function runRemoteShell(opts: RemoteShellOptions): Promise<number> 
   return 0;
 }
 
-/** The message of a `st2.announcement__chatops` event when it is addressed to `channel` on the CLI. */
-export function announcementFor(data: unknown, channel: string): OutboundMessage | undefined {
+/**
+ * The message of a `st2.announcement__chatops` event when it is addressed to `channel` on the CLI,
+ * and whether it is progress of a running command (more follows) rather than a result.
+ */
+function announcementFor(data: unknown, channel: string): { message: OutboundMessage; progress: boolean } | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const d = data as { payload?: unknown };
   const p = (d.payload && typeof d.payload === 'object' ? d.payload : d) as {
     platform?: unknown;
     channel?: unknown;
     message?: unknown;
+    progress?: unknown;
   };
   if (p.platform !== 'cli' || p.channel !== channel) return undefined;
   const m = p.message as OutboundMessage | undefined;
-  return m && typeof m === 'object' && typeof m.text === 'string' ? m : undefined;
+  return m && typeof m === 'object' && typeof m.text === 'string'
+    ? { message: m, progress: p.progress === true }
+    : undefined;
 }

@@ -8,7 +8,9 @@ import type {
   ChatTarget,
   OutboundMessage,
   PostedRef,
+  PostOptions,
 } from '../chat-adapter.js';
+import { isProgressKey } from '../notify/live-progress.js';
 
 let seq = 0;
 
@@ -38,19 +40,21 @@ export class StreamChatAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {}
 
-  async post(target: ChatTarget, msg: OutboundMessage): Promise<PostedRef> {
+  async post(target: ChatTarget, msg: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
     const id = `a${Date.now().toString(36)}${(seq++).toString(36)}`;
     this.stream.announce('chatops', {
       platform: 'cli',
       channel: target.channel,
       ...(target.thread ? { thread: target.thread } : {}),
       id,
+      // Marked so that a shell waiting for results does not take a progress line for one.
+      ...(isProgressKey(opts?.key) ? { progress: true } : {}),
       message: msg as unknown as JsonObject,
     });
     return { platform: 'cli', channel: target.channel, id };
   }
 
-  async update(ref: PostedRef, msg: OutboundMessage): Promise<void> {
-    await this.post({ platform: 'cli', channel: ref.channel }, msg);
+  async update(ref: PostedRef, msg: OutboundMessage, opts?: PostOptions): Promise<void> {
+    await this.post({ platform: 'cli', channel: ref.channel }, msg, opts);
   }
 }

@@ -15,7 +15,13 @@ let api: ApiClient;
 
 beforeAll(async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'squall-remote-shell-'));
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, logger: silentLogger });
+  server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logger: silentLogger,
+    config: { chat: { progress_every: 1 } },
+  });
   const creds = await readCredentials(dataDir);
   api = new ApiClient(server.url ?? '', { kind: 'api-key', key: creds?.api_key ?? '', source: 'test' });
 }, 60_000);
@@ -51,6 +57,24 @@ describe('remote shell (squall shell)', () => {
     expect(await a.done).toBe(0);
     expect(await b.done).toBe(0);
   });
+
+  it('prints the latest output lines while a command runs, then the result once', async () => {
+    const s = openShell(`shell-p-${process.pid}`);
+    await expect.poll(() => s.text()).toContain('Connected to');
+    s.type(`!run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two`);
+    // Piped input: ending it leaves once the result (not a progress line) has arrived.
+    s.input.end();
+    expect(await s.done).toBe(0);
+    const t = s.text();
+    const result = t.indexOf('core.local succeeded');
+    expect(result).toBeGreaterThan(0);
+    expect(t.indexOf('core.local succeeded', result + 1)).toBe(-1);
+    const progress = t.indexOf('core.local (');
+    expect(progress).toBeGreaterThan(t.indexOf('Running `printf'));
+    expect(t.slice(progress, result)).toContain('out-one');
+    expect(t.slice(progress, result)).not.toContain('out-two');
+    expect(t.slice(result)).toContain('out-two');
+  }, 30_000);
 
   it("prints the server's answer to a command no alias matches", async () => {
     const s = openShell(`shell-c-${process.pid}`);
