@@ -112,6 +112,18 @@ describe('orquesta workflows through the real engine (scheduler, runner, workflo
     }
   });
 
+  it('retries a failed task as a new child execution each time, then fails', async () => {
+    const wf = await h.run('wftest.retried');
+    expect(wf.status).toBe('failed');
+    const kids = await children(wf.id);
+    expect(kids.map((k) => [(k.context.orquesta as { task_name: string }).task_name, k.status])).toEqual([
+      ['flaky', 'failed'],
+      ['flaky', 'failed'],
+      ['flaky', 'failed'],
+    ]);
+    expect(new Set(kids.map((k) => k.id)).size).toBe(3);
+  });
+
   it('a redelivered completion changes nothing: no task is handed out twice', async () => {
     const wf = await h.run('wftest.sequence', { who: 'again' });
     const kids = await children(wf.id);
