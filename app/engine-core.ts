@@ -12,6 +12,7 @@ import { KvCipher } from '../engine/datastore/kv-cipher.js';
 import { KvService } from '../engine/datastore/kv-service.js';
 import { createExecutionService } from '../engine/executions/create-execution-service.js';
 import type { ExecutionService } from '../engine/executions/execution-service.js';
+import { SecretParameters } from '../engine/executions/secret-parameters.js';
 import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
 import type { Logger } from '../engine/logger.js';
 import type { Execution } from '../engine/model/execution.js';
@@ -110,6 +111,8 @@ export async function createEngineCore(
     bus,
     runners,
     logger: logger.child({ component: 'executions' }),
+    // Secret parameter values are stored sealed with the datastore's key.
+    secrets: new SecretParameters(cipher),
     events: stream,
     waiters,
     timeouts: config.executions,

@@ -44,6 +44,7 @@ export async function startWorker(
     concurrency: config.executions.concurrency,
     heartbeatMs: config.executions.heartbeatMs,
     group: consumerGroup(runnerRole),
+    parametersOf: (e) => core.executions.parametersOf(e),
     actionEnv: async (e: Execution) => {
       if (!SHELL_RUNNERS.has(e.runner_type)) return {};
       const env: Record<string, string> = {

@@ -17,6 +17,7 @@ import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionService, RequestExecutionInput } from './execution-service.js';
+import type { SecretParameters } from './secret-parameters.js';
 import { type ExecutionEvents, noExecutionEvents } from './status-events.js';
 import { TerminalWaiters } from './terminal-waiters.js';
 
@@ -27,6 +28,8 @@ export interface ExecutionServiceDeps {
   bus: Bus;
   runners: RunnerRegistry;
   logger: Logger;
+  /** Seals secret parameter values before they are stored (the datastore's key). */
+  secrets: SecretParameters;
   events?: ExecutionEvents;
   /** Broadcast of terminal states, shared with the worker; lets `waitForTerminal` avoid polling. */
   waiters?: TerminalWaiters;
@@ -95,11 +98,13 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (!context.trace_context) context.trace_context = { trace_tag: newId() };
     if (input.parent) context.parent = { execution_id: input.parent };
     const notify = input.notify ?? action.notify;
+    const id = input.id ?? newId();
     const e: NewExecution = {
-      id: input.id ?? newId(),
+      id,
       action,
       runner_type: action.runner_type,
-      parameters,
+      // Secrets are sealed before the store sees them; the runner opens them (parametersOf).
+      parameters: deps.secrets.seal(id, specs, parameters),
       status: 'requested',
       start_timestamp: ts,
       context,
@@ -221,13 +226,14 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     const action = await findAction(e.action.ref);
     if (opts.requestedBy) policy.assert(opts.requestedBy, action.ref);
     const specs = runners.specsOf(action);
+    const stored = parametersOf(e);
     const overrides = opts.parameters ?? {};
     // Stored secrets go only to a re-run by their owner with the right to see them: anyone else
     // could otherwise send them wherever they like (a new `url`, new `hosts`).
     const reuseSecrets = opts.maySeeSecrets === true && opts.user === e.context.user;
     const given: Record<string, unknown> = {};
     const missingSecrets: string[] = [];
-    for (const [k, v] of Object.entries(e.parameters)) {
+    for (const [k, v] of Object.entries(stored)) {
       const spec = specs[k];
       if (spec?.immutable) continue;
       if (spec?.secret && !reuseSecrets) {
@@ -259,8 +265,13 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     });
   }
 
+  function parametersOf(e: Execution): JsonObject {
+    return deps.secrets.open(e.id, runners.specsOf(e.action), e.parameters);
+  }
+
   return {
     request,
+    parametersOf,
     cancel,
     pause: (id, user) => control(id, 'pausing', user),
     resume: (id, user) => control(id, 'resuming', user),

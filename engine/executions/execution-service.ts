@@ -1,6 +1,7 @@
 import type { ActionRequester } from '../auth/action-policy.js';
 import type { NotifySpec } from '../model/action.js';
 import type { Execution, ExecutionContext } from '../model/execution.js';
+import type { JsonObject } from '../model/json.js';
 
 export interface RequestExecutionInput {
   /** Action ref (`pack.name`) or id. */
@@ -80,6 +81,12 @@ export interface ExecutionService {
       requestedBy?: ActionRequester;
     },
   ): Promise<Execution>;
+  /**
+   * The execution's parameters with its secret values in clear: stored executions hold them sealed.
+   * For what runs it (the runner, the workflow engine) and `show_secrets`; never for output.
+   * @throws SquallError SQ_DATASTORE_DECRYPT when a sealed value does not open (another key)
+   */
+  parametersOf(e: Execution): JsonObject;
   /** Resolves when the execution reaches a terminal state (or after `timeoutMs`, with its current state). */
   waitForTerminal(id: string, timeoutMs?: number): Promise<Execution | undefined>;
 }

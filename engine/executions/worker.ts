@@ -25,6 +25,8 @@ export interface WorkerDeps {
   heartbeatMs: number;
   /** The work-queue group it consumes under (named by app/'s role table, so every process agrees). */
   group: string;
+  /** The execution's parameters with secrets opened (they are stored sealed): `ExecutionService.parametersOf`. */
+  parametersOf: (e: Execution) => JsonObject;
   /** Extra environment for an execution's child processes (API URL, a short-lived token, ...). */
   actionEnv?: (e: Execution) => Promise<Record<string, string>>;
 }
@@ -118,7 +120,14 @@ export class Worker {
     events.updated(e);
     const log = this.#log.child({ executionId: id, action: e.action.ref });
     const runner = runners.get(e.runner_type);
-    const secrets = secretValues(runners.specsOf(e.action), e.parameters);
+    let parameters: JsonObject = {};
+    let unopened: string | undefined;
+    try {
+      parameters = this.#deps.parametersOf(e);
+    } catch (err) {
+      unopened = (err as Error).message;
+    }
+    const secrets = secretValues(runners.specsOf(e.action), parameters);
     const mask = secrets.length > 0 ? (s: string) => maskText(s, secrets) : (s: string) => s;
     const controller = new AbortController();
     this.#running.set(id, controller);
@@ -141,19 +150,23 @@ export class Worker {
 
     let outcome: RunOutcome;
     try {
-      if (!runner) {
+      if (unopened !== undefined) {
+        outcome = { status: 'failed', result: { error: unopened } };
+      } else if (!runner) {
         outcome = {
           status: 'failed',
           result: { error: `Runner "${e.runner_type}" is not available in this process.` },
         };
       } else {
         const pack = await store.packs.get(e.action.pack);
-        const env = this.#deps.actionEnv ? await this.#deps.actionEnv(e) : {};
+        // What runs it sees the secrets in clear; the stored execution keeps them sealed.
+        const opened: Execution = { ...e, parameters };
+        const env = this.#deps.actionEnv ? await this.#deps.actionEnv(opened) : {};
         outcome = await runner.run({
-          execution: e,
+          execution: opened,
           action: e.action,
           pack,
-          parameters: e.parameters,
+          parameters,
           signal: controller.signal,
           timeoutS,
           emit: (stream, data) => output.write(stream, data),

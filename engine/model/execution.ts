@@ -76,7 +76,10 @@ export interface StatusLogEntry {
   timestamp: string;
 }
 
-/** An execution as stored. Parameters are stored as given (secrets included) and masked on every way out. */
+/**
+ * An execution as stored. Secret parameters are stored sealed (`ExecutionService.parametersOf` opens
+ * them for what runs it) and masked on every way out.
+ */
 export interface Execution {
   id: string;
   action: Action;

@@ -63,7 +63,9 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
   function present(req: FastifyRequest, e: Execution): ExecutionApi {
     const q = req.query as { show_secrets?: boolean } | undefined;
     const showSecrets = q?.show_secrets === true && auth.can(principalOf(req), 'execution:show_secrets');
-    return presentExecution(e, { runners, showSecrets, publicUrl: opts.publicUrl });
+    // Stored sealed: shown in clear only to those who may see secrets.
+    const shown = showSecrets ? { ...e, parameters: executions.parametersOf(e) } : e;
+    return presentExecution(shown, { runners, showSecrets, publicUrl: opts.publicUrl });
   }
 
   async function find(id: string): Promise<Execution> {

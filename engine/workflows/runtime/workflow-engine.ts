@@ -78,7 +78,7 @@ export class WorkflowEngine {
   }
 
   /**
-   * Starts the workflow of a claimed (`running`) execution: reads and validates its definition,
+   * Starts the workflow of a claimed (`running`) execution, its secret parameters opened: reads and validates its definition,
    * stores the conductor and requests the first tasks. Starting one already started carries on.
    *
    * @throws SquallError SQ_VALIDATION naming the file and each problem when the definition is invalid
@@ -143,7 +143,13 @@ export class WorkflowEngine {
       const page = await store.executions.list({ status: 'running', limit: 500, offset, order: 'asc' });
       for (const e of page.items) {
         if (e.runner_type !== 'orquesta' || (await store.workflows.get(e.id)) !== undefined) continue;
-        await this.start(e, await store.packs.get(e.action.pack)).catch((err: unknown) => this.#failStart(e, err));
+        try {
+          // Stored executions hold secret parameters sealed; `start` takes them in clear, as a runner gets them.
+          const opened = { ...e, parameters: this.#deps.executions.parametersOf(e) };
+          await this.start(opened, await store.packs.get(e.action.pack));
+        } catch (err) {
+          await this.#failStart(e, err);
+        }
         n++;
       }
       if (page.items.length < 500) break;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,10 @@ import type { AuthService } from '../../../engine/auth/auth-service.js';
 import { createAuthService } from '../../../engine/auth/create-auth-service.js';
 import type { Bus } from '../../../engine/bus/bus.js';
 import { createMemoryBus } from '../../../engine/bus/memory/memory-bus.js';
+import { KvCipher } from '../../../engine/datastore/kv-cipher.js';
 import { createExecutionService } from '../../../engine/executions/create-execution-service.js';
 import type { ExecutionService } from '../../../engine/executions/execution-service.js';
+import { SecretParameters } from '../../../engine/executions/secret-parameters.js';
 import { type Logger, silentLogger } from '../../../engine/logger.js';
 import type { Role } from '../../../engine/model/auth.js';
 import { registerPacks } from '../../../engine/packs/pack-registrar.js';
@@ -52,6 +55,7 @@ export async function makeApiHarness(
     bus,
     runners,
     logger,
+    secrets: new SecretParameters(KvCipher.fromKey(randomBytes(32))),
     timeouts: { defaultTimeoutS: 60, maxTimeoutS: 3600 },
   });
   const auth = createAuthService(store, { tokenTtlS, logger });

@@ -13,7 +13,7 @@ const PACK_DIR = fileURLToPath(new URL('../../fixtures/engine-packs/kvdefaults/'
 
 // The issue's datastore secret test: a secret's value appears in no log line, API response, stream
 // event, trigger payload or chat message, and not in the SQLite file in plaintext.
-const SECRETS = ['Sq-secret-token-7f3a9c', 'Sq-rotated-token-51e0d2', 'Sq-user-secret-93b7aa'];
+const SECRETS = ['Sq-secret-token-7f3a9c', 'Sq-rotated-token-51e0d2', 'Sq-user-secret-93b7aa', 'Sq-given-4b2e90'];
 
 describe('datastore secrets stay secret', () => {
   const dir = tempDir('squall-kv-secret-');
@@ -77,7 +77,7 @@ describe('datastore secrets stay secret', () => {
   });
 
   it('goes through create, read, rotate, use from chat and the API, and delete without showing the value', async () => {
-    const [first, rotated, userSecret] = SECRETS as [string, string, string];
+    const [first, rotated, userSecret, given] = SECRETS as [string, string, string, string];
     expect((await api(adminKey, 'PUT', '/api/v1/keys/api_token', { value: first, secret: true })).status).toBe(200);
     await api(adminKey, 'PUT', '/api/v1/keys/api_token', { value: rotated, secret: true });
     await api(adminKey, 'PUT', '/api/v1/keys/mine', { value: userSecret, secret: true, scope: 'user' });
@@ -90,7 +90,6 @@ describe('datastore secrets stay secret', () => {
     }
     await api(adminKey, 'GET', '/api/v1/keys/mine?scope=user');
     await api(viewerKey, 'GET', '/api/v1/keys/api_token?decrypt=true');
-    // Checked before an execution uses the secret: a run stores its parameters as given (see below).
     await expectNotInDatabase(SECRETS);
 
     // The secret reaches the command (its length shows), but never its text.
@@ -104,6 +103,31 @@ describe('datastore secrets stay secret', () => {
     await api(adminKey, 'GET', `/api/v1/executions/${done?.id}/output`);
     await api(adminKey, 'GET', '/api/v1/executions');
     await api(adminKey, 'GET', '/api/v1/executions?show_secrets=false');
+
+    // From a rule's action parameters (`decrypt_kv`), given directly, and re-run by its owner.
+    expect((await api(adminKey, 'POST', '/api/v1/webhooks/kvdefaults/token', { any: 'thing' })).status).toBe(202);
+    const enforcement = async () =>
+      (await server.core.store.ruleEnforcements.list({ ruleRef: 'kvdefaults.token_hook' })).items[0];
+    await expect.poll(enforcement, { timeout: 20_000 }).toBeDefined();
+    const byRule = await server.core.executions.waitForTerminal(String((await enforcement())?.execution_id), 20_000);
+    expect(byRule?.result).toMatchObject({ stdout: `token=******** length=${rotated.length}` });
+    const direct = await api(adminKey, 'POST', '/api/v1/executions', {
+      action: 'kvdefaults.use_token',
+      parameters: { token: given },
+    });
+    expect(direct.body.parameters).toMatchObject({ token: '********' });
+    const ran = await server.core.executions.waitForTerminal(String(direct.body.id), 20_000);
+    expect(ran?.result).toMatchObject({ stdout: `token=******** length=${given.length}` });
+    const again = await api(adminKey, 'POST', `/api/v1/executions/${ran?.id}/re_run`, {});
+    expect(again.status).toBe(201);
+    const rerun = await server.core.executions.waitForTerminal(String(again.body.id), 20_000);
+    expect(rerun?.result).toMatchObject({ stdout: `token=******** length=${given.length}` });
+    // Stored sealed, yet shown in clear to an admin asking for it (not kept in `responses`).
+    expect(ran?.parameters.token).toMatch(/^sqenc1:/);
+    const shown = await fetch(`${server.url}/api/v1/executions/${ran?.id}?show_secrets=true`, {
+      headers: { 'St2-Api-Key': adminKey },
+    });
+    expect(((await shown.json()) as { parameters: Record<string, unknown> }).parameters.token).toBe(given);
   });
 
   it('appears in no API response, chat message, trigger payload, stream event or log line', async () => {
@@ -135,8 +159,8 @@ describe('datastore secrets stay secret', () => {
     }
   });
 
-  it('is not in the SQLite file in plain text, while a plain value is (the check can fail)', async () => {
-    await expectNotInDatabase([SECRETS[2] as string]);
+  it('is not in the SQLite file in plain text after executions used it, while a plain value is (the check can fail)', async () => {
+    await expectNotInDatabase(SECRETS);
     await server.core.kv.set({ scope: 'st2kv.system', name: 'plain', value: 'Sq-plain-visible-0c1d' }, 'test');
     expect((await databaseBytes()).includes(Buffer.from('Sq-plain-visible-0c1d'))).toBe(true);
   });

@@ -48,7 +48,9 @@ describe('re-runs do not hand one user’s secrets to another', () => {
     const r = await rerun('operator', adminCall, { url: 'https://attacker.example/', password: 'operator-own' });
     expect(r.statusCode).toBe(201);
     const e = await h.store.executions.get(r.json<Created>().id);
-    expect(e?.parameters).toMatchObject({
+    // Stored sealed (the store never holds the secret in clear); what the runner gets is the given one.
+    expect(e?.parameters.password).toMatch(/^sqenc1:/);
+    expect(e && h.executions.parametersOf(e)).toMatchObject({
       url: 'https://attacker.example/',
       username: 'admin',
       password: 'operator-own',
@@ -60,7 +62,7 @@ describe('re-runs do not hand one user’s secrets to another', () => {
     const r = await rerun('admin', adminCall, { url: 'https://internal.example/other' });
     expect(r.statusCode).toBe(201);
     const e = await h.store.executions.get(r.json<Created>().id);
-    expect(e?.parameters.password).toBe('admin-s3cret');
+    expect(e && h.executions.parametersOf(e).password).toBe('admin-s3cret');
   });
 
   it('drops core.remote credentials when another user re-runs with new hosts', async () => {
