@@ -54,12 +54,16 @@ export interface AcceptanceServer {
   close(): Promise<void>;
 }
 
-/** A real Squall server (every role) on a free port, with a fresh data dir and its first-start credentials. */
-export async function startAcceptanceServer(): Promise<AcceptanceServer> {
+/**
+ * A real Squall server (every role) on a free port, with a fresh data dir and its first-start credentials.
+ * `progressEvery` sets `chat.progress_every` (seconds).
+ */
+export async function startAcceptanceServer(opts: { progressEvery?: number } = {}): Promise<AcceptanceServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'squall-acceptance-'));
+  const chat = { shell: false, ...(opts.progressEvery !== undefined ? { progress_every: opts.progressEvery } : {}) };
   const server = await startServer({
     dataDir,
-    config: { api: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' }, chat: { shell: false } },
+    config: { api: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' }, chat },
     logger: silentLogger,
   });
   const creds = parseYaml(readFileSync(join(dataDir, 'credentials'), 'utf8')) as Credentials;

@@ -15,7 +15,8 @@ function cli(args: string[], opts: { env?: Record<string, string>; input?: strin
 }
 
 beforeAll(async () => {
-  s = await startAcceptanceServer();
+  // Progress after 1 s, so that a command of a few seconds shows it in `squall shell`.
+  s = await startAcceptanceServer({ progressEvery: 1 });
 }, 60_000);
 
 afterAll(async () => {
@@ -244,5 +245,18 @@ describe('squall alias match and squall shell (issue 4)', () => {
     const h = await cli(['shell'], { input: '!help\n!frobnicate the moon\n' });
     expect(h.stdout).toMatch(/!run <command>/);
     expect(h.stdout).toMatch(/I don't know "frobnicate the moon"/);
+  });
+
+  it('shell: a command running longer than chat.progress_every prints its output so far, then the result once', async () => {
+    const r = await cli(['shell'], { input: "!run printf 'out-%s\\n' one && sleep 3 && printf 'out-%s\\n' two\n" });
+    expect(r.code, r.stderr).toBe(0);
+    const result = r.stdout.indexOf('core.local succeeded');
+    const progress = r.stdout.indexOf('core.local (');
+    expect(progress).toBeGreaterThan(r.stdout.indexOf('Running `printf'));
+    expect(result).toBeGreaterThan(progress);
+    expect(r.stdout.indexOf('core.local succeeded', result + 1)).toBe(-1);
+    expect(r.stdout.slice(progress, result)).toContain('out-one');
+    expect(r.stdout.slice(progress, result)).not.toContain('out-two');
+    expect(r.stdout.slice(result)).toContain('out-two');
   });
 });
