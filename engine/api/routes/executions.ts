@@ -183,6 +183,43 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
     async (req) => selectAttributes(present(req, await find(req.params.id)), req.query),
   );
 
+  app.get<{ Params: { id: string }; Querystring: { depth?: number; show_secrets?: boolean } }>(
+    '/api/v1/executions/:id/children',
+    {
+      config: { permission: 'execution:read' },
+      schema: {
+        summary: "A workflow's child executions, and theirs down to `depth` levels (-1: all), oldest first",
+        tags: ['executions'],
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { ...secretsQuery.properties, depth: { type: 'integer', minimum: -1, default: -1 } },
+        },
+      },
+    },
+    async (req) => {
+      await find(req.params.id);
+      const depth = req.query.depth ?? -1;
+      const out: ExecutionApi[] = [];
+      let level = [req.params.id];
+      for (let d = 0; level.length > 0 && (depth < 0 || d < depth) && d < 100; d++) {
+        const next: string[] = [];
+        for (const parent of level) {
+          for (let offset = 0; ; offset += 500) {
+            const page = await store.executions.list({ parent, limit: 500, offset, order: 'asc' });
+            for (const e of page.items) {
+              out.push(present(req, e));
+              next.push(e.id);
+            }
+            if (page.items.length < 500) break;
+          }
+        }
+        level = next;
+      }
+      return out;
+    },
+  );
+
   app.get<{ Params: { id: string; attribute: string } }>(
     '/api/v1/executions/:id/attribute/:attribute',
     {

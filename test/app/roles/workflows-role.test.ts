@@ -101,6 +101,10 @@ describe('workflow pause, resume and cancel (through squall start and the API)',
       ['after', 'succeeded'],
       ['inner', 'succeeded'],
     ]);
+    const direct = await api<ExecutionJson[]>('GET', `/api/v1/executions/${id}/children?depth=1`);
+    expect(direct.body.map((c) => c.context.orquesta?.task_name)).toEqual(['inner', 'after']);
+    const all = await api<ExecutionJson[]>('GET', `/api/v1/executions/${id}/children`);
+    expect(all.body.map((c) => c.context.orquesta?.task_name)).toEqual(['inner', 'after', 'one', 'two', 'three']);
   });
 
   it('DELETE cancels the workflow and its running child; nothing after it starts', async () => {
