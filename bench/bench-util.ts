@@ -18,6 +18,16 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
+/** `<prefix>_p50_ms` and `<prefix>_p99_ms` of latency samples in milliseconds (sorted in place). */
+export function latencyMetrics(prefix: string, samples: number[], digits = 2): Metric[] {
+  samples.sort((a, b) => a - b);
+  return [50, 99].map((p) => ({
+    metric: `${prefix}_p${p}_ms`,
+    value: round(percentile(samples, p), digits),
+    unit: 'ms',
+  }));
+}
+
 export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { startServer } from '../app/start-server.js';
 import { CliAdapter } from '../bot/terminal/cli-adapter.js';
 import { silentLogger } from '../engine/logger.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, tempDir } from './bench-util.js';
 
 /** Terminal adapter: a typed line in → the ack printed, through the real router and engine. */
 export async function benchChatAck(): Promise<Metric[]> {
@@ -48,11 +48,7 @@ export async function benchChatAck(): Promise<Metric[]> {
         }
       });
     }
-    samples.sort((a, b) => a - b);
-    return [
-      { metric: 'chat_ack_p50_ms', value: round(percentile(samples, 50), 3), unit: 'ms' },
-      { metric: 'chat_ack_p99_ms', value: round(percentile(samples, 99), 3), unit: 'ms' },
-    ];
+    return latencyMetrics('chat_ack', samples, 3);
   } finally {
     await s.close();
     dir.remove();

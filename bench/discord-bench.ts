@@ -4,7 +4,7 @@ import { resolveDiscordConfig } from '../bot/discord/discord-config.js';
 import { silentLogger } from '../engine/logger.js';
 import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.js';
 import { BOT, FakeDiscord } from '../test/fakes/discord/fake-discord.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, tempDir } from './bench-util.js';
 
 const WARMUP = 50;
 const SAMPLES = 400;
@@ -46,11 +46,7 @@ export async function benchDiscordAck(): Promise<Metric[]> {
       const wait = SPACING_MS - (performance.now() - t0);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    times.sort((a, b) => a - b);
-    return [
-      { metric: 'discord_ack_p50_ms', value: round(percentile(times, 50)), unit: 'ms' },
-      { metric: 'discord_ack_p99_ms', value: round(percentile(times, 99)), unit: 'ms' },
-    ];
+    return latencyMetrics('discord_ack', times);
   } finally {
     await adapter.stop();
     await store.close();

@@ -2,7 +2,7 @@ import { startServer } from '../app/start-server.js';
 import type { SquallOptions } from '../engine/config/config-schema.js';
 import { silentLogger } from '../engine/logger.js';
 import { deleteAmqpTopology, ENGINE_GROUPS } from '../test/support/amqp-teardown.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, round, tempDir } from './bench-util.js';
 
 async function withEngine<T>(
   config: SquallOptions,
@@ -62,9 +62,7 @@ export async function benchEngine(opts: { amqpUrl?: string }): Promise<Metric[]>
       await s.core.executions.waitForTerminal(e.id, 10_000);
       if (i >= 200) lat.push(performance.now() - t0);
     }
-    lat.sort((a, b) => a - b);
-    out.push({ metric: 'exec_latency_p50_ms', value: round(percentile(lat, 50), 3), unit: 'ms' });
-    out.push({ metric: 'exec_latency_p99_ms', value: round(percentile(lat, 99), 3), unit: 'ms' });
+    out.push(...latencyMetrics('exec_latency', lat, 3));
 
     const local = await throughput(s, 1000, 'core.local', { cmd: 'true' }, 32);
     out.push({ metric: 'exec_local_per_s', value: round(local.perS, 0), unit: 'executions/s' });

@@ -8,7 +8,7 @@ import { silentLogger } from '../engine/logger.js';
 import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.js';
 import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 import { SlackRequests } from '../test/fakes/slack/slack-requests.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, tempDir } from './bench-util.js';
 
 const WARMUP = 50;
 const SAMPLES = 400;
@@ -68,11 +68,7 @@ export async function benchSlackAck(): Promise<Metric[]> {
       if (i >= WARMUP) times.push(performance.now() - t0);
       fake.calls.length = 0; // keeps the fake's lookups short
     }
-    times.sort((a, b) => a - b);
-    return [
-      { metric: 'slack_ack_p50_ms', value: round(percentile(times, 50)), unit: 'ms' },
-      { metric: 'slack_ack_p99_ms', value: round(percentile(times, 99)), unit: 'ms' },
-    ];
+    return latencyMetrics('slack_ack', times);
   } finally {
     await adapter.stop();
     server.closeAllConnections();

@@ -8,7 +8,7 @@ import { silentLogger } from '../engine/logger.js';
 import { createSqliteStore } from '../engine/store/sqlite/sqlite-store.js';
 import { channelMessage, postActivity } from '../test/fakes/bot-framework/activities.js';
 import { activityText, FakeConnector } from '../test/fakes/bot-framework/fake-connector.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, tempDir } from './bench-util.js';
 
 const WARMUP = 50;
 const SAMPLES = 400;
@@ -49,11 +49,7 @@ export async function benchTeamsAck(): Promise<Metric[]> {
       if (i >= WARMUP) times.push(performance.now() - t0);
       fake.calls.length = 0; // keeps the fake's lookups short
     }
-    times.sort((a, b) => a - b);
-    return [
-      { metric: 'teams_ack_p50_ms', value: round(percentile(times, 50)), unit: 'ms' },
-      { metric: 'teams_ack_p99_ms', value: round(percentile(times, 99)), unit: 'ms' },
-    ];
+    return latencyMetrics('teams_ack', times);
   } finally {
     await adapter.stop();
     server.closeAllConnections();

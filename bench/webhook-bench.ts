@@ -1,6 +1,6 @@
 import { startServer } from '../app/start-server.js';
 import { silentLogger } from '../engine/logger.js';
-import { type Metric, percentile, round, tempDir } from './bench-util.js';
+import { latencyMetrics, type Metric, tempDir } from './bench-util.js';
 
 const WARMUP = 50;
 const SAMPLES = 300;
@@ -64,11 +64,7 @@ export async function benchWebhookToExecution(): Promise<Metric[]> {
       }
       if (i >= WARMUP) times.push(performance.now() - t0);
     }
-    times.sort((a, b) => a - b);
-    return [
-      { metric: 'webhook_to_exec_p50_ms', value: round(percentile(times, 50)), unit: 'ms' },
-      { metric: 'webhook_to_exec_p99_ms', value: round(percentile(times, 99)), unit: 'ms' },
-    ];
+    return latencyMetrics('webhook_to_exec', times);
   } finally {
     await s.close();
     dir.remove();
