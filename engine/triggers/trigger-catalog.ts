@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { derivedId } from '../ids.js';
 import type { JsonObject } from '../model/json.js';
 import type { Rule } from '../model/rule.js';
 import type { PackTriggerType } from '../model/trigger.js';
@@ -18,11 +19,6 @@ export interface Trigger {
   type: string;
   parameters: JsonObject;
   description?: string;
-}
-
-/** A stable 24-hex-digit id for things Squall derives rather than stores (built-in types, triggers). */
-function derivedId(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
 /** StackStorm names a trigger with parameters by a UUID; Squall's is derived, so it is the same everywhere. */

@@ -7,6 +7,11 @@ import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from 
 
 const Driver = Database as unknown as SqliteDatabaseConstructor;
 
+/** `?, ?, ?` for an `IN (...)` list of `n` values. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
 /** How long a writer waits for another connection's lock before failing with SQ_STORE_UNAVAILABLE. */
 const BUSY_TIMEOUT_MS = 5000;
 

@@ -8,12 +8,8 @@ import {
 } from '../../model/execution.js';
 import type { ExecutionRepo } from '../execution-repo.js';
 import type { Page } from '../page.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import { placeholders, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
 
 interface ExecutionRow {
   doc: string;

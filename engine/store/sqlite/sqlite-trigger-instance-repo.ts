@@ -1,12 +1,8 @@
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
 import type { Page } from '../page.js';
 import type { TriggerInstanceFilter, TriggerInstanceRepo } from '../trigger-instance-repo.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import { placeholders, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
-
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
 
 interface InstanceRow {
   doc: string;
