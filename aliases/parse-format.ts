@@ -32,7 +32,9 @@ export function looksLikeRegex(literalText: string): boolean {
     /\\./s.test(literalText) ||
     literalText.startsWith('^') ||
     literalText.endsWith('$') ||
-    /\([^()]*\|[^()]*\)/.test(literalText)
+    /\([^()]*\|[^()]*\)/.test(literalText) ||
+    // A quantified group, as real packs write optional parts: `show host( in {{zone}})? {{name}}`.
+    /\)(?:[?*+]|\{\d+(?:,\d*)?\})/.test(literalText)
   );
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parsePyYaml } from '../../lib/pyyaml.js';
 import type { KeyLookup } from '../datastore/kv-lookup.js';
 import { collectKvRefs, loadKvContext } from '../datastore/kv-template-context.js';
 import { SquallError } from '../errors.js';
@@ -61,12 +61,9 @@ async function readMapping(file: string): Promise<JsonObject | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SquallError('SQ_PACK_INVALID', `${file} cannot be read: ${(e as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text) as unknown;
-  } catch (e) {
-    throw new SquallError('SQ_PACK_INVALID', `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const read = parsePyYaml(text);
+  if (!read.ok) throw new SquallError('SQ_PACK_INVALID', `${file} is not valid YAML: ${read.message}`);
+  const doc = read.data;
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
     throw new SquallError('SQ_PACK_INVALID', `${file} must be a mapping`);

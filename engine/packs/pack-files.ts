@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parsePyYaml } from '../../lib/pyyaml.js';
 
 /** A YAML file read as data, or why it could not be. */
 export type YamlRead = { ok: true; data: unknown } | { ok: false; problem: string };
@@ -13,16 +13,13 @@ export async function readYaml(path: string): Promise<YamlRead> {
   } catch (e) {
     return { ok: false, problem: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
-  // YAML 1.2 core schema: unlike PyYAML, `yes`/`on` stay strings, which is what pack authors mean.
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = err.linePos?.[0];
-    const at = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-    const reason = (err.message.split('\n', 1)[0] ?? err.message).replace(/ at line \d+, column \d+:?$/, '');
-    return { ok: false, problem: `YAML syntax error${at}: ${reason}` };
+  // YAML 1.1 as PyYAML reads it (StackStorm's parser): `enabled: yes` is true, as the pack's author meant.
+  const read = parsePyYaml(text);
+  if (!read.ok) {
+    const at = read.line !== undefined ? ` at line ${read.line}, column ${read.col ?? 1}` : '';
+    return { ok: false, problem: `YAML syntax error${at}: ${read.message}` };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data = read.data;
   if (data === null || data === undefined) return { ok: false, problem: 'the file is empty' };
   return { ok: true, data };
 }

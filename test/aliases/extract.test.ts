@@ -269,3 +269,23 @@ describe('extractParameters: errors and scores', () => {
     noMatch('run {{cmd}}', 'run   ');
   });
 });
+
+describe('extractParameters: regex formats with optional groups, as real packs write them', () => {
+  const f = 'show host( in {{zone}})? {{name}}';
+  it('matches with and without the optional group', () => {
+    expect(extractParameters(f, 'show host web1')).toMatchObject({ ok: true, parameters: { name: 'web1' } });
+    expect(extractParameters(f, 'show host in eu-west web1')).toMatchObject({
+      ok: true,
+      parameters: { zone: 'eu-west', name: 'web1' },
+    });
+    expect(extractParameters(f, 'show hostx').ok).toBe(false);
+  });
+
+  it('fills a default when its optional group is absent', () => {
+    const g = 'restart (service )?{{svc}}( on {{host=localhost}})?';
+    expect(extractParameters(g, 'restart nginx')).toMatchObject({ parameters: { svc: 'nginx', host: 'localhost' } });
+    expect(extractParameters(g, 'restart service nginx on web2')).toMatchObject({
+      parameters: { svc: 'nginx', host: 'web2' },
+    });
+  });
+});

@@ -60,3 +60,12 @@ describe('parseFormat', () => {
     }
   });
 });
+
+describe('parseFormat: StackStorm regex formats with quantified groups', () => {
+  it('treats a group followed by a quantifier as a regular expression', () => {
+    expect(parseFormat('show host( in {{zone}})? {{name}}').kind).toBe('regex');
+    expect(parseFormat('list host(s)*').kind).toBe('regex');
+    expect(parseFormat('ping (again ){1,3}{{host}}').kind).toBe('regex');
+    expect(parseFormat('say (hello) {{name}}').kind).toBe('template');
+  });
+});

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parsePyYaml } from '../../../lib/pyyaml.js';
 import { parseInlineParams } from './inline-params.js';
 import type {
   NamedValue,
@@ -33,12 +33,13 @@ export function parseWorkflowSpec(source: string | unknown): ParsedSpec {
   const err = (path: string, message: string) => problems.push({ path, message, type: 'syntax' });
   let doc: unknown = source;
   if (typeof source === 'string') {
-    try {
-      doc = parseYaml(source) as unknown;
-    } catch (e) {
-      err('', `the YAML cannot be parsed: ${(e instanceof Error ? e.message : String(e)).split('\n', 1)[0]}`);
+    // Workflows are pack files: YAML 1.1 as StackStorm's PyYAML reads it.
+    const read = parsePyYaml(source);
+    if (!read.ok) {
+      err('', `the YAML cannot be parsed: ${read.message}`);
       return { spec: undefined, problems };
     }
+    doc = read.data;
   }
   if (!isDict(doc)) {
     err('', 'a workflow must be a mapping with version and tasks');

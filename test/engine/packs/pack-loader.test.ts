@@ -257,3 +257,24 @@ describe('loadPack shape checks', () => {
     ]);
   });
 });
+
+describe('loadPack: pack files read as YAML 1.1, like StackStorm', () => {
+  it('reads yes/on booleans and under-indented quoted descriptions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'squall-yaml11-'));
+    const pack = join(dir, 'yamlpack');
+    await mkdir(join(pack, 'actions'), { recursive: true });
+    await writeFile(join(pack, 'pack.yaml'), 'name: yamlpack\nversion: 0.1.0\ndescription: d\nauthor: a\n');
+    await writeFile(
+      join(pack, 'actions', 'go.yaml'),
+      'name: go\nrunner_type: noop\nenabled: yes\ndescription: "Does a thing\nover two lines"\nparameters:\n  force:\n    type: boolean\n    default: on\n',
+    );
+    const loaded = await loadPack(pack);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.actions[0]).toMatchObject({
+      enabled: true,
+      description: 'Does a thing over two lines',
+      parameters: { force: { type: 'boolean', default: true } },
+    });
+    await rm(dir, { recursive: true, force: true });
+  });
+});
