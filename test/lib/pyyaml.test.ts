@@ -47,7 +47,7 @@ describe('parsePyYaml: YAML 1.1 as PyYAML reads pack files', () => {
   });
 
   it('folds quoted scalars whose continuation lines are not indented under the key', () => {
-    const src = 'description: "Checks the\nload average\n  of a host"\nother: \'it\'\'s\nfolded\'\nlast: 1\n';
+    const src = "description: \"Checks the\nload average\n  of a host\"\nother: 'it''s\nfolded'\nlast: 1\n";
     expect(data(src)).toEqual({ description: 'Checks the load average of a host', other: "it's folded", last: 1 });
     expect(indentQuotedContinuations('a: "x\ny"')).toBe('a: "x\n  y"');
   });
