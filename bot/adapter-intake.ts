@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { asSquallError, SquallError } from '../engine/errors.js';
 import type { Logger } from '../engine/logger.js';
+import { metrics } from '../engine/metrics/metrics.js';
 import type { ChatMessage, ChatReply, OutboundMessage } from './chat-adapter.js';
 
 /** An ack the alias switched off: nothing to post. */
@@ -26,8 +27,20 @@ export async function askHandler(
     log.warn('chat message received but no handler is registered');
     return undefined;
   }
+  const received = performance.now();
+  metrics.chatReceived(msg.platform);
   try {
-    return await handler(msg);
+    const reply = await handler(msg);
+    if (!reply) return reply;
+    const posted = reply.onPosted;
+    // Observed when the adapter has posted the ack: that is the wait the user sees.
+    return {
+      ...reply,
+      onPosted: async (ref) => {
+        metrics.chatAcked(msg.platform, (performance.now() - received) / 1000);
+        await posted?.(ref);
+      },
+    };
   } catch (e) {
     const err = asSquallError(e);
     log.error('chat handler failed', { code: err.code, err: err.message, channel: msg.channel });

@@ -42,6 +42,7 @@ export const apiRole: Role = {
         bodyLimit: config.api.bodyLimit,
         ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
         serverFactory: ctx.http.serverFactory,
+        metricsPublic: config.metrics.public,
       },
     );
     const aliasDeps = {

@@ -1,6 +1,7 @@
 import { SquallError } from '../../engine/errors.js';
 import { newId } from '../../engine/ids.js';
 import type { Logger } from '../../engine/logger.js';
+import { metrics } from '../../engine/metrics/metrics.js';
 import type { JsonObject } from '../../engine/model/json.js';
 import type { OutboxItem, OutboxRepo } from '../../engine/store/outbox-repo.js';
 import { backoffDelay } from '../../lib/backoff.js';
@@ -245,6 +246,7 @@ export class ChannelOutbox {
         else log.warn(`${this.#o.label} unavailable (${f.reason}); will retry`, meta);
         continue;
       }
+      metrics.chatSent(this.#o.platform);
       await this.#o.repo.remove(entry.item.id);
       this.#done(lane, entry);
       if (entry.restored) {

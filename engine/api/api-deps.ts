@@ -34,12 +34,15 @@ export interface ApiOptions {
   serverFactory?: FastifyServerFactory;
   /** Trust `X-Forwarded-*` from a reverse proxy (fastify's `trustProxy`). @default false */
   trustProxy?: boolean;
+  /** Serve `/metrics` without credentials (`metrics.public`). @default false */
+  metricsPublic?: boolean;
 }
 
 /** Options with defaults applied, frozen once. */
 export interface ResolvedApiOptions {
   bodyLimit: number;
   publicUrl: string | undefined;
+  metricsPublic: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -48,5 +51,6 @@ export function resolveApiOptions(opts: ApiOptions = {}): ResolvedApiOptions {
   return Object.freeze({
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     publicUrl: opts.publicUrl?.replace(/\/+$/, ''),
+    metricsPublic: opts.metricsPublic ?? false,
   });
 }

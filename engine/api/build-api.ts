@@ -14,6 +14,7 @@ import { actionRoutes } from './routes/actions.js';
 import { apiKeyRoutes } from './routes/apikeys.js';
 import { executionRoutes } from './routes/executions.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { packRoutes } from './routes/packs.js';
 import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
@@ -151,6 +152,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
 
   const ctx: RouteContext = { deps, opts };
   healthRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   openApiRoutes(app);
   tokenRoutes(app, ctx);
   traceRoutes(app, ctx);

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   /** `POST /api/v1/webhooks/<url>` with a token or API key (a signed request needs none). */
   'webhook:send': OPERATORS,
   'trace:read': ALL,
+  /** `GET /metrics` (unless `metrics.public: true`). */
+  'metrics:read': ALL,
   'kv:read': ALL,
   /** Write `st2kv.system` items (everyone reads them, secrets shown encrypted; own `st2kv.user` items need only kv:read). */
   'kv:write': OPERATORS,

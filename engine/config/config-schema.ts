@@ -113,6 +113,13 @@ export function configSchemaFor(roleNames: RoleNames) {
         })
         .strict()
         .optional(),
+      metrics: z
+        .object({
+          /** Serve `GET /metrics` without credentials, for a Prometheus on a trusted network. @default false */
+          public: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
       log: z
         .object({
           /** @default info */

@@ -32,6 +32,7 @@ export interface ResolvedConfig {
   };
   readonly auth: { tokenTtlS: number; actionRules: ActionRules; grants: PermissionGrants };
   readonly logLevel: LogLevel;
+  readonly metrics: { public: boolean };
   readonly chat: {
     prefix: string;
     defaultRole: Role | 'none';
@@ -162,6 +163,7 @@ function resolveWith(
     },
     auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts), grants: grantsOf(opts) },
     logLevel: level,
+    metrics: { public: opts.metrics?.public ?? false },
     chat: {
       prefix: opts.chat?.prefix ?? '!',
       defaultRole: opts.chat?.default_role ?? 'none',

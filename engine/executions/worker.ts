@@ -3,6 +3,7 @@ import { markProcessGroup } from '../../lib/process-groups.js';
 import { maskDeep, maskText, secretValues } from '../actions/parameters.js';
 import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
+import { metrics } from '../metrics/metrics.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import { jsonLimitProblem } from '../model/json-limits.js';
@@ -58,6 +59,7 @@ export class Worker {
         prefetch: deps.concurrency,
       }),
     );
+    metrics.runnerSlots(deps.concurrency);
     w.#heartbeat = setInterval(() => void w.#beat(), deps.heartbeatMs);
     w.#heartbeat.unref();
     return w;
@@ -131,6 +133,7 @@ export class Worker {
     const mask = secrets.length > 0 ? (s: string) => maskText(s, secrets) : (s: string) => s;
     const controller = new AbortController();
     this.#running.set(id, controller);
+    metrics.runStarted();
     const timeoutS = e.timeout_s ?? 600;
     const timer = setTimeout(() => controller.abort('timeout'), timeoutS * 1000);
     const output = new OutputPipe(e, { store, bus, events, logger: log }, mask, secrets);
@@ -183,6 +186,7 @@ export class Worker {
     } finally {
       clearTimeout(timer);
       this.#running.delete(id);
+      metrics.runEnded();
     }
     if (controller.signal.aborted && controller.signal.reason === 'cancel')
       outcome = { ...outcome, status: 'canceled' };

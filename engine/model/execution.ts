@@ -5,6 +5,8 @@ import { assertStorableJson } from './json-limits.js';
 
 export const EXECUTION_STATUSES = [
   'requested',
+  // Held by a concurrency policy until a slot frees, or by a retry policy's delay (StackStorm's status).
+  'delayed',
   'scheduled',
   'running',
   // Workflows only: pause lets running tasks finish and starts nothing new (StackStorm's statuses).
@@ -29,6 +31,7 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
 ];
 export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = [
   'requested',
+  'delayed',
   'scheduled',
   'running',
   'pausing',

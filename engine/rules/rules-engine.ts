@@ -5,6 +5,7 @@ import { type KvRefs, type KvTemplateContext, loadKvContext } from '../datastore
 import { SquallError } from '../errors.js';
 import type { ExecutionService } from '../executions/execution-service.js';
 import type { Logger } from '../logger.js';
+import { metrics } from '../metrics/metrics.js';
 import type { Rule, RuleEnforcement } from '../model/rule.js';
 import type { TriggerInstance } from '../model/trigger.js';
 import type { Store } from '../store/store.js';
@@ -187,6 +188,7 @@ export async function startRulesEngine(deps: RulesEngineDeps): Promise<RulesEngi
       return;
     }
     const { matched, failures } = evaluation;
+    metrics.ruleEvaluated(matched.map((r) => r.ref));
     if (matched.length === 0 && failures.length === 0) {
       await store.triggerInstances.setStatus(id, ['pending'], 'processed');
       return;

@@ -1,6 +1,7 @@
 import type { Bus, StreamBroadcast } from '../bus/bus.js';
 import type { ExecutionEvents } from '../executions/status-events.js';
 import type { Logger } from '../logger.js';
+import { metrics } from '../metrics/metrics.js';
 import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import type { StreamEvent } from '../store/event-repo.js';
@@ -44,10 +45,12 @@ export class StreamPublisher implements ExecutionEvents {
   }
 
   created(e: Execution): void {
+    metrics.executionChanged(e);
     this.emit('st2.execution__create', this.deps.present(e));
   }
 
   updated(e: Execution): void {
+    metrics.executionChanged(e);
     this.emit('st2.execution__update', this.deps.present(e));
   }
 

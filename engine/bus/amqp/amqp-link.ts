@@ -3,6 +3,7 @@ import { backoffDelay } from '../../../lib/backoff.js';
 import { Sleeper } from '../../../lib/sleeper.js';
 import { SquallError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { metrics } from '../../metrics/metrics.js';
 import type { AmqpConfirmChannel, AmqpConnect, AmqpConnection } from './amqp-types.js';
 
 /** One connection's worth of broker state; a reconnect makes a new one. */
@@ -178,6 +179,7 @@ export class AmqpLink {
           return;
         }
         this.#becomeOpen(s);
+        metrics.busReconnected();
         this.#log.info('RabbitMQ connection recovered', { attempts: attempt, downtimeMs: Date.now() - since });
         return;
       } catch (e) {

@@ -1,4 +1,5 @@
 import { SquallError } from '../../errors.js';
+import { metrics } from '../../metrics/metrics.js';
 
 // Driver error classes that mean "the server cannot be reached or the connection was lost".
 const UNAVAILABLE_NAMES = new Set([
@@ -32,6 +33,13 @@ export function mapMongoError(
   fallback: 'SQ_INTERNAL' | 'SQ_STORE_UNAVAILABLE' = 'SQ_INTERNAL',
 ): SquallError {
   if (e instanceof SquallError) return e;
+  const mapped = classify(e, what, fallback);
+  // A duplicate key is how callers learn that something exists (idempotent writes), not a fault.
+  if (mapped.code !== 'SQ_CONFLICT') metrics.storeError(mapped.code);
+  return mapped;
+}
+
+function classify(e: unknown, what: string, fallback: 'SQ_INTERNAL' | 'SQ_STORE_UNAVAILABLE'): SquallError {
   const message = e instanceof Error ? e.message : String(e);
   if (isDuplicateKey(e)) return new SquallError('SQ_CONFLICT', `${what}: already exists (${message})`, { cause: e });
   const name = e instanceof Error ? e.name : '';

@@ -1,4 +1,5 @@
 import { SquallError } from '../../errors.js';
+import { metrics } from '../../metrics/metrics.js';
 
 // SQLite's extended result codes that mean "the database is there but cannot serve us right now"
 // (locked past busy_timeout, disk trouble, read-only file). Callers may retry these later.
@@ -14,6 +15,13 @@ export function mapSqliteError(
   fallback: 'SQ_INTERNAL' | 'SQ_STORE_UNAVAILABLE' = 'SQ_INTERNAL',
 ): SquallError {
   if (e instanceof SquallError) return e;
+  const mapped = classify(e, what, fallback);
+  // A duplicate key is how callers learn that something exists (idempotent writes), not a fault.
+  if (mapped.code !== 'SQ_CONFLICT') metrics.storeError(mapped.code);
+  return mapped;
+}
+
+function classify(e: unknown, what: string, fallback: 'SQ_INTERNAL' | 'SQ_STORE_UNAVAILABLE'): SquallError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
