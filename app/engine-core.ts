@@ -21,7 +21,7 @@ import { loadPackConfig } from '../engine/packs/pack-config.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
-import { createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
+import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
 import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
@@ -99,6 +99,7 @@ export async function createEngineCore(
   const runners = createRunnerRegistry([
     createChatPostRunner({ store, bus, routes: chatRoutes }),
     createOrquestaRunner(() => workflows),
+    createActionChainRunner(() => workflows),
   ]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;

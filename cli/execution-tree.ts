@@ -39,7 +39,10 @@ export function renderTaskTree(c: Colors, nodes: readonly TaskNode[], indent = '
   nodes.forEach((n, i) => {
     const last = i === nodes.length - 1;
     const e = n.execution;
-    const orq = e.context?.orquesta as { task_name?: string; item_id?: number; route?: number } | undefined;
+    // Orquesta's tasks carry `orquesta`, action-chain's `chain` (StackStorm's context keys).
+    const orq = (e.context?.orquesta ?? e.context?.chain) as
+      | { task_name?: string; item_id?: number; route?: number }
+      | undefined;
     const name = `${orq?.task_name ?? '?'}${orq?.item_id === undefined ? '' : `[${orq.item_id}]`}${orq?.route ? ` (route ${orq.route})` : ''}`;
     const mark = e.status === 'succeeded' ? c.green('✔') : isTerminalStatus(e.status) ? c.red('✖') : c.cyan('…');
     const took = formatDuration(e);

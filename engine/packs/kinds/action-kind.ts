@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { newId } from '../../ids.js';
 import type { Action, NotifySpec, ParamSpecs } from '../../model/action.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
+import { validateChain } from '../../workflows/chain/chain-spec.js';
 import { formatProblem } from '../../workflows/spec/spec-types.js';
 import { validateWorkflow } from '../../workflows/spec/validate-spec.js';
 import { isFile } from '../pack-files.js';
@@ -36,8 +37,8 @@ const spec: PackKindSpec<'actions', z.infer<typeof ActionFileSchema>> = {
       const problem = await checkEntryPoint(ctx.packDir, entryPoint, m.runner_type);
       if (problem) return { problems: [{ field: 'entry_point', problem }] };
     }
-    if (m.runner_type === 'orquesta') {
-      const problem = await checkWorkflow(ctx.packDir, entryPoint);
+    if (m.runner_type === 'orquesta' || m.runner_type === 'action-chain') {
+      const problem = await checkWorkflow(ctx.packDir, entryPoint, m.runner_type);
       if (problem) return { problems: [{ field: 'entry_point', problem }] };
     }
     const action: Action = {
@@ -75,7 +76,7 @@ async function checkEntryPoint(packDir: string, entryPoint: string, runner: stri
 }
 
 /** A workflow action's definition is checked when the pack is registered, not when it first runs. */
-async function checkWorkflow(packDir: string, entryPoint: string): Promise<string | undefined> {
+async function checkWorkflow(packDir: string, entryPoint: string, runner: string): Promise<string | undefined> {
   const file = resolve(join(packDir, 'actions'), entryPoint);
   const name = relative(packDir, file).split(sep).join('/');
   let source: string;
@@ -83,6 +84,10 @@ async function checkWorkflow(packDir: string, entryPoint: string): Promise<strin
     source = await readFile(file, 'utf8');
   } catch (e) {
     return `cannot read ${name}: ${(e as Error).message}`;
+  }
+  if (runner === 'action-chain') {
+    const chain = validateChain(source);
+    return chain.problems.length > 0 ? `action-chain ${name} is invalid: ${chain.problems.join('; ')}` : undefined;
   }
   const { spec, problems } = validateWorkflow(source);
   if (problems.length > 0) return `workflow ${name} is invalid: ${problems.map(formatProblem).join('; ')}`;

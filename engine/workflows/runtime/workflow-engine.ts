@@ -13,10 +13,15 @@ import { type Execution, type ExecutionStatus, isTerminal } from '../../model/ex
 import type { JsonObject } from '../../model/json.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowRecord } from '../../store/workflow-repo.js';
-import { type ConductorState, type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
-import { type ConductorServices, WorkflowConductor } from '../conductor/workflow-conductor.js';
-import { formatProblem, type WorkflowSpec } from '../spec/spec-types.js';
-import { validateWorkflow } from '../spec/validate-spec.js';
+import { type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
+import {
+  type FlowConductor,
+  type FlowKind,
+  type FlowServices,
+  flowKind,
+  type TaskPosition,
+  taskPosition,
+} from './flow-kinds.js';
 
 export interface WorkflowEngineDeps {
   store: Store;
@@ -41,16 +46,7 @@ interface PendingChild {
   readonly due_at?: string;
 }
 
-/** Where a child execution sits in its workflow (`context.orquesta`, as st2 records it). */
-interface OrquestaContext {
-  readonly workflow_execution_id: string;
-  readonly task_name: string;
-  readonly task_id: string;
-  readonly route: number;
-  readonly item_id?: number;
-}
-
-type Mutation = (c: WorkflowConductor, doc: { pending: PendingChild[]; applied: Set<string> }) => void;
+type Mutation = (c: FlowConductor, doc: { pending: PendingChild[]; applied: Set<string> }) => void;
 
 const CAS_ATTEMPTS = 50;
 const WORKFLOW_UNDER_WAY: readonly ExecutionStatus[] = ['running', 'pausing', 'paused', 'resuming', 'canceling'];
@@ -67,7 +63,7 @@ export class WorkflowEngine {
   readonly #log: Logger;
   /** Steps of one workflow run one at a time in this process (other processes lose the rev CAS). */
   readonly #locks = new Map<string, Promise<void>>();
-  readonly #specs = new Map<string, WorkflowSpec>();
+  readonly #specs = new Map<string, unknown>();
   /** Per workflow, children this process requested that the stored pending list may still hold. */
   readonly #requested = new Map<string, Set<string>>();
   readonly #timers = new Map<string, Map<number, NodeJS.Timeout>>();
@@ -85,10 +81,11 @@ export class WorkflowEngine {
    */
   async start(e: Execution, pack: Pack | undefined): Promise<void> {
     if ((await this.#deps.store.workflows.get(e.id)) === undefined) {
+      const kind = kindOf(e);
       const definition = await readDefinition(e, pack);
-      const spec = parseDefinition(definition, e.action.entry_point);
-      const services = await this.#services(definition, e);
-      const conductor = WorkflowConductor.start(spec, e.parameters, { parentContext: st2Context(e), services });
+      const spec = kind.parse(definition, e.action.entry_point);
+      const services = await this.#services(kind, definition, e);
+      const conductor = kind.start(spec, e, services);
       await this.#deps.store.workflows.create({
         id: e.id,
         definition,
@@ -104,7 +101,7 @@ export class WorkflowEngine {
   /** A child execution reached a terminal state: tell its workflow's conductor (once). */
   async childCompleted(childId: string): Promise<void> {
     const child = await this.#deps.store.executions.get(childId);
-    const orq = child?.context.orquesta as OrquestaContext | undefined;
+    const orq = child === undefined ? undefined : taskPosition(child);
     if (child === undefined || child.parent === undefined || orq === undefined || !isTerminal(child.status)) return;
     await this.step(child.parent, (c, doc) => {
       if (doc.applied.has(child.id)) return;
@@ -142,7 +139,7 @@ export class WorkflowEngine {
     for (let offset = 0; ; offset += 500) {
       const page = await store.executions.list({ status: 'running', limit: 500, offset, order: 'asc' });
       for (const e of page.items) {
-        if (e.runner_type !== 'orquesta' || (await store.workflows.get(e.id)) !== undefined) continue;
+        if (flowKind(e.runner_type) === undefined || (await store.workflows.get(e.id)) !== undefined) continue;
         try {
           // Stored executions hold secret parameters sealed; `start` takes them in clear, as a runner gets them.
           const opened = { ...e, parameters: this.#deps.executions.parametersOf(e) };
@@ -159,7 +156,7 @@ export class WorkflowEngine {
         const children = await this.#allChildren(id);
         await this.step(id, (c, doc) => {
           for (const child of children) {
-            const orq = child.context.orquesta as OrquestaContext | undefined;
+            const orq = taskPosition(child);
             if (orq === undefined || !isTerminal(child.status) || doc.applied.has(child.id)) continue;
             doc.applied.add(child.id);
             c.updateTask(orq.task_id, orq.route, {
@@ -270,7 +267,7 @@ export class WorkflowEngine {
     this.#timers.clear();
   }
 
-  #dispatch(id: string, c: WorkflowConductor, doc: { pending: PendingChild[] }): void {
+  #dispatch(id: string, c: FlowConductor, doc: { pending: PendingChild[] }): void {
     for (const t of c.dispatchNext()) {
       const index = latestIndex(c.state, t.id, t.route);
       const tally = c.state.tasks[index]?.retry?.tally ?? 0;
@@ -298,13 +295,16 @@ export class WorkflowEngine {
   /** Requests one child execution; undefined when it exists (now or already), else why it was refused. */
   async #requestChild(wf: Execution, p: PendingChild): Promise<string | undefined> {
     const root = (wf.context.root as { execution_id: string } | undefined) ?? { execution_id: wf.id };
-    const orquesta: OrquestaContext = {
+    const kind = kindOf(wf);
+    const position: TaskPosition = {
       workflow_execution_id: wf.id,
       task_name: p.task,
       task_id: p.task,
       route: p.route,
       ...(p.item === undefined ? {} : { item_id: p.item }),
     };
+    const spec = this.#specs.get(wf.id);
+    const extra = spec === undefined ? {} : (kind.childContext?.(spec, p.task) ?? {});
     try {
       await this.#deps.executions.request({
         id: p.child,
@@ -317,7 +317,7 @@ export class WorkflowEngine {
           ...(wf.context.source_channel ? { source_channel: wf.context.source_channel } : {}),
           ...(wf.context.trace_context ? { trace_context: wf.context.trace_context } : {}),
           root,
-          orquesta,
+          [kind.contextKey]: { ...extra, ...position },
         },
       });
       return undefined;
@@ -335,18 +335,18 @@ export class WorkflowEngine {
    */
   async #transact(
     id: string,
-    change: (c: WorkflowConductor, doc: { pending: PendingChild[]; applied: Set<string> }, e: Execution) => void,
-  ): Promise<{ record: WorkflowRecord; execution: Execution; conductor: WorkflowConductor } | undefined> {
+    change: (c: FlowConductor, doc: { pending: PendingChild[]; applied: Set<string> }, e: Execution) => void,
+  ): Promise<{ record: WorkflowRecord; execution: Execution; conductor: FlowConductor } | undefined> {
     const { store } = this.#deps;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const [record, execution] = await Promise.all([store.workflows.get(id), store.executions.get(id)]);
       if (record === undefined || execution === undefined) return undefined;
-      const spec = this.#spec(record);
-      const state = structuredClone(record.state) as unknown as ConductorState;
-      const conductor = WorkflowConductor.restore(
+      const kind = kindOf(execution);
+      const spec = this.#spec(record, execution);
+      const conductor = kind.restore(
         spec,
-        state,
-        await this.#services(String(record.definition), execution),
+        structuredClone(record.state),
+        await this.#services(kind, String(record.definition), execution),
       );
       const doc = {
         pending: [...(record.pending as unknown as PendingChild[])],
@@ -368,9 +368,9 @@ export class WorkflowEngine {
    * `st2kv()` for the conductor, which cannot wait: the keys the definition names literally
    * (`st2kv('system.x')`) are read before each step, as the workflow's user sees them.
    */
-  async #services(definition: string, e: Execution): Promise<ConductorServices> {
+  async #services(kind: FlowKind, definition: string, e: Execution): Promise<FlowServices> {
     const kv = this.#deps.kv;
-    const keys = [...definition.matchAll(/st2kv\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
+    const keys = kind.kvKeys(definition);
     if (kv === undefined || keys.length === 0) return {};
     const values = new Map<string, string>();
     for (const key of new Set(keys)) {
@@ -381,6 +381,7 @@ export class WorkflowEngine {
       if (v !== undefined) values.set(key, v);
     }
     return {
+      decrypt: kv.decrypt,
       st2kv: (key, decrypt) => {
         const v = values.get(key);
         if (v === undefined || !decrypt) return v;
@@ -393,10 +394,10 @@ export class WorkflowEngine {
     };
   }
 
-  #spec(record: WorkflowRecord): WorkflowSpec {
+  #spec(record: WorkflowRecord, e: Execution): unknown {
     const cached = this.#specs.get(record.id);
     if (cached !== undefined) return cached;
-    const spec = parseDefinition(String(record.definition), `workflow ${record.id}`);
+    const spec = kindOf(e).parse(String(record.definition), `workflow ${record.id}`);
     this.#specs.set(record.id, spec);
     return spec;
   }
@@ -413,12 +414,11 @@ export class WorkflowEngine {
   }
 
   /** Moves the workflow execution to what the conductor says: paused, running again, or its end. */
-  async #syncStatus(record: WorkflowRecord, e: Execution, c: WorkflowConductor): Promise<void> {
+  async #syncStatus(record: WorkflowRecord, e: Execution, c: FlowConductor): Promise<void> {
     const s = c.state;
     if (WORKFLOW_COMPLETED.has(s.status) && s.outputRendered && record.pending.length === 0) {
-      const result: JsonObject = { output: (s.output ?? null) as JsonObject | null } as JsonObject;
-      if (s.status === 'failed') result.errors = s.errors as unknown as JsonObject[];
-      if (record.active) await this.#endExecution(e.id, s.status as ExecutionStatus, result);
+      const end = kindOf(e).end(c, (index) => derivedId(e.id, 'task', String(index), '0', ''));
+      if (record.active) await this.#endExecution(e.id, end.status, end.result);
       this.#specs.delete(e.id);
       this.#requested.delete(e.id);
       // The execution has its end: the record leaves the recovery list.
@@ -439,7 +439,7 @@ export class WorkflowEngine {
     if (!updated) return;
     this.#deps.events.updated(updated);
     // A sub-workflow that paused (or runs again) is a paused (or running) task of its parent.
-    const orq = e.context.orquesta as OrquestaContext | undefined;
+    const orq = taskPosition(e);
     if (e.parent !== undefined && orq !== undefined && (status === 'paused' || status === 'running')) {
       await this.step(e.parent, (c) => {
         const task = c.state.tasks.find((t) => t.id === orq.task_id && t.route === orq.route);
@@ -452,7 +452,7 @@ export class WorkflowEngine {
   /** Pause and resume reach running sub-workflows (children whose runner hands over). */
   async #cascade(id: string, e: Execution): Promise<void> {
     for (const child of await this.#allChildren(id)) {
-      if (child.runner_type !== e.runner_type) continue;
+      if (flowKind(child.runner_type) === undefined) continue;
       const act =
         e.status === 'pausing' && child.status === 'running'
           ? this.#deps.executions.pause(child.id, e.context.user)
@@ -481,7 +481,7 @@ export class WorkflowEngine {
 }
 
 /** The conductor follows what was asked of the execution (the API writes the status first). */
-function follow(c: WorkflowConductor, status: ExecutionStatus): void {
+function follow(c: FlowConductor, status: ExecutionStatus): void {
   const s = c.status;
   if (WORKFLOW_COMPLETED.has(s)) return;
   if (status === 'canceling' && s !== 'canceling') c.cancel();
@@ -499,28 +499,12 @@ function pendingHas(record: WorkflowRecord, child: string): boolean {
   return (record.pending as unknown as PendingChild[]).some((p) => p.child === child);
 }
 
-function latestIndex(state: ConductorState, id: string, route: number): number {
+function latestIndex(state: FlowConductor['state'], id: string, route: number): number {
   for (let i = state.tasks.length - 1; i >= 0; i--) {
     const t = state.tasks[i];
     if (t?.id === id && t.route === route) return i;
   }
   return -1;
-}
-
-/** `ctx().st2` as st2's orquesta runner builds it. */
-function st2Context(e: Execution): Record<string, unknown> {
-  const root = (e.context.root as { execution_id: string } | undefined) ?? { execution_id: e.id };
-  return {
-    st2: {
-      action_execution_id: e.id,
-      workflow_execution_id: e.id,
-      user: e.context.user,
-      pack: e.action.pack,
-      ...(e.context.api_user ? { api_user: e.context.api_user } : {}),
-      ...(e.context.source_channel ? { source_channel: e.context.source_channel } : {}),
-    },
-    ...(e.context.parent ? { parent: { execution_id: e.context.parent.execution_id, root } } : {}),
-  };
 }
 
 async function readDefinition(e: Execution, pack: Pack | undefined): Promise<string> {
@@ -533,14 +517,9 @@ async function readDefinition(e: Execution, pack: Pack | undefined): Promise<str
   }
 }
 
-/** @throws SquallError SQ_VALIDATION naming the file and each problem */
-export function parseDefinition(source: string, file: string): WorkflowSpec {
-  const { spec, problems } = validateWorkflow(source);
-  if (spec === undefined || problems.length > 0) {
-    throw new SquallError(
-      'SQ_VALIDATION',
-      `workflow ${file} is invalid: ${problems.map(formatProblem).join('; ') || 'no tasks'}`,
-    );
-  }
-  return spec;
+/** The kind of a workflow execution (the engine only ever holds workflow executions). */
+function kindOf(e: Execution): FlowKind {
+  const kind = flowKind(e.runner_type);
+  if (kind === undefined) throw new SquallError('SQ_VALIDATION', `runner "${e.runner_type}" does not run workflows`);
+  return kind;
 }
