@@ -22,6 +22,7 @@ import { type RegisterReport, registerPacks } from '../engine/packs/pack-registr
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
 import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
+import { createPythonScriptRunner } from '../engine/runners/python-script-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
 import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
@@ -100,6 +101,11 @@ export async function createEngineCore(
     createChatPostRunner({ store, bus, routes: chatRoutes }),
     createOrquestaRunner(() => workflows),
     createActionChainRunner(() => workflows),
+    createPythonScriptRunner({
+      dataDir: config.dataDir,
+      python: config.python.interpreter,
+      packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
+    }),
   ]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;

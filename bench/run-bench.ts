@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     ['rules trigger', async () => (await import('./rules-stored-bench.js')).benchRulesTrigger()],
     ['webhook to execution', async () => (await import('./webhook-bench.js')).benchWebhookToExecution()],
     ['workflow transition', async () => (await import('./workflow-bench.js')).benchWorkflowTransition()],
+    ['python action', async () => (await import('./python-bench.js')).benchPythonAction()],
   ];
   let failures = 0;
   for (const [name, run] of suites) {

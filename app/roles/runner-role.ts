@@ -6,7 +6,7 @@ import type { EngineCore } from '../engine-core.js';
 import { consumerGroup, type Role } from './role.js';
 
 /** Runners that start child processes get the API's address and a short-lived token, as StackStorm's do. */
-const SHELL_RUNNERS = new Set(['local-shell-cmd', 'local-shell-script']);
+const SHELL_RUNNERS = new Set(['local-shell-cmd', 'local-shell-script', 'python-script']);
 
 /** Claims scheduled executions and runs them. */
 export const runnerRole: Role = {
@@ -56,12 +56,15 @@ export async function startWorker(
       const url = apiUrl();
       if (url) {
         env.ST2_ACTION_API_URL = `${url}/api/v1`;
+        env.ST2_API_URL = `${url}/api/v1`;
         env.SQUALL_API_URL = url;
         try {
           const ttl = Math.max(60, Math.ceil((e.timeout_s ?? 600) + 60));
           const { token } = await core.auth.issueToken(e.context.user, ttl, { execution_id: e.id });
           env.ST2_ACTION_AUTH_TOKEN = token;
           env.SQUALL_AUTH_TOKEN = token;
+          // StackStorm sets both names; st2client-based code reads the shorter ones.
+          env.ST2_AUTH_TOKEN = token;
         } catch {
           // A user without an account (a chat default-role user) gets no token; the action runs without one.
         }

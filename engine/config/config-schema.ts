@@ -75,6 +75,16 @@ export function configSchemaFor(roleNames: RoleNames) {
         .object({
           /** Extra folders of packs (or single pack folders) registered at start, after the built-in ones. */
           paths: z.array(z.string().min(1)).optional(),
+          /**
+           * The Python that runs python-script actions and Python sensors of packs without a virtual
+           * environment, and that creates packs' environments (`<python> -m venv`). @default /usr/bin/python3
+           */
+          python: z.string().min(1).optional(),
+          /**
+           * Extra arguments for `pip install` into a pack's environment, e.g. `[--no-index, --find-links, /srv/wheels]`
+           * (pip also reads its own PIP_* variables). @default []
+           */
+          pip_args: z.array(z.string()).optional(),
         })
         .strict()
         .optional(),

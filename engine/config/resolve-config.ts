@@ -21,6 +21,8 @@ export interface ResolvedConfig {
   readonly bus: BusConfig;
   readonly roles: readonly string[];
   readonly packPaths: readonly string[];
+  /** Python for packs' actions, sensors and environments (`packs.python`, `packs.pip_args`). */
+  readonly python: { interpreter: string; pipArgs: readonly string[] };
   readonly executions: {
     defaultTimeoutS: number;
     maxTimeoutS: number;
@@ -152,6 +154,8 @@ function resolveWith(
     bus,
     roles,
     packPaths: (opts.packs?.paths ?? []).map((p) => resolve(expandHome(p))),
+    // Not the first python3 on PATH: a version manager's shim there may be slow or another version.
+    python: { interpreter: expandHome(opts.packs?.python ?? '/usr/bin/python3'), pipArgs: opts.packs?.pip_args ?? [] },
     executions: {
       defaultTimeoutS: ex.default_timeout ?? 600,
       maxTimeoutS: ex.max_timeout ?? 86400,

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { actionFile } from './action-file.js';
 import { LOCAL_SHELL_PARAMETERS } from './local-runner-params.js';
 import {
   childEnv,
@@ -9,29 +9,11 @@ import {
   startFailure,
   withSudo,
 } from './process-runner.js';
-import type { RunContext, Runner } from './runner.js';
+import type { Runner } from './runner.js';
 import { readBoolean, readEnv, readString } from './runner-params.js';
 import { actionParams, scriptArguments, scriptEnv } from './script-args.js';
 
 const PARAMETERS = LOCAL_SHELL_PARAMETERS;
-
-/**
- * The script file for an action: `entry_point` under `<pack.path>/actions/`. An entry point that climbs
- * out of its pack is refused, so a pack cannot point Squall at arbitrary files by mistake.
- */
-function scriptPath(ctx: RunContext): string | { error: string } {
-  const entry = ctx.action.entry_point;
-  if (!entry) return { error: `Action ${ctx.action.ref} has no entry_point` };
-  if (!ctx.pack) {
-    return isAbsolute(entry) ? entry : { error: `Action ${ctx.action.ref} has no pack to resolve "${entry}" against` };
-  }
-  const file = resolve(ctx.pack.path, 'actions', entry);
-  const rel = relative(ctx.pack.path, file);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    return { error: `entry_point "${entry}" of ${ctx.action.ref} is outside pack ${ctx.pack.ref}` };
-  }
-  return file;
-}
 
 /**
  * `local-shell-script`: runs the action's script with the parameters as arguments (positional by
@@ -48,7 +30,7 @@ export function createLocalShellScriptRunner(options?: ProcessRunnerOptions): Ru
     description: "Runs an action's script on the runner host, parameters as arguments.",
     parameters: PARAMETERS,
     async run(ctx) {
-      const file = scriptPath(ctx);
+      const file = actionFile(ctx);
       if (typeof file !== 'string') return startFailure(file.error);
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) return startFailure(`Script ${file} of ${ctx.action.ref} does not exist`);

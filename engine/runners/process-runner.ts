@@ -39,7 +39,36 @@ export interface ProcessSpec {
   env: Record<string, string>;
   /** Written to stdin, then stdin is closed (sudo's password). Without it stdin is /dev/null. */
   stdin?: string;
+  /**
+   * Opens a fourth pipe (the child's fd 3) and hands over what the child writes there: a channel for
+   * a result that the action's own printing on stdout cannot corrupt (the python-script wrapper).
+   */
+  onFd3?: (data: string) => void;
 }
+
+/** How a process ended, for a runner to shape into its result. */
+export interface ProcessEnd {
+  /** Set when the run was stopped by its timeout or a cancel (the group was killed). */
+  stopped?: 'timeout' | 'cancel';
+  /** The exit code; a signal is its negative number, 255 when it never started; -9/-15 when stopped. */
+  code: number;
+  /** Why it could not start, or what stopped it (StackStorm's messages). */
+  error?: string;
+  stdout: OutputTail;
+  stderr: OutputTail;
+}
+
+/** Turns a process's end into the runner's outcome. */
+export type OutcomeShaper = (end: ProcessEnd) => RunOutcome;
+
+/** The shell runners' outcome: StackStorm's `{succeeded, failed, return_code, stdout, stderr}`. */
+export const shellOutcome: OutcomeShaper = (end) => {
+  const extra = end.error === undefined ? undefined : { error: end.error };
+  const result = shellResult(end.code, end.stdout, end.stderr, extra);
+  if (end.stopped === 'timeout') return { status: 'timeout', result };
+  if (end.stopped === 'cancel') return { status: 'canceled', result };
+  return { status: end.code === 0 && extra === undefined ? 'succeeded' : 'failed', result };
+};
 
 /** A result for a run that could not start (missing cwd, missing interpreter, ...). */
 export function startFailure(error: string): RunOutcome {
@@ -114,6 +143,7 @@ export async function runProcess(
   ctx: RunContext,
   spec: ProcessSpec,
   opts: ResolvedProcessOptions,
+  shape: OutcomeShaper = shellOutcome,
 ): Promise<RunOutcome> {
   // spawn() throws for a NUL byte and quotes the offending value in its message, which may be a secret.
   const nul = nulByteIn(spec);
@@ -127,7 +157,7 @@ export async function runProcess(
   }
   const armed = armTimeout(ctx.signal, ctx.timeoutS);
   try {
-    return await spawnAndWait(ctx, spec, opts, armed.signal, () => armed.firedAfterS() ?? ctx.timeoutS);
+    return shape(await spawnAndWait(ctx, spec, opts, armed.signal, () => armed.firedAfterS() ?? ctx.timeoutS));
   } finally {
     armed.dispose();
   }
@@ -139,24 +169,25 @@ function spawnAndWait(
   opts: ResolvedProcessOptions,
   signal: AbortSignal,
   timeoutS: () => number,
-): Promise<RunOutcome> {
+): Promise<ProcessEnd> {
   const stdout = new OutputTail(opts.maxOutputChars);
   const stderr = new OutputTail(opts.maxOutputChars);
-  const stoppedOutcome = (): RunOutcome => {
-    const kind = stopKind(signal);
-    if (kind === 'timeout') {
-      return { status: 'timeout', result: shellResult(-9, stdout, stderr, { error: timeoutMessage(timeoutS()) }) };
+  const stoppedEnd = (): ProcessEnd => {
+    if (stopKind(signal) === 'timeout') {
+      return { stopped: 'timeout', code: -9, error: timeoutMessage(timeoutS()), stdout, stderr };
     }
-    return { status: 'canceled', result: shellResult(-15, stdout, stderr, { error: CANCELED_MESSAGE }) };
+    return { stopped: 'cancel', code: -15, error: CANCELED_MESSAGE, stdout, stderr };
   };
-  if (signal.aborted) return Promise.resolve(stoppedOutcome());
+  if (signal.aborted) return Promise.resolve(stoppedEnd());
 
-  return new Promise<RunOutcome>((resolve) => {
+  return new Promise<ProcessEnd>((resolve) => {
+    const stdio: ('ignore' | 'pipe')[] = [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'];
+    if (spec.onFd3) stdio.push('pipe');
     const child = spawn(spec.file, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,
-      stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio,
     });
     if (child.pid !== undefined) ctx.processGroupStarted?.(child.pid);
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -172,14 +203,11 @@ function spawnAndWait(
       killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), opts.killGraceMs);
     };
 
-    const outcome = (): RunOutcome => {
-      if (signal.aborted) return stoppedOutcome();
-      if (spawnError) {
-        const error = `Could not start ${spec.file}: ${spawnError.message}`;
-        return { status: 'failed', result: shellResult(255, stdout, stderr, { error }) };
-      }
-      const code = exit?.code ?? signalReturnCode(exit?.signal, osConstants.signals);
-      return { status: code === 0 ? 'succeeded' : 'failed', result: shellResult(code, stdout, stderr) };
+    const outcome = (): ProcessEnd => {
+      if (signal.aborted) return stoppedEnd();
+      if (spawnError)
+        return { code: 255, error: `Could not start ${spec.file}: ${spawnError.message}`, stdout, stderr };
+      return { code: exit?.code ?? signalReturnCode(exit?.signal, osConstants.signals), stdout, stderr };
     };
 
     const finish = (): void => {
@@ -194,10 +222,16 @@ function spawnAndWait(
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
+      extra?.destroy();
       resolve(outcome());
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
+    const extra = spec.onFd3 ? (child.stdio[3] as NodeJS.ReadableStream & { destroy(): void }) : undefined;
+    if (extra && spec.onFd3) {
+      extra.setEncoding('utf8');
+      extra.on('data', spec.onFd3);
+    }
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', (d: string) => {

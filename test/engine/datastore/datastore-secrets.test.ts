@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../../app/start-server.js';
 import { tempDir } from '../../../bench/bench-util.js';
 import { readCredentials } from '../../../engine/auth/credentials.js';
-import { createLogger } from '../../../engine/logger.js';
 import { TestShell } from '../../support/chat-shell.js';
+import { captureLogs } from '../../support/log-capture.js';
 
 const PACK_DIR = fileURLToPath(new URL('../../fixtures/engine-packs/kvdefaults/', import.meta.url));
 
@@ -18,7 +17,7 @@ const SECRETS = ['Sq-secret-token-7f3a9c', 'Sq-rotated-token-51e0d2', 'Sq-user-s
 describe('datastore secrets stay secret', () => {
   const dir = tempDir('squall-kv-secret-');
   const shell = new TestShell();
-  let logs = '';
+  const logs = captureLogs();
   let server: RunningServer;
   let adminKey: string;
   let viewerKey: string;
@@ -39,16 +38,10 @@ describe('datastore secrets stay secret', () => {
   }
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
     server = await startServer({
       dataDir: dir.path,
       config: { api: { port: 0 }, chat: { shell: false }, packs: { paths: [PACK_DIR] } },
-      logger: createLogger({ level: 'debug', destination: sink }),
+      logger: logs.logger,
       localShellChannel: 'terminal',
       adapters: () => [shell.adapter],
     });
@@ -143,7 +136,7 @@ describe('datastore secrets stay secret', () => {
     const triggers = JSON.stringify(await server.core.store.triggerInstances.list({ limit: 1000 }));
     const events = JSON.stringify(await server.core.store.events.since(0, 10_000));
     await expect.poll(() => sse.includes('st2.execution__update')).toBe(true);
-    expect(logs).toContain('datastore item updated');
+    expect(logs.text()).toContain('datastore item updated');
     expect(responses.length).toBeGreaterThan(10);
     for (const secret of SECRETS) {
       for (const [where, text] of [
@@ -152,7 +145,7 @@ describe('datastore secrets stay secret', () => {
         ['trigger instances', triggers],
         ['stored stream events', events],
         ['the live stream', sse],
-        ['logs', logs],
+        ['logs', logs.text()],
       ] as const) {
         expect(text.includes(secret), `${secret} in ${where}`).toBe(false);
       }

@@ -1,0 +1,20 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { RunContext } from './runner.js';
+
+/**
+ * The file an action runs: `entry_point` under `<pack.path>/actions/`. An entry point that climbs
+ * out of its pack is refused, so a pack cannot point Squall at arbitrary files by mistake.
+ */
+export function actionFile(ctx: RunContext): string | { error: string } {
+  const entry = ctx.action.entry_point;
+  if (!entry) return { error: `Action ${ctx.action.ref} has no entry_point` };
+  if (!ctx.pack) {
+    return isAbsolute(entry) ? entry : { error: `Action ${ctx.action.ref} has no pack to resolve "${entry}" against` };
+  }
+  const file = resolve(ctx.pack.path, 'actions', entry);
+  const rel = relative(ctx.pack.path, file);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    return { error: `entry_point "${entry}" of ${ctx.action.ref} is outside pack ${ctx.pack.ref}` };
+  }
+  return file;
+}
