@@ -55,11 +55,50 @@ function keepBest<T>(top: Ranked<T>[], e: Ranked<T>, size: number): void {
   top[i] = e;
 }
 const row = new Int32Array(MAX + 1);
+/** Per UTF-16 code unit, the positions of the pattern holding it (bit i for position i); cleared after use. */
+const peq = new Int32Array(65536);
 
-/** Levenshtein distance on at most 40 characters of each string: enough to rank, cheap enough for thousands. */
+/**
+ * Levenshtein distance on at most 40 characters of each string: enough to rank, cheap enough for thousands.
+ * When the shorter one fits in 32 characters, Myers' bit-parallel algorithm (Hyyrö's form for the global
+ * distance) computes a whole column in a few integer operations; otherwise the row-by-row table.
+ */
 export function editDistance(a: string, b: string): number {
-  const s = a.length > MAX ? a.slice(0, MAX) : a;
-  const t = b.length > MAX ? b.slice(0, MAX) : b;
+  let s = a.length > MAX ? a.slice(0, MAX) : a;
+  let t = b.length > MAX ? b.slice(0, MAX) : b;
+  if (s.length > t.length) [s, t] = [t, s];
+  if (s.length === 0) return t.length;
+  return s.length <= 32 ? bitParallelDistance(s, t) : tableDistance(s, t);
+}
+
+function bitParallelDistance(pattern: string, text: string): number {
+  const m = pattern.length;
+  for (let i = 0; i < m; i++) {
+    const c = pattern.charCodeAt(i);
+    peq[c] = (peq[c] as number) | (1 << i);
+  }
+  const last = 1 << (m - 1);
+  let pv = -1;
+  let mv = 0;
+  let score = m;
+  for (let j = 0; j < text.length; j++) {
+    const eq = peq[text.charCodeAt(j)] as number;
+    const xv = eq | mv;
+    const xh = (((eq & pv) + pv) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if ((ph & last) !== 0) score++;
+    else if ((mh & last) !== 0) score--;
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  for (let i = 0; i < m; i++) peq[pattern.charCodeAt(i)] = 0;
+  return score;
+}
+
+function tableDistance(s: string, t: string): number {
   for (let j = 0; j <= t.length; j++) row[j] = j;
   for (let i = 1; i <= s.length; i++) {
     let diag = row[0] as number;

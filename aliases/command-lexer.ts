@@ -49,14 +49,21 @@ function unescapeQuoted(content: string, family: string): string {
  * a top-level quoted value (unescaped, followed by whitespace or the end). Linear, so a message full
  * of unclosed quotes costs no more than any other.
  */
-function closeTable(s: string, family: string): Int32Array {
-  const next = new Int32Array(s.length + 1).fill(-1);
+function closeTable(s: string, family: string): number[] {
+  // A plain array: small typed arrays cost an allocation outside the heap each (see parse-command.ts).
+  const next = new Array<number>(s.length + 1).fill(-1);
   for (let k = s.length - 1; k >= 0; k--) {
     const ch = s[k] as string;
     const closes = family.includes(ch) && s[k - 1] !== '\\' && (k + 1 === s.length || isWs(s[k + 1]));
     next[k] = closes ? k : (next[k + 1] as number);
   }
   return next;
+}
+
+/** A token whose value is its text (one string for both). */
+function sliceToken(type: 'ws' | 'text', s: string, start: number, end: number): LexToken {
+  const text = s.slice(start, end);
+  return { type, value: text, text, offset: start };
 }
 
 interface Budget {
@@ -93,7 +100,7 @@ function scanGroup(s: string, start: number, budget: Budget): LexToken[] | undef
     if (isWs(ch)) {
       let j = k + 1;
       while (j < s.length && isWs(s[j])) j++;
-      out.push({ type: 'ws', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+      out.push(sliceToken('ws', s, k, j));
       k = j;
       continue;
     }
@@ -113,7 +120,7 @@ function scanGroup(s: string, start: number, budget: Budget): LexToken[] | undef
     }
     let j = k + 1;
     while (j < s.length && !isWs(s[j]) && !'{}[]'.includes(s[j] as string) && quoteFamily(s[j]) === undefined) j++;
-    out.push({ type: 'text', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+    out.push(sliceToken('text', s, k, j));
     prevSignificant = s[j - 1] as string;
     k = j;
   }
@@ -124,8 +131,8 @@ function scanGroup(s: string, start: number, budget: Budget): LexToken[] | undef
 export function tokenizeCommand(s: string): LexToken[] {
   const out: LexToken[] = [];
   const budget: Budget = { left: GROUP_SCAN_BUDGET };
-  let closeDouble: Int32Array | undefined;
-  let closeSingle: Int32Array | undefined;
+  let closeDouble: number[] | undefined;
+  let closeSingle: number[] | undefined;
   // A bracket can only open a group if a closing bracket of its kind comes later somewhere.
   const lastBrace = s.lastIndexOf('}');
   const lastBrack = s.lastIndexOf(']');
@@ -136,7 +143,7 @@ export function tokenizeCommand(s: string): LexToken[] {
     if (isWs(ch)) {
       let j = k + 1;
       while (j < s.length && isWs(s[j])) j++;
-      out.push({ type: 'ws', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+      out.push(sliceToken('ws', s, k, j));
       k = j;
       pieceStart = true;
       continue;
@@ -146,7 +153,7 @@ export function tokenizeCommand(s: string): LexToken[] {
       if (family !== undefined) {
         if (family === DOUBLE && closeDouble === undefined) closeDouble = closeTable(s, DOUBLE);
         if (family === SINGLE && closeSingle === undefined) closeSingle = closeTable(s, SINGLE);
-        const table = (family === DOUBLE ? closeDouble : closeSingle) as Int32Array;
+        const table = (family === DOUBLE ? closeDouble : closeSingle) as number[];
         const close = table[k + 1] ?? -1;
         if (close > k) {
           const text = s.slice(k, close + 1);
@@ -174,7 +181,7 @@ export function tokenizeCommand(s: string): LexToken[] {
     }
     let j = k + 1;
     while (j < s.length && !isWs(s[j]) && s[j] !== '=') j++;
-    out.push({ type: 'text', value: s.slice(k, j), text: s.slice(k, j), offset: k });
+    out.push(sliceToken('text', s, k, j));
     k = j;
     pieceStart = false;
   }

@@ -28,6 +28,8 @@ interface Entry {
   /** Position in registration order: breaks ties between formats of one alias ("the first wins"). */
   ord: number;
   alias: ActionAlias;
+  /** The alias's position in the alias set, for the per-match permission answers. */
+  aliasNo: number;
   display: string;
   representation: string;
   compiled: CompiledFormat;
@@ -114,7 +116,12 @@ export class AliasMatcher {
   #byFirstWord = new Map<string, WordBucket>();
   #unindexed: Entry[] = [];
   #multiple: Entry[] = [];
-  #closest = new ClosestIndex<ActionAlias>([]);
+  #closest = new ClosestIndex<number>([]);
+  #aliases: readonly ActionAlias[] = [];
+  /** Per alias number: the match (#generation) that asked whether it may run, and the answer (1 yes). */
+  #askedAt = new Uint32Array(0);
+  #answer = new Uint8Array(0);
+  #generation = 0;
   readonly #indexed: boolean;
 
   constructor(aliases: readonly ActionAlias[] = [], options: AliasMatcherOptions = {}) {
@@ -128,14 +135,17 @@ export class AliasMatcher {
     this.#byFirstWord = new Map();
     this.#unindexed = [];
     this.#multiple = [];
+    this.#aliases = [...aliases];
+    this.#askedAt = new Uint32Array(aliases.length);
+    this.#answer = new Uint8Array(aliases.length);
     let ord = 0;
-    const choices: { item: ActionAlias; choice: CommandChoice }[] = [];
-    for (const alias of aliases) {
+    const choices: { item: number; choice: CommandChoice }[] = [];
+    for (const [aliasNo, alias] of this.#aliases.entries()) {
       for (const f of aliasFormatEntries(alias)) {
         if (f.display === undefined) continue;
         const choice: CommandChoice = { ref: alias.ref, display: f.display };
         if (alias.description !== undefined) choice.description = alias.description;
-        choices.push({ item: alias, choice });
+        choices.push({ item: aliasNo, choice });
       }
       for (const f of aliasFormatEntries(alias)) {
         let compiled: CompiledFormat;
@@ -152,6 +162,7 @@ export class AliasMatcher {
         const entry: Entry = {
           ord: ord++,
           alias,
+          aliasNo,
           display: f.display ?? f.representation,
           representation: f.representation,
           compiled,
@@ -190,14 +201,22 @@ export class AliasMatcher {
     const tooLong = commandTooLong(command);
     if (tooLong !== undefined) throw tooLong;
     const cmd = parseCommand(command);
-    const allowed = new Map<ActionAlias, boolean>();
-    const may = (a: ActionAlias): boolean => {
-      let ok = allowed.get(a);
-      if (ok === undefined) {
-        ok = a.enabled !== false && (filter === undefined || filter(a));
-        allowed.set(a, ok);
+    // Whether each alias may run is asked once per match, remembered by alias number for this match.
+    if (++this.#generation === 0xffffffff) {
+      this.#askedAt.fill(0);
+      this.#generation = 1;
+    }
+    const gen = this.#generation;
+    const askedAt = this.#askedAt;
+    const answer = this.#answer;
+    const aliases = this.#aliases;
+    const may = (i: number): boolean => {
+      if (askedAt[i] !== gen) {
+        const a = aliases[i] as ActionAlias;
+        answer[i] = a.enabled !== false && (filter === undefined || filter(a)) ? 1 : 0;
+        askedAt[i] = gen;
       }
-      return ok;
+      return answer[i] === 1;
     };
 
     const ordinary = this.#best(this.#candidates(cmd), may, (e) => {
@@ -261,21 +280,25 @@ export class AliasMatcher {
   /** The best match of each alias, keeping only the aliases with the top score (one unless tied). */
   #best(
     entries: readonly Entry[],
-    may: (a: ActionAlias) => boolean,
+    may: (aliasNo: number) => boolean,
     test: (e: Entry) => Omit<Found, 'entry'> | undefined,
   ): Found[] {
-    const perAlias = new Map<ActionAlias, Found>();
+    // Only matching formats land here, a handful at most, so a list searched by alias beats a Map.
+    const perAlias: Found[] = [];
     let top = -1;
     for (const e of entries) {
-      const prev = perAlias.get(e.alias);
+      if (e.compiled.score < top) continue;
+      const at = perAlias.findIndex((f) => f.entry.alias === e.alias);
       // A later format of the same alias only replaces an earlier one with a strictly higher score.
-      if (e.compiled.score < top || (prev !== undefined && prev.score >= e.compiled.score)) continue;
-      if (!may(e.alias)) continue;
+      if (at >= 0 && (perAlias[at] as Found).score >= e.compiled.score) continue;
+      if (!may(e.aliasNo)) continue;
       const r = test(e);
       if (r === undefined) continue;
-      perAlias.set(e.alias, { entry: e, ...r });
+      const found = { entry: e, parameters: r.parameters, score: r.score };
+      if (at >= 0) perAlias[at] = found;
+      else perAlias.push(found);
       if (r.score > top) top = r.score;
     }
-    return [...perAlias.values()].filter((f) => f.score === top);
+    return perAlias.filter((f) => f.score === top);
   }
 }

@@ -66,13 +66,13 @@ export interface ParsedCommand {
   lower: string;
   words: CommandWord[];
   /** 1 where a value may begin or end: anywhere in plain text, only at the edges of quoted values and JSON. */
-  boundary: Uint8Array;
+  boundary: number[];
   /** At the first character of a separator, the offset just past it; elsewhere -1. */
-  sepEnd: Int32Array;
+  sepEnd: number[];
   /** Start offsets of separators, ascending. */
   sepStarts: number[];
   /** 1 inside a separator. */
-  inSep: Uint8Array;
+  inSep: number[];
   /** Quoted values by start offset: a value spanning exactly one loses its quotes. */
   quoted: Map<number, CommandPiece>;
   /** The trailing words that are `key=value` pairs (possibly none), in order. */
@@ -162,21 +162,18 @@ interface Laid {
   seps: { start: number; end: number }[];
 }
 
-/** The common case: offsets into the source are offsets into the text (see ALREADY_NORMAL). */
-function asWritten(source: string, gWords: readonly SourceWord[]): Laid {
-  const words: CommandWord[] = [];
+/**
+ * The common case: offsets into the source are offsets into the text (see ALREADY_NORMAL), so the
+ * tokenizer's words are the command's words; only a group's value (the text it spans) is filled in.
+ */
+function asWritten(source: string, gWords: SourceWord[]): Laid {
   const seps: { start: number; end: number }[] = [];
-  for (const [i, gw] of gWords.entries()) {
+  for (let i = 0; i < gWords.length; i++) {
+    const gw = gWords[i] as SourceWord;
     if (i > 0) seps.push({ start: gw.start - 1, end: gw.start });
-    const pieces: CommandPiece[] = gw.pieces.map((gp) => ({
-      kind: gp.kind,
-      start: gp.start,
-      end: gp.end,
-      value: gp.kind === 'str' ? gp.value : source.slice(gp.start, gp.end),
-    }));
-    words.push({ start: gw.start, end: gw.end, pieces });
+    for (const gp of gw.pieces) if (gp.kind === 'group') gp.value = source.slice(gp.start, gp.end);
   }
-  return { text: source, words, seps };
+  return { text: source, words: gWords, seps };
 }
 
 /** Separators become one space (a run with a line break keeps the break); curly quotes become straight. */
@@ -209,9 +206,11 @@ function normalised(source: string, gWords: readonly SourceWord[]): Laid {
 
 function indexed(source: string, text: string, words: CommandWord[], seps: Laid['seps']): ParsedCommand {
   const n = text.length;
-  const boundary = new Uint8Array(n + 1);
-  const sepEnd = new Int32Array(n + 1).fill(-1);
-  const inSep = new Uint8Array(n + 1);
+  // Plain arrays, not typed ones: a typed array beyond 64 bytes has its memory outside the heap,
+  // and allocating (and collecting) three per command was a quarter of the matcher's time.
+  const boundary: number[] = new Array<number>(n + 1).fill(0);
+  const sepEnd: number[] = new Array<number>(n + 1).fill(-1);
+  const inSep: number[] = new Array<number>(n + 1).fill(0);
   const quoted = new Map<number, CommandPiece>();
   for (const w of words) {
     for (const p of w.pieces) {

@@ -15,6 +15,22 @@ const mayStart = (cmd: ParsedCommand, pos: number, limit: number): boolean =>
 /** May a value end here (exclusive end): at a value boundary, not right after a separator character. */
 const mayEnd = (cmd: ParsedCommand, e: number): boolean => e > 0 && cmd.boundary[e] === 1 && cmd.inSep[e - 1] !== 1;
 
+/**
+ * Tables are reused between calls instead of allocated: matching runs synchronously, a command is
+ * tried against many formats, and allocating a typed array per format was a tenth of the matcher's time.
+ * The suffix and the prefix table are used together (extract.ts), so each has its own buffer.
+ */
+const scratch = { suffix: new Uint8Array(4096), prefix: new Uint8Array(4096) };
+
+function cleared(which: keyof typeof scratch, size: number): Uint8Array {
+  let buf = scratch[which];
+  if (buf.length < size) {
+    buf = new Uint8Array(Math.max(size, buf.length * 2));
+    scratch[which] = buf;
+  } else buf.fill(0, 0, size);
+  return buf;
+}
+
 function litAt(cmd: ParsedCommand, ins: { lower: string }, pos: number, limit: number): number {
   const end = pos + ins.lower.length;
   return end <= limit && cmd.boundary[pos] === 1 && cmd.boundary[end] === 1 && cmd.lower.startsWith(ins.lower, pos)
@@ -23,39 +39,48 @@ function litAt(cmd: ParsedCommand, ins: { lower: string }, pos: number, limit: n
 }
 
 /**
- * Which positions each instruction can start at and still reach the end exactly at `limit`:
- * `ok[pc * w + pos]`. Computed from the last instruction back.
+ * Which positions each instruction from `from` on can start at and still reach the end exactly at
+ * `limit`: `ok[pc * w + pos]`, for positions from `start` (the only ones the match can be at by then).
+ * Computed from the last instruction back.
  */
-function suffixTable(prog: readonly Instr[], cmd: ParsedCommand, limit: number): Uint8Array {
+function suffixTable(
+  prog: readonly Instr[],
+  cmd: ParsedCommand,
+  limit: number,
+  from: number,
+  start: number,
+): Uint8Array {
   const w = limit + 1;
-  const ok = new Uint8Array((prog.length + 1) * w);
+  const ok = cleared('suffix', (prog.length + 1) * w);
   ok[prog.length * w + limit] = 1;
-  for (let pc = prog.length - 1; pc >= 0; pc--) {
+  for (let pc = prog.length - 1; pc >= from; pc--) {
     const ins = prog[pc] as Instr;
     const row = pc * w;
     const next = row + w;
     switch (ins.op) {
-      case 'lit':
-        for (let pos = 0; pos <= limit; pos++) {
-          const end = litAt(cmd, ins, pos, limit);
-          if (end >= 0 && ok[next + end] === 1) ok[row + pos] = 1;
+      case 'lit': {
+        // Only positions whose end the rest can continue from are worth comparing text at.
+        const len = ins.lower.length;
+        for (let pos = start; pos + len <= limit; pos++) {
+          if (ok[next + pos + len] === 1 && litAt(cmd, ins, pos, limit) >= 0) ok[row + pos] = 1;
         }
         break;
+      }
       case 'sep':
-        for (let pos = 0; pos < limit; pos++) {
+        for (let pos = start; pos < limit; pos++) {
           const end = cmd.sepEnd[pos] as number;
           if (end > 0 && end <= limit && ok[next + end] === 1) ok[row + pos] = 1;
         }
         break;
       case 'opt': {
         const skip = ins.skip * w;
-        for (let pos = 0; pos <= limit; pos++) if (ok[next + pos] === 1 || ok[skip + pos] === 1) ok[row + pos] = 1;
+        for (let pos = start; pos <= limit; pos++) if (ok[next + pos] === 1 || ok[skip + pos] === 1) ok[row + pos] = 1;
         break;
       }
       case 'param': {
         // Sweep right to left: a value starting at pos works if some later end works.
         let endAfter = false;
-        for (let pos = limit; pos >= 0; pos--) {
+        for (let pos = limit; pos >= start; pos--) {
           if (endAfter && mayStart(cmd, pos, limit)) ok[row + pos] = 1;
           if (ok[next + pos] === 1 && mayEnd(cmd, pos)) endAfter = true;
         }
@@ -63,7 +88,7 @@ function suffixTable(prog: readonly Instr[], cmd: ParsedCommand, limit: number):
       }
     }
   }
-  countSteps((prog.length + 1) * w);
+  countSteps((prog.length - from + 1) * (w - start));
   return ok;
 }
 
@@ -75,7 +100,7 @@ function suffixTable(prog: readonly Instr[], cmd: ParsedCommand, limit: number):
 function prefixTable(prog: readonly Instr[], cmd: ParsedCommand): Uint8Array {
   const n = cmd.text.length;
   const w = n + 1;
-  const reach = new Uint8Array((prog.length + 1) * w);
+  const reach = cleared('prefix', (prog.length + 1) * w);
   reach[0] = 1;
   for (let pc = 0; pc < prog.length; pc++) {
     const ins = prog[pc] as Instr;
@@ -144,12 +169,22 @@ export function templatePrefix(t: CompiledTemplate, cmd: ParsedCommand): Uint8Ar
 export function matchTemplate(t: CompiledTemplate, cmd: ParsedCommand, limit: number): Int32Array | undefined {
   if (!literalsPresent(t, cmd)) return undefined;
   const prog = t.prog;
-  const ok = suffixTable(prog, cmd, limit);
-  const w = limit + 1;
-  if (ok[0] !== 1) return undefined;
-  const spans = new Int32Array(t.slots.length * 2).fill(-1);
+  // The leading literal words and separators have one place each: checked in a walk, no table rows.
   let pc = 0;
   let pos = 0;
+  for (; pc < prog.length; pc++) {
+    const ins = prog[pc] as Instr;
+    if (ins.op === 'lit') pos = litAt(cmd, ins, pos, limit);
+    else if (ins.op === 'sep') {
+      const end = pos < limit ? (cmd.sepEnd[pos] as number) : -1;
+      pos = end > 0 && end <= limit ? end : -1;
+    } else break;
+    if (pos < 0) return undefined;
+  }
+  const ok = suffixTable(prog, cmd, limit, pc, pos);
+  const w = limit + 1;
+  if (ok[pc * w + pos] !== 1) return undefined;
+  const spans = new Int32Array(t.slots.length * 2).fill(-1);
   while (pc < prog.length) {
     const ins = prog[pc] as Instr;
     const next = (pc + 1) * w;

@@ -12,12 +12,30 @@ const rnd = prng(7_031);
 const int = (n: number): number => Math.floor(rnd() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 
-const WORDS = ['run', 'RUN', 'show', 'list', 'deploy', 'pack3', 'host50', 'hosts50', 'on', 'to', 'and', 'status', 'x'];
+const WORDS = [
+  'run',
+  'RUN',
+  'show',
+  'list',
+  'deploy',
+  'pack3',
+  'host50',
+  'hosts50',
+  'on',
+  'to',
+  'and',
+  'status',
+  'x',
+  'host',
+  'in',
+  'pods',
+];
 const EXTRA: ActionAlias[] = [
   alias('e.run', ['run {{cmd}} on {{hosts=localhost}}', 'run {{cmd}}']),
   alias('e.any', ['{{a}} and {{b}}']),
   alias('e.regex', ['(run|execute) {{cmd}}( on {{hosts=localhost}})?[!.]?']),
   alias('e.anchored', ['^show (?P<what>\\w+)$']),
+  alias('e.optgroup', ['show host( in {{zone}})? {{name}}', 'list (?:pods|hosts)( in {{zone}})?']),
   alias('e.deploy', ['deploy {{app}} to {{env=staging}}']),
   alias('e.tie', ['show status']),
   alias('e.tie2', ['show status']),
