@@ -6,6 +6,7 @@ import { registerActionCommand } from './commands/action-command.js';
 import { registerAliasCommand } from './commands/alias-command.js';
 import { registerApiKeyCommand } from './commands/apikey-command.js';
 import { registerExecutionCommand } from './commands/execution-command.js';
+import { registerGcCommand } from './commands/gc-command.js';
 import { registerKeyCommand } from './commands/key-command.js';
 import { registerLoginCommand } from './commands/login-command.js';
 import { registerPackCommand } from './commands/pack-command.js';
@@ -70,5 +71,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerTraceCommand(program, ctx);
   registerShellCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
+  registerGcCommand(program, ctx);
   return program;
 }

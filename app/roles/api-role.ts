@@ -15,6 +15,8 @@ export const apiRole: Role = {
     const { streamRoutes } = await import('../../engine/api/routes/stream.js');
     const { webhookRoutes } = await import('../../engine/api/routes/webhooks.js');
     const { keyRoutes } = await import('../../engine/api/routes/keys.js');
+    const { gcRoutes } = await import('../../engine/api/routes/gc.js');
+    const { GarbageCollector } = await import('../../engine/gc/garbage-collector.js');
     const { chatopsRoutes } = await import('../../bot/terminal/chatops-routes.js');
     const { core } = ctx;
     const { config, logger } = core;
@@ -66,6 +68,10 @@ export const apiRole: Role = {
       bodyLimit: config.api.bodyLimit,
     });
     keyRoutes(app, { kv: core.kv, auth: core.auth });
+    gcRoutes(app, {
+      collector: new GarbageCollector({ store: core.store, logger, retention: config.gc.retention }),
+      logger,
+    });
     const expirySweep = core.kv.startExpirySweep();
     await chatopsRoutes(app, chat.router, ctx.core.store, chat.progress);
     ctx.http.serve(app);

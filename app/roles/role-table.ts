@@ -2,6 +2,7 @@ import type { Topic } from '../../engine/bus/bus.js';
 import type { RoleNames } from '../../engine/config/config-schema.js';
 import { apiRole } from './api-role.js';
 import { botRole } from './bot-role.js';
+import { gcRole } from './gc-role.js';
 import { notifierRole } from './notifier-role.js';
 import { consumerGroup, type Role } from './role.js';
 import { rulesRole } from './rules-role.js';
@@ -26,6 +27,7 @@ export const ROLES: readonly Role[] = [
   botRole,
   timersRole,
   sensorsRole,
+  gcRole,
 ];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;

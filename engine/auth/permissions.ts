@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   /** `POST /api/v1/webhooks/<url>` with a token or API key (a signed request needs none). */
   'webhook:send': OPERATORS,
   'trace:read': ALL,
+  /** `POST /api/v1/gc`: delete (or count) records past their retention now. */
+  'gc:run': ADMINS,
   /** `GET /metrics` (unless `metrics.public: true`). */
   'metrics:read': ALL,
   'kv:read': ALL,

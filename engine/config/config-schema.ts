@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../../lib/duration-text.js';
 import { PERMISSIONS, type Permission } from '../auth/permissions.js';
 
 /**
@@ -17,6 +18,31 @@ const busSchema = z.discriminatedUnion('kind', [
 ]);
 
 const roleName = z.enum(['admin', 'operator', 'viewer']);
+
+const DURATION_HINT = 'must be a duration such as 30d, 12h, 90m, 45s or a number of seconds';
+
+/** A duration: seconds as a number, or text with units (lib/duration-text.ts parseDuration). */
+const duration = z
+  .union([z.number(), z.string()])
+  .refine((v) => parseDuration(v) !== undefined, { error: DURATION_HINT });
+
+/** How long the garbage collector keeps one kind of record; `never` (or null) keeps it forever. */
+const retention = z.union([z.literal('never'), z.null(), duration]).refine((v) => v !== 0 && v !== '0', {
+  error: 'must be longer than 0 (use never to keep everything)',
+});
+
+const gcSchema = z
+  .object({
+    /** How often the gc role runs. @default 10m */
+    interval: duration.refine((v) => (parseDuration(v) ?? 0) >= 1000, { error: 'must be at least 1s' }).optional(),
+    // One key per row of engine/gc/gc-collections.ts (written out so that the type names them).
+    executions: retention.optional(),
+    action_output: retention.optional(),
+    trigger_instances: retention.optional(),
+    rule_enforcements: retention.optional(),
+    events: retention.optional(),
+  })
+  .strict();
 
 /** A glob over action refs: letters, digits, `_`, `-`, `.`, and the wildcards `*` and `?`. */
 const actionGlob = z
@@ -123,6 +149,8 @@ export function configSchemaFor(roleNames: RoleNames) {
         })
         .strict()
         .optional(),
+      /** Garbage collection (docs/configuration.md, "Garbage collection"). */
+      gc: gcSchema.optional(),
       metrics: z
         .object({
           /** Serve `GET /metrics` without credentials, for a Prometheus on a trusted network. @default false */

@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../../lib/duration-text.js';
 import { issueTexts, unknownKeysInQuotes } from '../../lib/zod-issues.js';
 import type { ActionRules } from '../auth/action-policy.js';
 import type { Permission, PermissionGrants } from '../auth/permissions.js';
 import type { BusConfig } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
+import type { GcRetention } from '../gc/garbage-collector.js';
+import { GC_COLLECTIONS } from '../gc/gc-collections.js';
 import type { LogLevel } from '../logger.js';
 import type { Role } from '../model/auth.js';
 import type { StoreConfig } from '../store/store.js';
@@ -35,6 +38,8 @@ export interface ResolvedConfig {
   readonly auth: { tokenTtlS: number; actionRules: ActionRules; grants: PermissionGrants };
   readonly logLevel: LogLevel;
   readonly metrics: { public: boolean };
+  /** Retention per `gc.<collection>` (absent: kept forever) and the gc role's interval. */
+  readonly gc: { intervalMs: number; retention: GcRetention };
   readonly chat: {
     prefix: string;
     defaultRole: Role | 'none';
@@ -168,6 +173,7 @@ function resolveWith(
     auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts), grants: grantsOf(opts) },
     logLevel: level,
     metrics: { public: opts.metrics?.public ?? false },
+    gc: gcOf(opts),
     chat: {
       prefix: opts.chat?.prefix ?? '!',
       defaultRole: opts.chat?.default_role ?? 'none',
@@ -180,6 +186,26 @@ function resolveWith(
     },
     env: env.raw,
   });
+}
+
+/** `gc:` with defaults; the schema has checked every duration. */
+function gcOf(opts: SquallOptions): ResolvedConfig['gc'] {
+  const given = (opts.gc ?? {}) as Record<string, number | string | null | undefined>;
+  const retention: Record<string, { ms: number; text: string }> = {};
+  for (const c of GC_COLLECTIONS) {
+    const v = given[c.key];
+    if (v === null || v === 'never') continue;
+    if (v === undefined) {
+      if (c.defaultMs !== undefined) retention[c.key] = { ms: c.defaultMs, text: `${c.defaultMs / 86_400_000}d` };
+      continue;
+    }
+    retention[c.key] = { ms: parseDuration(v) ?? 0, text: typeof v === 'number' ? `${v}s` : v };
+  }
+  const interval = given.interval;
+  return {
+    intervalMs: interval === undefined || interval === null ? 600_000 : (parseDuration(interval) ?? 600_000),
+    retention,
+  };
 }
 
 /** `auth.roles.<role>.grant`: permissions a role holds besides its own. */

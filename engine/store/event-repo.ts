@@ -1,4 +1,5 @@
 import type { JsonObject } from '../model/json.js';
+import type { PurgeRequest } from './purge.js';
 
 /** One event of the public stream, kept for a while so that clients can resume with Last-Event-ID. */
 export interface StreamEvent {
@@ -14,6 +15,6 @@ export interface EventRepo {
   since(afterId: number, limit?: number): Promise<StreamEvent[]>;
   /** The highest id so far (0 when empty). */
   lastId(): Promise<number>;
-  /** Drops events older than `before`; returns how many. */
-  prune(before: string): Promise<number>;
+  /** Garbage collection: drops events older than `before` (clients cannot resume before them). */
+  purge(req: PurgeRequest): Promise<number>;
 }

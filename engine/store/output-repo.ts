@@ -1,4 +1,5 @@
 import type { OutputChunk, OutputStream } from '../model/execution.js';
+import type { PurgeRequest } from './purge.js';
 
 export interface OutputRepo {
   /** Appends chunks in order; returns them with their assigned `seq`. */
@@ -7,4 +8,6 @@ export interface OutputRepo {
   ): Promise<OutputChunk[]>;
   /** Chunks of one execution in order, optionally after a `seq` and of one stream. */
   list(executionId: string, opts?: { afterSeq?: number; stream?: OutputStream }): Promise<OutputChunk[]>;
+  /** Garbage collection: deletes chunks written before `before` of executions that are terminal (or gone). */
+  purge(req: PurgeRequest): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import type { RuleEnforcement } from '../model/rule.js';
 import type { Page } from './page.js';
+import type { PurgeRequest } from './purge.js';
 
 /** StackStorm's filters on `/api/v1/ruleenforcements`. */
 export interface RuleEnforcementFilter {
@@ -22,4 +23,6 @@ export interface RuleEnforcementRepo {
   create(e: RuleEnforcement): Promise<RuleEnforcement>;
   get(id: string): Promise<RuleEnforcement | undefined>;
   list(filter: RuleEnforcementFilter): Promise<Page<RuleEnforcement>>;
+  /** Garbage collection: deletes enforcements made before `before`. */
+  purge(req: PurgeRequest): Promise<number>;
 }

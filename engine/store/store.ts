@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
+import type { Policy } from '../model/policy.js';
 import type { Rule } from '../model/rule.js';
 import type { SensorType } from '../model/sensor.js';
 import type { PackTriggerType } from '../model/trigger.js';
@@ -15,6 +16,7 @@ import type { MarkRepo } from './mark-repo.js';
 import type { OutboxRepo } from './outbox-repo.js';
 import type { OutputRepo } from './output-repo.js';
 import type { OwedResultRepo } from './owed-result-repo.js';
+import type { PolicySlotRepo } from './policy-slot-repo.js';
 import type { RuleEnforcementRepo } from './rule-enforcement-repo.js';
 import type { TokenRepo } from './token-repo.js';
 import type { TriggerInstanceRepo } from './trigger-instance-repo.js';
@@ -59,6 +61,10 @@ export interface Store {
   readonly ruleEnforcements: RuleEnforcementRepo;
   /** Orquesta workflow state, stored after every event. */
   readonly workflows: WorkflowRepo;
+  /** Policies from packs' `policies/` (`/api/v1/policies`), applied by the scheduler. */
+  readonly policies: CatalogRepo<Policy>;
+  /** Taken slots of concurrency policies, global across schedulers. */
+  readonly policySlots: PolicySlotRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

@@ -1,5 +1,6 @@
 import type { TriggerInstance, TriggerInstanceStatus } from '../model/trigger.js';
 import type { Page } from './page.js';
+import type { PurgeRequest } from './purge.js';
 
 export interface TriggerInstanceFilter {
   trigger?: string;
@@ -32,4 +33,9 @@ export interface TriggerInstanceRepo {
     expect: readonly TriggerInstanceStatus[],
     status: TriggerInstanceStatus,
   ): Promise<TriggerInstance | undefined>;
+  /**
+   * Garbage collection: deletes instances that occurred before `before` and were handled
+   * (`processed`, `processing_failed`); pending or processing ones stay, the rules engine owes them.
+   */
+  purge(req: PurgeRequest): Promise<number>;
 }

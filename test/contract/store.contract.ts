@@ -11,6 +11,9 @@ import { markRepoContract } from './store/mark-repo.contract.js';
 import { outboxRepoContract } from './store/outbox-repo.contract.js';
 import { outputRepoContract } from './store/output-repo.contract.js';
 import { owedResultRepoContract } from './store/owed-result-repo.contract.js';
+import { policyRepoContract } from './store/policy-repo.contract.js';
+import { policySlotRepoContract } from './store/policy-slot-repo.contract.js';
+import { purgeContract } from './store/purge.contract.js';
 import { ruleEnforcementRepoContract } from './store/rule-enforcement-repo.contract.js';
 import { ruleRepoContract } from './store/rule-repo.contract.js';
 import { sensorRepoContract } from './store/sensor-repo.contract.js';
@@ -39,6 +42,9 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   ruleRepoContract,
   ruleEnforcementRepoContract,
   workflowRepoContract,
+  policyRepoContract,
+  policySlotRepoContract,
+  purgeContract,
 ];
 
 /**

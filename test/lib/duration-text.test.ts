@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationText } from '../../lib/duration-text.js';
+import { durationText, parseDuration } from '../../lib/duration-text.js';
 
 const S = 1000;
 const MIN = 60 * S;
@@ -32,5 +32,29 @@ describe('durationText', () => {
     expect(durationText(-1)).toBe('');
     expect(durationText(Number.NaN)).toBe('');
     expect(durationText(Number.POSITIVE_INFINITY)).toBe('');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    [90, 90 * S],
+    ['90', 90 * S],
+    ['500ms', 500],
+    ['45s', 45 * S],
+    ['10m', 10 * MIN],
+    ['10min', 10 * MIN],
+    ['12h', 12 * H],
+    ['30d', 30 * 24 * H],
+    ['2w', 14 * 24 * H],
+    ['1h30m', 90 * MIN],
+    ['1h 30m', 90 * MIN],
+    [' 1.5h ', 90 * MIN],
+    ['0s', 0],
+  ] as const)('%j is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each([-1, '', 'soon', '10 years', '5x', 'h', '-3s', '1h junk'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
   });
 });

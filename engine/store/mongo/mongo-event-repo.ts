@@ -1,7 +1,8 @@
 import type { JsonObject } from '../../model/json.js';
 import type { EventRepo, StreamEvent } from '../event-repo.js';
+import type { PurgeRequest } from '../purge.js';
 import { guard } from './mongo-errors.js';
-import { currentSeq, type MongoModel, nextSeq } from './mongo-models.js';
+import { currentSeq, type MongoModel, nextSeq, purgeDocs } from './mongo-models.js';
 import { type EventDoc, raw } from './mongo-types.js';
 
 /** The public event stream's memory; ids come from the `events` counter. */
@@ -38,8 +39,7 @@ export class MongoEventRepo implements EventRepo {
     return guard('reading the last event id', () => currentSeq(this.#counters, 'events'));
   }
 
-  async prune(before: string): Promise<number> {
-    const r = await guard('pruning events', () => this.#model.deleteMany({ timestamp: { $lt: before } }).exec());
-    return r.deletedCount;
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeDocs(this.#model, 'purging stream events', { timestamp: { $lt: req.before } }, req);
   }
 }

@@ -5,9 +5,11 @@ import {
   type ExecutionPatch,
   type ExecutionStatus,
   type NewExecution,
+  TERMINAL_STATUSES,
 } from '../../model/execution.js';
 import type { ExecutionRepo } from '../execution-repo.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import { guard } from './mongo-errors.js';
 import type { MongoModel } from './mongo-models.js';
 import { type ExecutionDoc, fromDoc, raw } from './mongo-types.js';
@@ -26,11 +28,23 @@ const SET_FIELDS = [
 
 const toExecution = (d: ExecutionDoc): Execution => fromDoc('id', d);
 
+const TERMINAL = [...TERMINAL_STATUSES];
+/** Candidates are checked for parents and children under way this many at a time. */
+const PURGE_CHUNK = 500;
+
+/** What `purge` deletes besides the executions: their output and workflow state. */
+export interface ExecutionDependents {
+  output: MongoModel;
+  workflows: MongoModel;
+}
+
 export class MongoExecutionRepo implements ExecutionRepo {
   readonly #model: MongoModel;
+  readonly #dependents: ExecutionDependents;
 
-  constructor(model: MongoModel) {
+  constructor(model: MongoModel, dependents: ExecutionDependents) {
     this.#model = model;
+    this.#dependents = dependents;
   }
 
   async create(e: NewExecution): Promise<Execution> {
@@ -104,6 +118,52 @@ export class MongoExecutionRepo implements ExecutionRepo {
       this.#model.updateOne({ _id: id, status: 'running' }, { $set: { heartbeat_at: at } }).exec(),
     );
     return r.matchedCount > 0;
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    const m = this.#model;
+    const oldTerminal = { status: { $in: TERMINAL }, updated_at: { $lt: req.before } };
+    return guard('purging executions', async () => {
+      const limit = req.dryRun ? Number.POSITIVE_INFINITY : (req.limit ?? Number.POSITIVE_INFINITY);
+      let chosen: string[] = [];
+      let counted = 0;
+      const cursor = m
+        .find(oldTerminal, { _id: 1, parent: 1 })
+        .sort({ updated_at: 1 })
+        .lean<{ _id: string; parent?: string }[]>()
+        .cursor();
+      let chunk: { _id: string; parent?: string }[] = [];
+      const check = async (): Promise<void> => {
+        const parents = chunk.flatMap((c) => (c.parent !== undefined ? [c.parent] : []));
+        const [busyParents, busyChildren] = await Promise.all([
+          parents.length === 0 ? [] : m.distinct('_id', { _id: { $in: parents }, status: { $nin: TERMINAL } }).exec(),
+          m.distinct('parent', { parent: { $in: chunk.map((c) => c._id) }, status: { $nin: TERMINAL } }).exec(),
+        ]);
+        const blocked = new Set<unknown>([...busyChildren]);
+        const busy = new Set<unknown>(busyParents);
+        for (const c of chunk) {
+          if (blocked.has(c._id) || (c.parent !== undefined && busy.has(c.parent))) continue;
+          if (req.dryRun) counted++;
+          else if (chosen.length < limit) chosen.push(c._id);
+        }
+        chunk = [];
+      };
+      for await (const c of cursor) {
+        chunk.push(c as { _id: string; parent?: string });
+        if (chunk.length >= PURGE_CHUNK) await check();
+        if (chosen.length >= limit) break;
+      }
+      if (chunk.length > 0 && chosen.length < limit) await check();
+      await cursor.close();
+      if (req.dryRun) return counted;
+      chosen = chosen.slice(0, limit);
+      if (chosen.length === 0) return 0;
+      // Output and workflow state first: a crash in between leaves executions, never orphans.
+      await this.#dependents.output.deleteMany({ execution_id: { $in: chosen } }).exec();
+      await this.#dependents.workflows.deleteMany({ _id: { $in: chosen } }).exec();
+      // The status filter again: nothing that is terminal goes back, but the check costs nothing.
+      return (await m.deleteMany({ _id: { $in: chosen }, ...oldTerminal }).exec()).deletedCount;
+    });
   }
 
   async countByStatus(): Promise<Partial<Record<ExecutionStatus, number>>> {

@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import { guard } from './mongo-errors.js';
 import type { CounterDoc } from './mongo-types.js';
 
 // Schemas declare only keys and indexed fields; `strict: false` stores everything else exactly as
@@ -68,11 +69,14 @@ export interface MongoModels {
   sensors: MongoModel;
   ruleEnforcements: MongoModel;
   workflows: MongoModel;
+  policies: MongoModel;
+  policySlots: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
   const output = schema({ _id: Number, execution_id: String, stream: String, data: String, timestamp: String });
   output.index({ execution_id: 1, _id: 1 });
+  output.index({ timestamp: 1 });
 
   const apiKeys = schema({ _id: String, key_hash: String, user: String });
   apiKeys.index({ key_hash: 1 }, { unique: true });
@@ -127,7 +131,14 @@ export function createModels(conn: Connection): MongoModels {
   const workflows = schema({ _id: String, rev: Number, active: Boolean, updated_at: String });
   workflows.index({ active: 1, updated_at: 1 });
 
+  // Slot n of a key is the document `<key>#<n>`: the unique _id is what lets one holder only take it.
+  const policySlots = schema({ _id: String, key: String, slot: Number, holder: String, taken_at: String });
+  policySlots.index({ key: 1, slot: 1 });
+  policySlots.index({ holder: 1 });
+
   return {
+    policies: conn.model<MongoRecord>('Policy', catalogSchema('pack'), 'policies'),
+    policySlots: conn.model<MongoRecord>('PolicySlot', policySlots, 'policy_slots'),
     workflows: conn.model<MongoRecord>('Workflow', workflows, 'workflows'),
     ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
@@ -151,6 +162,28 @@ export function createModels(conn: Connection): MongoModels {
     counters: conn.model<MongoRecord>('Counter', schema({ _id: String, seq: Number }), 'counters'),
     kv: conn.model<MongoRecord>('KeyValuePair', kv, 'kv_pairs'),
   };
+}
+
+/**
+ * The garbage collector's delete on one collection: the documents `filter` selects, at most `limit`
+ * of them (oldest ids are not implied: any `limit` matching ones), counted instead when `dryRun`.
+ */
+export async function purgeDocs(
+  model: MongoModel,
+  what: string,
+  filter: Record<string, unknown>,
+  req: { dryRun?: boolean; limit?: number },
+): Promise<number> {
+  return guard(what, async () => {
+    if (req.dryRun) return model.countDocuments(filter).exec();
+    if (req.limit === undefined) return (await model.deleteMany(filter).exec()).deletedCount;
+    const ids = (await model.find(filter, { _id: 1 }).limit(req.limit).lean<{ _id: string | number }[]>().exec()).map(
+      (d) => d._id,
+    );
+    if (ids.length === 0) return 0;
+    // The filter again: a document that changed since it was read is no longer deleted.
+    return (await model.deleteMany({ ...filter, _id: { $in: ids } }).exec()).deletedCount;
+  });
 }
 
 /**

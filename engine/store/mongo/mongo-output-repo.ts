@@ -1,7 +1,8 @@
-import type { OutputChunk, OutputStream } from '../../model/execution.js';
+import { type OutputChunk, type OutputStream, TERMINAL_STATUSES } from '../../model/execution.js';
 import type { OutputRepo } from '../output-repo.js';
+import type { PurgeRequest } from '../purge.js';
 import { guard } from './mongo-errors.js';
-import { type MongoModel, nextSeq } from './mongo-models.js';
+import { type MongoModel, nextSeq, purgeDocs } from './mongo-models.js';
 import { type OutputDoc, raw } from './mongo-types.js';
 
 /**
@@ -12,10 +13,12 @@ import { type OutputDoc, raw } from './mongo-types.js';
 export class MongoOutputRepo implements OutputRepo {
   readonly #model: MongoModel;
   readonly #counters: MongoModel;
+  readonly #executions: MongoModel;
 
-  constructor(model: MongoModel, counters: MongoModel) {
+  constructor(model: MongoModel, counters: MongoModel, executions: MongoModel) {
     this.#model = model;
     this.#counters = counters;
+    this.#executions = executions;
   }
 
   async append(
@@ -55,5 +58,18 @@ export class MongoOutputRepo implements OutputRepo {
       data: d.data,
       timestamp: d.timestamp,
     }));
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    // The executions under way are few next to the output rows, so they are read once and excluded.
+    const underWay = await guard('reading executions under way', () =>
+      this.#executions.distinct('_id', { status: { $nin: [...TERMINAL_STATUSES] } }).exec(),
+    );
+    return purgeDocs(
+      this.#model,
+      'purging execution output',
+      { timestamp: { $lt: req.before }, execution_id: { $nin: underWay } },
+      req,
+    );
   }
 }

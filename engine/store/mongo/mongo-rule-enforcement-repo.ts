@@ -1,8 +1,9 @@
 import type { RuleEnforcement } from '../../model/rule.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import type { RuleEnforcementFilter, RuleEnforcementRepo } from '../rule-enforcement-repo.js';
 import { guard } from './mongo-errors.js';
-import type { MongoModel } from './mongo-models.js';
+import { type MongoModel, purgeDocs } from './mongo-models.js';
 import { fromDoc, type RuleEnforcementDoc, raw } from './mongo-types.js';
 
 const toEnforcement = (d: RuleEnforcementDoc): RuleEnforcement => fromDoc('id', d);
@@ -51,5 +52,9 @@ export class MongoRuleEnforcementRepo implements RuleEnforcementRepo {
       return Promise.all([items, m.countDocuments(q).exec()]);
     });
     return { items: docs.map(toEnforcement), total };
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeDocs(this.#model, 'purging rule enforcements', { enforced_at: { $lt: req.before } }, req);
   }
 }

@@ -2,6 +2,7 @@ import { createConnection } from 'mongoose';
 import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
+import type { Policy } from '../../model/policy.js';
 import type { Rule } from '../../model/rule.js';
 import type { SensorType } from '../../model/sensor.js';
 import type { PackTriggerType } from '../../model/trigger.js';
@@ -19,6 +20,7 @@ import { createModels } from './mongo-models.js';
 import { MongoOutboxRepo } from './mongo-outbox-repo.js';
 import { MongoOutputRepo } from './mongo-output-repo.js';
 import { MongoOwedResultRepo } from './mongo-owed-result-repo.js';
+import { MongoPolicySlotRepo } from './mongo-policy-slot-repo.js';
 import { MongoRuleEnforcementRepo } from './mongo-rule-enforcement-repo.js';
 import { MongoTokenRepo } from './mongo-token-repo.js';
 import { MongoTriggerInstanceRepo } from './mongo-trigger-instance-repo.js';
@@ -44,8 +46,8 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
   const conn = createConnection();
   const m = createModels(conn);
   return {
-    executions: new MongoExecutionRepo(m.executions),
-    output: new MongoOutputRepo(m.output, m.counters),
+    executions: new MongoExecutionRepo(m.executions, { output: m.output, workflows: m.workflows }),
+    output: new MongoOutputRepo(m.output, m.counters, m.executions),
     packs: new MongoCatalogRepo<Pack>(m.packs, 'pack', 'ref'),
     actions: new MongoCatalogRepo<Action>(m.actions, 'action', 'pack'),
     aliases: new MongoCatalogRepo<ActionAlias>(m.aliases, 'action alias', 'pack'),
@@ -65,6 +67,8 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     sensors: new MongoCatalogRepo<SensorType>(m.sensors, 'sensor', 'pack'),
     ruleEnforcements: new MongoRuleEnforcementRepo(m.ruleEnforcements),
     workflows: new MongoWorkflowRepo(m.workflows),
+    policies: new MongoCatalogRepo<Policy>(m.policies, 'policy', 'pack'),
+    policySlots: new MongoPolicySlotRepo(m.policySlots),
     async init() {
       try {
         if (conn.readyState !== 1) {

@@ -1,8 +1,9 @@
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import type { TriggerInstanceFilter, TriggerInstanceRepo } from '../trigger-instance-repo.js';
 import { guard } from './mongo-errors.js';
-import type { MongoModel } from './mongo-models.js';
+import { type MongoModel, purgeDocs } from './mongo-models.js';
 import { fromDoc, raw, type TriggerInstanceDoc } from './mongo-types.js';
 
 const toInstance = (d: TriggerInstanceDoc): TriggerInstance => fromDoc('id', d);
@@ -73,5 +74,14 @@ export class MongoTriggerInstanceRepo implements TriggerInstanceRepo {
         .exec(),
     );
     return doc ? toInstance(doc) : undefined;
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeDocs(
+      this.#model,
+      'purging trigger instances',
+      { occurrence_time: { $lt: req.before }, status: { $in: ['processed', 'processing_failed'] } },
+      req,
+    );
   }
 }

@@ -6,7 +6,7 @@ import { guard } from './sqlite-errors.js';
 
 /** Where a catalog table finds an item's pack and name (a pack is its own pack). */
 export interface CatalogShape<T> {
-  table: 'packs' | 'actions' | 'aliases' | 'rules' | 'trigger_types' | 'sensor_types';
+  table: 'packs' | 'actions' | 'aliases' | 'rules' | 'trigger_types' | 'sensor_types' | 'policies';
   /** Singular noun for error messages. */
   noun: string;
   pack(item: T): string;

@@ -12,6 +12,32 @@ export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
+/**
+ * The garbage collector's delete on one table: the rows `where` selects, at most `limit` of them,
+ * counted instead when `dryRun`. `where` must name columns of `table` only.
+ */
+export async function purgeRows(
+  conn: SqliteConnection,
+  what: string,
+  table: string,
+  where: string,
+  args: readonly unknown[],
+  req: { dryRun?: boolean; limit?: number },
+): Promise<number> {
+  if (req.dryRun) {
+    return guard(
+      what,
+      () => conn.prepareValue<number>(`SELECT COUNT(*) FROM ${table} WHERE ${where}`).get(...args) ?? 0,
+    );
+  }
+  const r = await conn.write(what, () =>
+    conn
+      .prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ?)`)
+      .run(...args, req.limit ?? -1),
+  );
+  return r.changes;
+}
+
 /** How long a writer waits for another connection's lock before failing with SQ_STORE_UNAVAILABLE. */
 const BUSY_TIMEOUT_MS = 5000;
 

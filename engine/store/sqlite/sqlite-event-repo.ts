@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../model/json.js';
 import type { EventRepo, StreamEvent } from '../event-repo.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import type { PurgeRequest } from '../purge.js';
+import { purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
 interface EventRow {
@@ -50,10 +51,7 @@ export class SqliteEventRepo implements EventRepo {
     return id ?? 0;
   }
 
-  async prune(before: string): Promise<number> {
-    const r = await this.#conn.write('pruning events', () =>
-      this.#conn.prepare('DELETE FROM events WHERE timestamp < ?').run(before),
-    );
-    return r.changes;
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeRows(this.#conn, 'purging stream events', 'events', 'timestamp < ?', [req.before], req);
   }
 }

@@ -5,9 +5,11 @@ import {
   type ExecutionPatch,
   type ExecutionStatus,
   type NewExecution,
+  TERMINAL_STATUSES,
 } from '../../model/execution.js';
 import type { ExecutionRepo } from '../execution-repo.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import { placeholders, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
@@ -15,6 +17,17 @@ interface ExecutionRow {
   doc: string;
   heartbeat_at: string | null;
 }
+
+const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * Terminal executions changed before `?`, with no parent and no child still under way: what the
+ * garbage collector may delete.
+ */
+const PURGEABLE = `e.status IN (${TERMINAL_SQL}) AND e.updated_at < ?
+  AND (e.parent IS NULL OR NOT EXISTS
+    (SELECT 1 FROM executions p WHERE p.id = e.parent AND p.status NOT IN (${TERMINAL_SQL})))
+  AND NOT EXISTS (SELECT 1 FROM executions c WHERE c.parent = e.id AND c.status NOT IN (${TERMINAL_SQL}))`;
 
 /** The stored document with the heartbeat column laid over it (heartbeats write only the column). */
 function fromRow(row: ExecutionRow): Execution {
@@ -159,6 +172,27 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       this.#conn.prepare(`UPDATE executions SET heartbeat_at = ? WHERE id = ? AND status = 'running'`).run(at, id),
     );
     return r.changes > 0;
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    const conn = this.#conn;
+    if (req.dryRun) {
+      return guard(
+        'counting executions to purge',
+        () => conn.prepareValue<number>(`SELECT COUNT(*) FROM executions e WHERE ${PURGEABLE}`).get(req.before) ?? 0,
+      );
+    }
+    // Chosen and deleted in one write transaction: nothing can start or change in between.
+    return conn.write('purging executions', () => {
+      const ids = conn
+        .prepareValue<string>(`SELECT e.id FROM executions e WHERE ${PURGEABLE} LIMIT ?`)
+        .all(req.before, req.limit ?? -1);
+      if (ids.length === 0) return 0;
+      const list = JSON.stringify(ids);
+      conn.prepare('DELETE FROM output WHERE execution_id IN (SELECT value FROM json_each(?))').run(list);
+      conn.prepare('DELETE FROM workflows WHERE id IN (SELECT value FROM json_each(?))').run(list);
+      return conn.prepare('DELETE FROM executions WHERE id IN (SELECT value FROM json_each(?))').run(list).changes;
+    });
   }
 
   async countByStatus(): Promise<Partial<Record<ExecutionStatus, number>>> {

@@ -225,6 +225,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX workflows_active ON workflows (updated_at) WHERE active = 1;
     `,
   },
+  {
+    version: 19,
+    name: 'policies, their concurrency slots, and an output index for garbage collection',
+    sql: `
+      CREATE TABLE policies (
+        id TEXT PRIMARY KEY,
+        ref TEXT NOT NULL UNIQUE,
+        pack TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX policies_pack ON policies (pack, name);
+      CREATE TABLE policy_slots (
+        key TEXT NOT NULL,
+        slot INTEGER NOT NULL,
+        holder TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        PRIMARY KEY (key, slot)
+      );
+      CREATE INDEX policy_slots_holder ON policy_slots (holder);
+      CREATE INDEX output_timestamp ON output (timestamp);
+    `,
+  },
 ];
 
 /**

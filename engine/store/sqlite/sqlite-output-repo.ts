@@ -1,7 +1,11 @@
 import type { OutputChunk, OutputStream } from '../../model/execution.js';
+import { TERMINAL_STATUSES } from '../../model/execution.js';
 import type { OutputRepo } from '../output-repo.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import type { PurgeRequest } from '../purge.js';
+import { purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
+
+const UNDER_WAY = `SELECT id FROM executions WHERE status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** Execution output: AUTOINCREMENT makes `seq` grow across the whole store, never reused. */
 export class SqliteOutputRepo implements OutputRepo {
@@ -45,6 +49,17 @@ export class SqliteOutputRepo implements OutputRepo {
                WHERE execution_id = ? AND seq > ? AND stream = ? ORDER BY seq`,
             )
             .all(executionId, opts.afterSeq ?? 0, opts.stream),
+    );
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeRows(
+      this.#conn,
+      'purging execution output',
+      'output',
+      `timestamp < ? AND execution_id NOT IN (${UNDER_WAY})`,
+      [req.before],
+      req,
     );
   }
 }

@@ -1,7 +1,8 @@
 import type { RuleEnforcement } from '../../model/rule.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import type { RuleEnforcementFilter, RuleEnforcementRepo } from '../rule-enforcement-repo.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import { purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
 /** Rule enforcements as one JSON document plus the columns StackStorm's filters use. */
@@ -74,5 +75,16 @@ export class SqliteRuleEnforcementRepo implements RuleEnforcementRepo {
     }));
     const { total, docs } = guard('listing rule enforcements', () => read());
     return { items: docs.map((d) => JSON.parse(d) as RuleEnforcement), total };
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeRows(
+      this.#conn,
+      'purging rule enforcements',
+      'rule_enforcements',
+      'enforced_at < ?',
+      [req.before],
+      req,
+    );
   }
 }

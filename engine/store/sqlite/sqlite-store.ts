@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { Action, Pack } from '../../model/action.js';
 import type { ActionAlias } from '../../model/alias.js';
+import type { Policy } from '../../model/policy.js';
 import type { Rule } from '../../model/rule.js';
 import type { SensorType } from '../../model/sensor.js';
 import type { PackTriggerType } from '../../model/trigger.js';
@@ -17,6 +18,7 @@ import { SqliteMarkRepo } from './sqlite-mark-repo.js';
 import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteOutputRepo } from './sqlite-output-repo.js';
 import { SqliteOwedResultRepo } from './sqlite-owed-result-repo.js';
+import { SqlitePolicySlotRepo } from './sqlite-policy-slot-repo.js';
 import { SqliteRuleEnforcementRepo } from './sqlite-rule-enforcement-repo.js';
 import { SqliteTokenRepo } from './sqlite-token-repo.js';
 import { SqliteTriggerInstanceRepo } from './sqlite-trigger-instance-repo.js';
@@ -63,6 +65,8 @@ export async function createSqliteStore(
     ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
     workflows: new SqliteWorkflowRepo(conn),
     sensors: new SqliteCatalogRepo<SensorType>(conn, { table: 'sensor_types', noun: 'sensor', pack: (t) => t.pack }),
+    policies: new SqliteCatalogRepo<Policy>(conn, { table: 'policies', noun: 'policy', pack: (p) => p.pack }),
+    policySlots: new SqlitePolicySlotRepo(conn),
     async init() {
       const applied = conn.open();
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });

@@ -1,7 +1,8 @@
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import type { TriggerInstanceFilter, TriggerInstanceRepo } from '../trigger-instance-repo.js';
-import { placeholders, type SqliteConnection } from './sqlite-connection.js';
+import { placeholders, purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
 interface InstanceRow {
@@ -109,5 +110,16 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
         .get(status, new Date().toISOString(), id, ...expect);
       return row === undefined ? undefined : fromRow(row);
     });
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeRows(
+      this.#conn,
+      'purging trigger instances',
+      'trigger_instances',
+      "occurrence_time < ? AND status IN ('processed', 'processing_failed')",
+      [req.before],
+      req,
+    );
   }
 }

@@ -10,7 +10,7 @@ export function eventRepoContract(current: () => Store): void {
       store = current();
     });
 
-    it('numbers events, reads them since an id, and remembers the last id after pruning', async () => {
+    it('numbers events, reads them since an id, and remembers the last id after a purge (dry run, batches)', async () => {
       expect(await store.events.lastId()).toBe(0);
       const a = await store.events.append({ event: 'st2.execution__create', data: { id: 'e1' } });
       const b = await store.events.append({ event: 'st2.execution__update', data: { id: 'e1', n: [1] } });
@@ -21,8 +21,11 @@ export function eventRepoContract(current: () => Store): void {
       expect(await store.events.since(a.id)).toEqual([b, c]);
       expect(await store.events.since(0, 2)).toEqual([a, b]);
       expect(await store.events.since(c.id)).toEqual([]);
-      expect(await store.events.prune(minutesFromNow(-1))).toBe(0);
-      expect(await store.events.prune(minutesFromNow(1))).toBe(3);
+      expect(await store.events.purge({ before: minutesFromNow(-1) })).toBe(0);
+      expect(await store.events.purge({ before: minutesFromNow(1), dryRun: true })).toBe(3);
+      expect(await store.events.since(0)).toHaveLength(3);
+      expect(await store.events.purge({ before: minutesFromNow(1), limit: 2 })).toBe(2);
+      expect(await store.events.purge({ before: minutesFromNow(1) })).toBe(1);
       expect(await store.events.since(0)).toEqual([]);
       expect(await store.events.lastId()).toBe(c.id);
       const d = await store.events.append({ event: 'x', data: {} });

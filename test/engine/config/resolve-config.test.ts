@@ -24,9 +24,40 @@ describe('squall.yaml', () => {
       'bot',
       'timers',
       'sensors',
+      'gc',
     ]);
     expect(c.chat.prefix).toBe('!');
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads gc retention as durations, with StackStorm-like defaults and never for keep-forever', () => {
+    const defaults = resolveConfig({}, env).gc;
+    expect(defaults.intervalMs).toBe(600_000);
+    expect(defaults.retention).toEqual({
+      action_output: { ms: 7 * 86_400_000, text: '7d' },
+      events: { ms: 86_400_000, text: '1d' },
+    });
+    const c = resolveConfig(
+      parseConfig({
+        gc: { interval: '30s', executions: '30d', trigger_instances: 3600, events: 'never', action_output: null },
+      }),
+      env,
+    ).gc;
+    expect(c.intervalMs).toBe(30_000);
+    expect(c.retention).toEqual({
+      executions: { ms: 30 * 86_400_000, text: '30d' },
+      trigger_instances: { ms: 3_600_000, text: '3600s' },
+    });
+  });
+
+  it('names a gc setting that is not a duration', () => {
+    expect(() => parseConfig({ gc: { executions: 'a month' } }, 'squall.yaml')).toThrow(
+      /squall\.yaml: gc\.executions: must be a duration such as 30d/,
+    );
+    expect(() => parseConfig({ gc: { executions: 0 } }, 'squall.yaml')).toThrow(
+      /gc\.executions: must be longer than 0/,
+    );
+    expect(() => parseConfig({ gc: { traces: '1d' } }, 'squall.yaml')).toThrow(/gc: unknown key\(s\) "traces"/);
   });
 
   it('expands ~ in data_dir and pack paths, as the documented example writes them', () => {
