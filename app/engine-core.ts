@@ -1,3 +1,4 @@
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validateAliasFormats } from '../aliases/matcher.js';
 import { configuredPlatformNames, PLATFORMS } from '../bot/platforms.js';
@@ -15,13 +16,16 @@ import type { ExecutionService } from '../engine/executions/execution-service.js
 import { SecretParameters } from '../engine/executions/secret-parameters.js';
 import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
 import type { Logger } from '../engine/logger.js';
+import type { Pack } from '../engine/model/action.js';
 import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
+import { describeOrigin, PackInstaller, readPackOrigin } from '../engine/packs/install/pack-installer.js';
 import { loadPackConfig } from '../engine/packs/pack-config.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
 import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
+import { createPackManagementRunner } from '../engine/runners/pack-management-runner.js';
 import { createPythonScriptRunner } from '../engine/runners/python-script-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
 import { createStore } from '../engine/store/create-store.js';
@@ -59,8 +63,13 @@ export interface EngineCore {
   hub: StreamHub;
   /** An execution as the API and templates see it (secrets masked). */
   present: (e: Execution) => JsonObject;
-  /** Registers the built-in packs and the configured pack folders (`packs` limits it by name). */
+  /**
+   * Registers the built-in packs, the installed ones (`<data_dir>/packs`) and the configured pack
+   * folders (`packs.paths`); `packs` limits it by name.
+   */
   registerPacks(opts?: { packs?: string[] }): Promise<RegisterReport>;
+  /** `squall pack install` / `remove` (run by the `packs.install` / `packs.uninstall` actions). */
+  installer: PackInstaller;
   close(): Promise<void>;
 }
 
@@ -97,6 +106,7 @@ export async function createEngineCore(
   const packConfigDeps = { store, configsDir: join(config.dataDir, 'configs'), kv: kv.lookup, decrypt: kv.decrypt };
   // The workflow engine requests child executions, so it is built after the execution service.
   let workflows: WorkflowEngine | undefined;
+  let installer: PackInstaller | undefined;
   const runners = createRunnerRegistry([
     createChatPostRunner({ store, bus, routes: chatRoutes }),
     createOrquestaRunner(() => workflows),
@@ -105,6 +115,10 @@ export async function createEngineCore(
       dataDir: config.dataDir,
       python: config.python.interpreter,
       packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
+    }),
+    createPackManagementRunner({
+      installer: () => installer as PackInstaller,
+      register: (packs) => register(packs ? { packs } : {}),
     }),
   ]);
   const present = (e: Execution): JsonObject =>
@@ -141,7 +155,35 @@ export async function createEngineCore(
   });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, grants: config.auth.grants, logger });
   const hub = new StreamHub({ store, bus, logger });
-  const packDirs = [builtinPacksDir(), ...config.packPaths];
+  const installedPacks = join(config.dataDir, 'packs');
+  const packDirs = [builtinPacksDir(), installedPacks, ...config.packPaths];
+  const builtinRefs = new Set(await readdir(builtinPacksDir()).catch(() => [] as string[]));
+  const origin = async (pack: Pack): Promise<string> => {
+    if (pack.path.startsWith(builtinPacksDir())) return 'built-in';
+    const recorded = pack.path.startsWith(installedPacks) ? await readPackOrigin(config.dataDir, pack.ref) : undefined;
+    return recorded ? describeOrigin(recorded) : `folder ${pack.path}`;
+  };
+  const register = async (o: { packs?: string[] } = {}): Promise<RegisterReport> => {
+    await mkdir(installedPacks, { recursive: true });
+    const report = await registerPacks(store, packDirs, {
+      ...(o.packs ? { packs: o.packs } : {}),
+      validateAlias: validateAliasFormats,
+      origin,
+    });
+    // Registration may have added, changed or pruned rules and aliases: rules engines and alias catalogs reload them.
+    await bus.publish('rules.changed', { at: new Date().toISOString() }).catch((e: unknown) => {
+      logger.warn('rules may have changed but the broadcast failed', { error: (e as Error).message });
+    });
+    return report;
+  };
+  installer = new PackInstaller({
+    dataDir: config.dataDir,
+    indexUrls: config.packIndexUrls,
+    store,
+    builtinRefs,
+    register: (packs) => register({ packs }),
+    logger: logger.child({ component: 'packs' }),
+  });
   return {
     config,
     logger,
@@ -159,17 +201,8 @@ export async function createEngineCore(
     stream,
     hub,
     present,
-    async registerPacks(o = {}) {
-      const report = await registerPacks(store, packDirs, {
-        ...(o.packs ? { packs: o.packs } : {}),
-        validateAlias: validateAliasFormats,
-      });
-      // Registration may have added, changed or pruned rules: rules engines reload them.
-      await bus.publish('rules.changed', { at: new Date().toISOString() }).catch((e: unknown) => {
-        logger.warn('rules may have changed but the broadcast failed', { error: (e as Error).message });
-      });
-      return report;
-    },
+    registerPacks: register,
+    installer,
     async close() {
       await hub.stop();
       await stream.drain();

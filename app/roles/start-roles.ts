@@ -47,7 +47,7 @@ export async function startRoles(
     apiUrl: () => core.config.api.publicUrl ?? opts.http.url,
     catalog() {
       catalog ??= (async () => {
-        const c = new AliasCatalog({ store: core.store, logger: core.logger });
+        const c = new AliasCatalog({ store: core.store, logger: core.logger, bus: core.bus });
         await c.start();
         return c;
       })();

@@ -3,14 +3,20 @@ import type { Command } from 'commander';
 import type { Pack } from '../../engine/model/action.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { validatePack } from '../pack-validate.js';
+import { registerPackInstallCommands } from './pack-install-commands.js';
 
 export function registerPackCommand(program: Command, ctx: CliContext): void {
   const pack = program
     .command('pack')
-    .description('list, register and validate packs')
+    .description('install, remove, list, show, register and validate packs')
     .addHelpText(
       'after',
-      examples('squall pack list', 'squall pack register mypack', 'squall pack validate ./packs/mypack'),
+      examples(
+        'squall pack install ./packs/mypack',
+        'squall pack list',
+        'squall pack register mypack',
+        'squall pack validate ./packs/mypack',
+      ),
     );
 
   pack
@@ -22,11 +28,13 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
       const { items } = await (await ctx.api(cmd)).list<Pack>('/api/v1/packs');
       if (flags.json) return ctx.output.json(items);
       ctx.output.table(
-        ['ref', 'version', 'description'],
-        items.map((p) => [p.ref, p.version ?? '', p.description ?? '']),
+        ['ref', 'version', 'origin', 'description'],
+        items.map((p) => [p.ref, p.version ?? '', p.origin ?? '', p.description ?? '']),
         'No packs.',
       );
     });
+
+  registerPackInstallCommands(pack, ctx);
 
   pack
     .command('register')

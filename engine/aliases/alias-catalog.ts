@@ -1,4 +1,5 @@
 import { AliasMatcher } from '../../aliases/matcher.js';
+import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { ActionAlias } from '../model/alias.js';
 import type { Store } from '../store/store.js';
@@ -13,8 +14,10 @@ export class AliasCatalog {
   #matcher = new AliasMatcher([]);
   #timer: NodeJS.Timeout | undefined;
   #loading: Promise<void> | undefined;
+  #changes: Subscription | undefined;
 
-  constructor(private readonly deps: { store: Store; logger: Logger; refreshMs?: number }) {}
+  /** `bus`: reload when packs are registered anywhere (`rules.changed`), e.g. by a `packs.install` execution. */
+  constructor(private readonly deps: { store: Store; logger: Logger; refreshMs?: number; bus?: Bus }) {}
 
   get aliases(): readonly ActionAlias[] {
     return this.#aliases;
@@ -29,10 +32,12 @@ export class AliasCatalog {
     const ms = this.deps.refreshMs ?? 30_000;
     this.#timer = setInterval(() => void this.refresh(), ms);
     this.#timer.unref();
+    this.#changes = await this.deps.bus?.subscribe('rules.changed', () => this.refresh());
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
+    void this.#changes?.cancel();
   }
 
   refresh(): Promise<void> {

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   'runner:read': ALL,
   'pack:read': ALL,
   'pack:register': ADMINS,
+  /** Install and remove packs (`POST /api/v1/packs/install`, `/uninstall`): they run code on the runners. */
+  'pack:install': ADMINS,
   'alias:read': ALL,
   'alias:write': ADMINS,
   'rule:read': ALL,

@@ -111,6 +111,12 @@ export function configSchemaFor(roleNames: RoleNames) {
            * (pip also reads its own PIP_* variables). @default []
            */
           pip_args: z.array(z.string()).optional(),
+          /**
+           * Pack indexes (StackStorm Exchange's index.json format) that `squall pack install NAME` looks
+           * names up in: URLs, file:// URLs or local paths; earlier ones win.
+           * @default https://index.stackstorm.org/v1/index.json
+           */
+          index_url: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
         })
         .strict()
         .optional(),

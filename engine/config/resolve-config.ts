@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   readonly packPaths: readonly string[];
   /** Python for packs' actions, sensors and environments (`packs.python`, `packs.pip_args`). */
   readonly python: { interpreter: string; pipArgs: readonly string[] };
+  /** `packs.index_url`, as a list. */
+  readonly packIndexUrls: readonly string[];
   readonly executions: {
     defaultTimeoutS: number;
     maxTimeoutS: number;
@@ -161,6 +163,7 @@ function resolveWith(
     packPaths: (opts.packs?.paths ?? []).map((p) => resolve(expandHome(p))),
     // Not the first python3 on PATH: a version manager's shim there may be slow or another version.
     python: { interpreter: expandHome(opts.packs?.python ?? '/usr/bin/python3'), pipArgs: opts.packs?.pip_args ?? [] },
+    packIndexUrls: indexUrlsOf(opts.packs?.index_url),
     executions: {
       defaultTimeoutS: ex.default_timeout ?? 600,
       maxTimeoutS: ex.max_timeout ?? 86400,
@@ -227,4 +230,14 @@ function actionRulesOf(opts: SquallOptions): ActionRules {
     if (r?.actions) out[role] = r.actions;
   }
   return out;
+}
+
+/** `packs.index_url` as a list (StackStorm also takes a comma-separated string); local paths resolved. */
+function indexUrlsOf(v: string | string[] | undefined): string[] {
+  if (v === undefined) return ['https://index.stackstorm.org/v1/index.json'];
+  const list = Array.isArray(v) ? v : v.split(',');
+  return list
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map((u) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) ? u : resolve(expandHome(u))));
 }

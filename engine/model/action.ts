@@ -74,4 +74,6 @@ export interface Pack {
   /** Absolute folder the pack was loaded from; runners resolve entry points against it. */
   path: string;
   files?: string[];
+  /** Where the pack came from: `built-in`, `folder <path>`, `git <url>@<ref> (<commit>)`, `index <name> → <url>`. */
+  origin?: string;
 }

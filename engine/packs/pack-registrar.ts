@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { Pack } from '../model/action.js';
 import type { CatalogRepo } from '../store/catalog-repo.js';
 import type { Store } from '../store/store.js';
 import { isDir, isFile } from './pack-files.js';
@@ -11,6 +12,8 @@ import type { LoadedPack, PackProblem } from './pack-types.js';
 export interface RegisterOptions extends PackChecks {
   /** Only these packs (by ref or folder name); the others found in `dirs` are left alone. @default every pack found */
   packs?: string[];
+  /** Where a pack came from, stored on it (`pack list` shows it). */
+  origin?(pack: Pack): Promise<string | undefined>;
 }
 
 /** What a registration did, for `squall pack register` and start-up logs. */
@@ -77,6 +80,8 @@ async function registerOne(
 ): Promise<void> {
   const pack = loaded.pack;
   if (!pack) return;
+  const origin = await opts.origin?.(pack);
+  if (origin) pack.origin = origin;
   await store.packs.upsert(pack);
   // Stale items go only once every kind is stored: a failure half way leaves the old ones in place.
   const kept = [];
@@ -189,4 +194,15 @@ function checkKind<K extends PackKindKey>(
 ): PackProblem[] {
   const items: PackItemOf<K>[] = loaded[kind.key];
   return items.flatMap((item) => checkItem(kind, item, checks, packDir) ?? []);
+}
+
+/**
+ * Removes a pack and everything registered from it (every pack kind, StackStorm's `packs.unload`);
+ * its folder and config file are left to the caller. Returns what was removed per kind.
+ */
+export async function unregisterPack(store: Store, ref: string): Promise<Record<PackKindKey, number>> {
+  const removed = zeroCounts();
+  for (const kind of PACK_KINDS) removed[kind.key] = await kind.repo(store).deleteMissing(ref, []);
+  await store.packs.delete(ref);
+  return removed;
 }

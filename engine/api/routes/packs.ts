@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
+import type { JsonValue } from '../../model/json.js';
 import { formatProblem, isError } from '../../packs/pack-types.js';
 import { attributesQuerySchema, selectAttributes } from '../attributes.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
@@ -112,4 +113,60 @@ export function packRoutes(app: FastifyInstance, { deps }: RouteContext): void {
       };
     },
   );
+
+  for (const [path, action, summary] of [
+    ['/api/v1/packs/install', 'packs.install', 'Install packs (a packs.install execution)'],
+    ['/api/v1/packs/uninstall', 'packs.uninstall', 'Remove packs (a packs.uninstall execution)'],
+  ] as const) {
+    app.post<{ Body: InstallBody }>(
+      path,
+      {
+        config: { permission: 'pack:install' },
+        schema: {
+          summary,
+          description:
+            'As StackStorm: answers 202 with the id of the execution doing the work; its output shows each step.',
+          tags: ['packs'],
+          body: {
+            type: 'object',
+            required: ['packs'],
+            additionalProperties: false,
+            properties: {
+              packs: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+              force: { type: 'boolean' },
+              skip_dependencies: { type: 'boolean' },
+              no_deps: { type: 'boolean', description: "Squall: skip the pack's requirements.txt" },
+              // st2 clients may send these; Squall registers every kind of content.
+              register: { type: 'string' },
+              types: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        },
+      },
+      async (req, reply) => {
+        const p = principalOf(req);
+        const b = req.body;
+        const parameters: Record<string, JsonValue> = { packs: b.packs };
+        if (action === 'packs.install') {
+          if (b.force !== undefined) parameters.force = b.force;
+          if (b.skip_dependencies !== undefined) parameters.skip_dependencies = b.skip_dependencies;
+          if (b.no_deps !== undefined) parameters.no_deps = b.no_deps;
+        }
+        const e = await deps.executions.request({
+          action,
+          parameters,
+          context: { user: p.user },
+          requestedBy: p,
+        });
+        return reply.status(202).send({ execution_id: e.id });
+      },
+    );
+  }
+}
+
+interface InstallBody {
+  packs: string[];
+  force?: boolean;
+  skip_dependencies?: boolean;
+  no_deps?: boolean;
 }
