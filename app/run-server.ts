@@ -80,7 +80,20 @@ export async function runServer(opts: RunServerOptions = {}): Promise<number> {
     process.once('SIGTERM', stop);
     void shell?.closed.then(stop);
   });
-  process.stderr.write('Stopping Squall...\n');
-  await running.close();
+  // A second signal ends the graceful stop at once: running executions are handed back now.
+  const hurry = () => {
+    process.stderr.write('Stopping now: handing running executions back to the queue.\n');
+    running.roles.hurry();
+  };
+  process.on('SIGINT', hurry);
+  process.on('SIGTERM', hurry);
+  const grace = Math.round(config.shutdown.graceMs / 1000);
+  process.stderr.write(`Stopping Squall (running executions may take up to ${grace}s; signal again to stop now)...\n`);
+  try {
+    await running.close();
+  } finally {
+    process.off('SIGINT', hurry);
+    process.off('SIGTERM', hurry);
+  }
   return 0;
 }

@@ -15,6 +15,7 @@ import { registerRuleEnforcementCommand } from './commands/rule-enforcement-comm
 import { registerRunCommand } from './commands/run-command.js';
 import { registerShellCommand } from './commands/shell-command.js';
 import { registerStartCommand } from './commands/start-command.js';
+import { registerStatusCommand } from './commands/status-command.js';
 import { registerTraceCommand } from './commands/trace-command.js';
 import { registerTriggerCommand, registerTriggerInstanceCommand } from './commands/trigger-command.js';
 import { registerUserCommand } from './commands/user-command.js';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   registerStartCommand(program, ctx);
+  registerStatusCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerExecutionCommand(program, ctx);
   registerActionCommand(program, ctx);

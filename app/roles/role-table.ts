@@ -10,7 +10,7 @@ import { runnerRole } from './runner-role.js';
 import { schedulerRole } from './scheduler-role.js';
 import { sensorsRole } from './sensors-role.js';
 import { timersRole } from './timers-role.js';
-import { workflowsRole } from './workflows-role.js';
+import { workflowRole } from './workflow-role.js';
 
 /**
  * Every role a Squall process can run, in start order. A new role (timers, garbage collection, the
@@ -22,7 +22,7 @@ export const ROLES: readonly Role[] = [
   schedulerRole,
   runnerRole,
   notifierRole,
-  workflowsRole,
+  workflowRole,
   rulesRole,
   botRole,
   timersRole,
@@ -31,6 +31,9 @@ export const ROLES: readonly Role[] = [
 ];
 
 export const ROLE_NAMES = ROLES.map((r) => r.name) as unknown as RoleNames;
+
+/** Other names `--role` and `roles:` accept for a role: its name before the issue that named them all. */
+export const ROLE_ALIASES: Readonly<Record<string, string>> = { workflows: 'workflow' };
 
 /** The work queues (topic and consumer group) an all-in-one process declares. */
 export const WORK_QUEUES: readonly [Topic, string][] = ROLES.flatMap((r) =>

@@ -66,4 +66,9 @@ export interface RoleContext {
    * queue nobody consumes yet is dropped), such as start-up recovery and claiming work.
    */
   afterStart(step: () => Promise<void>): void;
+  /**
+   * Aborts when a graceful stop must end at once (a second SIGTERM): roles that wait for work in
+   * flight when stopping (the runner, up to `shutdown.grace`) stop waiting and hand it back.
+   */
+  readonly stopNow: AbortSignal;
 }

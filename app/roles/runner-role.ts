@@ -21,7 +21,9 @@ export const runnerRole: Role = {
     ctx.afterStart(async () => {
       worker = await startWorker(ctx.core, ctx.apiUrl);
     });
-    return { stop: async () => worker?.stop() };
+    return {
+      stop: async () => worker?.stop({ graceMs: ctx.core.config.shutdown.graceMs, now: ctx.stopNow }),
+    };
   },
 };
 

@@ -21,6 +21,7 @@ import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
 import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { sensorTypeRoutes } from './routes/sensor-types.js';
+import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { traceRoutes } from './routes/traces.js';
 import { triggerInstanceRoutes } from './routes/trigger-instances.js';
@@ -167,5 +168,6 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   triggerInstanceRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   userRoutes(app, ctx);
+  statusRoutes(app, ctx);
   return app;
 }

@@ -54,6 +54,8 @@ export const PERMISSIONS = {
   'gc:run': ADMINS,
   /** `GET /metrics` (unless `metrics.public: true`). */
   'metrics:read': ALL,
+  /** `GET /api/v1/status`: the deployment's live processes and their roles. */
+  'status:read': ALL,
   'kv:read': ALL,
   /** Write `st2kv.system` items (everyone reads them, secrets shown encrypted; own `st2kv.user` items need only kv:read). */
   'kv:write': OPERATORS,

@@ -80,13 +80,26 @@ export interface ConsumeOptions {
   maxAttempts?: number;
 }
 
+/** What `/health` says about the bus. */
+export interface BusHealth {
+  /** `degraded`: the broker is unreachable; publishes wait in this process for its return. */
+  status: 'ok' | 'degraded';
+  /** Messages published while the broker was away and not yet confirmed by it. */
+  pending: number;
+}
+
 /**
  * The Bus carries messages between roles. `consume` is a work queue (one consumer of a group gets
  * each message; ack after the handler resolves; redelivery when it throws or the process dies;
  * dead-letter after `maxAttempts`). `subscribe` is a broadcast to every subscriber.
  */
 export interface Bus {
-  /** Resolves after the broker confirmed the message. */
+  /**
+   * Resolves after the broker confirmed the message or, while the broker is unreachable, once the
+   * message waits in this process to be sent when it is back (every message describes something
+   * already stored, so a process dying with messages waiting loses no work: the sweepers find it).
+   * Rejects with SQ_BUS_UNAVAILABLE when the bus is closed or too many messages already wait.
+   */
   publish<T extends Topic>(topic: T, msg: Topics[T]): Promise<void>;
   consume<T extends Topic>(
     topic: T,
@@ -97,6 +110,8 @@ export interface Bus {
   subscribe<T extends Topic>(topic: T, h: Handler<Topics[T]>): Promise<Subscription>;
   /** Messages that exhausted their attempts, for inspection (topic, group, message, last error). */
   deadLetters?(topic: Topic, group: string): Promise<{ msg: unknown; error: string }[]>;
+  /** Whether the broker is reachable now (buses without a broker are always `ok`). */
+  health?(): BusHealth;
   close(): Promise<void>;
 }
 

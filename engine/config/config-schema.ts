@@ -139,6 +139,16 @@ export function configSchemaFor(roleNames: RoleNames) {
         })
         .strict()
         .optional(),
+      shutdown: z
+        .object({
+          /**
+           * On SIGTERM, how long running executions may take to finish before they are stopped and
+           * handed back to the queue for another runner. A second SIGTERM cuts it short. @default 10
+           */
+          grace: z.number().min(0).max(86400).optional(),
+        })
+        .strict()
+        .optional(),
       auth: z
         .object({
           /** Token lifetime. @default 86400 */

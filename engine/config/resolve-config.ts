@@ -37,6 +37,8 @@ export interface ResolvedConfig {
     requeueAfterMs: number;
     sweepMs: number;
   };
+  /** Graceful stop: how long running executions may take to finish after SIGTERM. */
+  readonly shutdown: { graceMs: number };
   readonly auth: { tokenTtlS: number; actionRules: ActionRules; grants: PermissionGrants };
   readonly logLevel: LogLevel;
   readonly metrics: { public: boolean };
@@ -73,13 +75,17 @@ export interface ConfigReader {
   resolveConfig(opts: SquallOptions, env: EnvSettings, overrides?: ConfigOverrides): ResolvedConfig;
 }
 
-export function configReader(roles: RoleNames): ConfigReader {
-  const schema = configSchemaFor(roles);
+/**
+ * `aliases` maps other accepted names to a role's name (`workflows` for `workflow`, its name before
+ * the issue that named every role); a configuration may use either, the resolved config has the name.
+ */
+export function configReader(roles: RoleNames, aliases: Readonly<Record<string, string>> = {}): ConfigReader {
+  const schema = configSchemaFor([...roles, ...Object.keys(aliases)] as unknown as RoleNames);
   const parseConfig = (doc: unknown, source = 'config'): SquallOptions => parseWith(schema, doc, source);
   return {
     parseConfig,
     loadConfigFile: (path) => parseConfig(readConfigFile(path), path),
-    resolveConfig: (opts, env, overrides = {}) => resolveWith(roles, opts, env, overrides),
+    resolveConfig: (opts, env, overrides = {}) => resolveWith(roles, aliases, opts, env, overrides),
   };
 }
 
@@ -117,6 +123,7 @@ function expandHome(p: string): string {
 
 function resolveWith(
   known: RoleNames,
+  aliases: Readonly<Record<string, string>>,
   opts: SquallOptions,
   env: EnvSettings,
   overrides: ConfigOverrides,
@@ -137,7 +144,8 @@ function resolveWith(
   else if (!opts.bus && env.amqpUrl) bus = { kind: 'amqp', url: env.amqpUrl };
   else bus = { kind: 'memory' };
 
-  const roles = overrides.roles?.length ? overrides.roles : (opts.roles ?? [...known]);
+  const named = overrides.roles?.length ? overrides.roles : (opts.roles ?? [...known]);
+  const roles = [...new Set(named.map((r) => aliases[r] ?? r))];
   for (const r of roles) {
     if (!known.includes(r)) {
       throw new SquallError('SQ_CONFIG_INVALID', `unknown role "${r}" (roles: ${known.join(', ')})`);
@@ -173,6 +181,7 @@ function resolveWith(
       requeueAfterMs: (ex.requeue_after ?? 10) * 1000,
       sweepMs: (ex.sweep_interval ?? 5) * 1000,
     },
+    shutdown: { graceMs: (opts.shutdown?.grace ?? 10) * 1000 },
     auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts), grants: grantsOf(opts) },
     logLevel: level,
     metrics: { public: opts.metrics?.public ?? false },

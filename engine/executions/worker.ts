@@ -71,18 +71,41 @@ export class Worker {
   }
 
   /**
-   * Stops taking work and waits for the runs in flight (they keep heart-beating meanwhile, so that a
-   * sweeper elsewhere does not take a slow graceful stop for a dead runner). Runs still going after
-   * `graceMs` are stopped and recorded as `abandoned`: Squall went away under them.
+   * Graceful stop: takes no more work and waits for the runs in flight (they keep heart-beating
+   * meanwhile, so that a sweeper elsewhere does not take a slow stop for a dead runner). Runs still
+   * going after `graceMs`, or once `now` aborts (a second SIGTERM), are stopped and handed back:
+   * `scheduled` again and re-published, for another runner (or this one's next start) to run.
    */
-  async stop(graceMs = 10_000): Promise<void> {
-    const grace = setTimeout(() => {
+  async stop(opts: { graceMs?: number; now?: AbortSignal } = {}): Promise<void> {
+    const handBack = () => {
       for (const c of this.#running.values()) c.abort('shutdown');
-    }, graceMs);
+    };
+    const grace = setTimeout(handBack, opts.graceMs ?? 10_000);
     grace.unref();
+    opts.now?.addEventListener('abort', handBack, { once: true });
+    if (opts.now?.aborted) handBack();
     await Promise.all(this.#subs.map((s) => s.cancel()));
     clearTimeout(grace);
+    opts.now?.removeEventListener('abort', handBack);
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+  }
+
+  /** A run stopped by the end of a graceful stop goes back to the queue, not to `abandoned`. */
+  async #handBack(e: Execution, log: Logger): Promise<boolean> {
+    const at = new Date().toISOString();
+    const back = await this.#deps.store.executions.update(
+      e.id,
+      { expect: { status: 'running' } },
+      { status: 'scheduled', appendLog: { status: 'scheduled', timestamp: at } },
+    );
+    if (!back) return false; // `canceling` meanwhile: the usual path records the cancel
+    this.#deps.events.updated(back);
+    log.warn('runner stopping: execution handed back to the queue');
+    // If this publish is lost with the process, the sweeper re-publishes the scheduled execution.
+    await this.#deps.bus
+      .publish('execution.scheduled', { id: e.id })
+      .catch((err: unknown) => log.warn('hand-back publish failed', { error: (err as Error).message }));
+    return true;
   }
 
   async #cancel(id: string): Promise<void> {
@@ -190,14 +213,12 @@ export class Worker {
     }
     if (controller.signal.aborted && controller.signal.reason === 'cancel')
       outcome = { ...outcome, status: 'canceled' };
-    if (controller.signal.aborted && controller.signal.reason === 'shutdown') {
-      outcome = {
-        status: 'abandoned',
-        result: { ...outcome.result, error: 'Squall stopped while the action was running.' },
-      };
-    }
     await output.flush(true);
     await marked;
+    if (controller.signal.aborted && controller.signal.reason === 'shutdown') {
+      if (await this.#handBack(e, log)) return;
+      outcome = { ...outcome, status: 'canceled' };
+    }
     // Handed over (a workflow): whoever took it records the end, perhaps already has.
     if (outcome.status === 'running') return;
 

@@ -17,6 +17,7 @@ import type { OutboxRepo } from './outbox-repo.js';
 import type { OutputRepo } from './output-repo.js';
 import type { OwedResultRepo } from './owed-result-repo.js';
 import type { PolicySlotRepo } from './policy-slot-repo.js';
+import type { ProcessRepo } from './process-repo.js';
 import type { RuleEnforcementRepo } from './rule-enforcement-repo.js';
 import type { TokenRepo } from './token-repo.js';
 import type { TriggerInstanceRepo } from './trigger-instance-repo.js';
@@ -65,6 +66,8 @@ export interface Store {
   readonly policies: CatalogRepo<Policy>;
   /** Taken slots of concurrency policies, global across schedulers. */
   readonly policySlots: PolicySlotRepo;
+  /** Heartbeats of the deployment's processes (`squall status`). */
+  readonly processes: ProcessRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

@@ -14,6 +14,7 @@ import { owedResultRepoContract } from './store/owed-result-repo.contract.js';
 import { policyRepoContract } from './store/policy-repo.contract.js';
 import { policySlotRepoContract } from './store/policy-slot-repo.contract.js';
 import { purgeContract } from './store/purge.contract.js';
+import { processRepoContract } from './store/process-repo.contract.js';
 import { ruleEnforcementRepoContract } from './store/rule-enforcement-repo.contract.js';
 import { ruleRepoContract } from './store/rule-repo.contract.js';
 import { sensorRepoContract } from './store/sensor-repo.contract.js';
@@ -45,6 +46,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   policyRepoContract,
   policySlotRepoContract,
   purgeContract,
+  processRepoContract,
 ];
 
 /**

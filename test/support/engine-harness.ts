@@ -10,7 +10,7 @@ import { notifierRole } from '../../app/roles/notifier-role.js';
 import { startWorker as startRunnerWorker } from '../../app/roles/runner-role.js';
 import { schedulerRole } from '../../app/roles/scheduler-role.js';
 import { type StartedRoles, startRoles } from '../../app/roles/start-roles.js';
-import { workflowsRole } from '../../app/roles/workflows-role.js';
+import { workflowRole } from '../../app/roles/workflow-role.js';
 import type { Bus, Subscription, Topic, Topics } from '../../engine/bus/bus.js';
 import { readEnv } from '../../engine/config/from-env.js';
 import type { ExecutionService } from '../../engine/executions/execution-service.js';
@@ -112,7 +112,7 @@ export async function startEngineHarness(opts: EngineHarnessOptions = {}): Promi
     [
       ...(opts.scheduler !== false ? [schedulerRole.name] : []),
       ...(opts.notifier === true ? [notifierRole.name] : []),
-      ...(opts.workflows === true ? [workflowsRole.name] : []),
+      ...(opts.workflows === true ? [workflowRole.name] : []),
     ],
     { http: new HttpServer() },
   );

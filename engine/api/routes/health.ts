@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { packageVersion } from '../../../lib/package-version.js';
 import type { RouteContext } from '../route-context.js';
 
-/** `GET /health`: no credentials; answers 503 when the store cannot be reached. */
+const busSchema = {
+  type: 'object',
+  properties: { status: { type: 'string' }, pending: { type: 'number' } },
+} as const;
+
+/**
+ * `GET /health`: no credentials; answers 503 when the store cannot be reached. An unreachable broker
+ * is `degraded`, still 200: the API keeps accepting work (stored, and queued once the broker is back).
+ */
 export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void {
   const started = Date.now();
   app.get(
@@ -15,7 +23,12 @@ export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void
         response: {
           200: {
             type: 'object',
-            properties: { status: { type: 'string' }, version: { type: 'string' }, uptime_s: { type: 'number' } },
+            properties: {
+              status: { type: 'string' },
+              version: { type: 'string' },
+              uptime_s: { type: 'number' },
+              bus: busSchema,
+            },
           },
           503: {
             type: 'object',
@@ -25,13 +38,15 @@ export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void
               uptime_s: { type: 'number' },
               faultstring: { type: 'string' },
               code: { type: 'string' },
+              bus: busSchema,
             },
           },
         },
       },
     },
     async (_req, reply) => {
-      const base = { version: packageVersion(), uptime_s: Math.round((Date.now() - started) / 1000) };
+      const bus = deps.bus.health?.() ?? { status: 'ok', pending: 0 };
+      const base = { version: packageVersion(), uptime_s: Math.round((Date.now() - started) / 1000), bus };
       try {
         await deps.store.marks.get('squall:health');
       } catch (e) {
@@ -43,7 +58,7 @@ export function healthRoutes(app: FastifyInstance, { deps }: RouteContext): void
           code: 'SQ_STORE_UNAVAILABLE',
         });
       }
-      return { status: 'ok', ...base };
+      return { status: bus.status === 'ok' ? 'ok' : 'degraded', ...base };
     },
   );
 }

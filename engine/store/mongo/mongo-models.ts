@@ -71,6 +71,7 @@ export interface MongoModels {
   workflows: MongoModel;
   policies: MongoModel;
   policySlots: MongoModel;
+  processes: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -139,6 +140,11 @@ export function createModels(conn: Connection): MongoModels {
   return {
     policies: conn.model<MongoRecord>('Policy', catalogSchema('pack'), 'policies'),
     policySlots: conn.model<MongoRecord>('PolicySlot', policySlots, 'policy_slots'),
+  const processes = schema({ _id: String, heartbeat_at: String });
+  processes.index({ heartbeat_at: 1 });
+
+  return {
+    processes: conn.model<MongoRecord>('Process', processes, 'processes'),
     workflows: conn.model<MongoRecord>('Workflow', workflows, 'workflows'),
     ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),

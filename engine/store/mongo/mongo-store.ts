@@ -21,6 +21,7 @@ import { MongoOutboxRepo } from './mongo-outbox-repo.js';
 import { MongoOutputRepo } from './mongo-output-repo.js';
 import { MongoOwedResultRepo } from './mongo-owed-result-repo.js';
 import { MongoPolicySlotRepo } from './mongo-policy-slot-repo.js';
+import { MongoProcessRepo } from './mongo-process-repo.js';
 import { MongoRuleEnforcementRepo } from './mongo-rule-enforcement-repo.js';
 import { MongoTokenRepo } from './mongo-token-repo.js';
 import { MongoTriggerInstanceRepo } from './mongo-trigger-instance-repo.js';
@@ -69,6 +70,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     workflows: new MongoWorkflowRepo(m.workflows),
     policies: new MongoCatalogRepo<Policy>(m.policies, 'policy', 'pack'),
     policySlots: new MongoPolicySlotRepo(m.policySlots),
+    processes: new MongoProcessRepo(m.processes),
     async init() {
       try {
         if (conn.readyState !== 1) {

@@ -3,6 +3,7 @@ import type { Execution, OutputStream } from '../../model/execution.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
 import type { RuleEnforcement } from '../../model/rule.js';
 import type { TriggerInstance } from '../../model/trigger.js';
+import type { ProcessInfo } from '../process-repo.js';
 
 // Document shapes as stored in MongoDB: each entity's natural key becomes `_id`, so lookups by key
 // use the primary index and uniqueness comes for free.
@@ -67,6 +68,9 @@ export interface LeaseDoc {
   holder: string;
   expires_at: string;
 }
+
+/** A process heartbeat, keyed by the process id. */
+export type ProcessDoc = Omit<ProcessInfo, 'id'> & { _id: string };
 
 export interface CounterDoc {
   _id: string;

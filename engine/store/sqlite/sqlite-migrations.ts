@@ -248,6 +248,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX output_timestamp ON output (timestamp);
     `,
   },
+  {
+    version: 16,
+    name: 'process heartbeats',
+    sql: `
+      CREATE TABLE processes (
+        id TEXT PRIMARY KEY,
+        heartbeat_at TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX processes_heartbeat ON processes (heartbeat_at);
+    `,
+  },
 ];
 
 /**

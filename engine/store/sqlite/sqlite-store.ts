@@ -19,6 +19,7 @@ import { SqliteOutboxRepo } from './sqlite-outbox-repo.js';
 import { SqliteOutputRepo } from './sqlite-output-repo.js';
 import { SqliteOwedResultRepo } from './sqlite-owed-result-repo.js';
 import { SqlitePolicySlotRepo } from './sqlite-policy-slot-repo.js';
+import { SqliteProcessRepo } from './sqlite-process-repo.js';
 import { SqliteRuleEnforcementRepo } from './sqlite-rule-enforcement-repo.js';
 import { SqliteTokenRepo } from './sqlite-token-repo.js';
 import { SqliteTriggerInstanceRepo } from './sqlite-trigger-instance-repo.js';
@@ -64,6 +65,7 @@ export async function createSqliteStore(
     }),
     ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
     workflows: new SqliteWorkflowRepo(conn),
+    processes: new SqliteProcessRepo(conn),
     sensors: new SqliteCatalogRepo<SensorType>(conn, { table: 'sensor_types', noun: 'sensor', pack: (t) => t.pack }),
     policies: new SqliteCatalogRepo<Policy>(conn, { table: 'policies', noun: 'policy', pack: (p) => p.pack }),
     policySlots: new SqlitePolicySlotRepo(conn),

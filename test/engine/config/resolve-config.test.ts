@@ -19,7 +19,7 @@ describe('squall.yaml', () => {
       'scheduler',
       'runner',
       'notifier',
-      'workflows',
+      'workflow',
       'rules',
       'bot',
       'timers',
@@ -128,6 +128,19 @@ describe('squall.yaml', () => {
     expect(() => resolveConfig({ roles: ['runner'] }, env)).toThrow(/shared bus/);
     const c = resolveConfig({ roles: ['runner'], bus: { kind: 'amqp', url: 'amqp://localhost' } }, env);
     expect(c.roles).toEqual(['runner']);
+  });
+
+  it("accepts `workflows`, the workflow role's former name, and a comma-split --role list", () => {
+    const amqp = { bus: { kind: 'amqp' as const, url: 'amqp://localhost' } };
+    expect(resolveConfig(parseConfig({ roles: ['workflows', 'workflow'], ...amqp }), env).roles).toEqual(['workflow']);
+    expect(resolveConfig(amqp, env, { roles: ['runner', 'workflows'] }).roles).toEqual(['runner', 'workflow']);
+    expect(() => resolveConfig(amqp, env, { roles: ['runners'] })).toThrow(/unknown role "runners"/);
+  });
+
+  it('takes the graceful-stop period from shutdown.grace (seconds), 10 by default', () => {
+    expect(resolveConfig({}, env).shutdown.graceMs).toBe(10_000);
+    expect(resolveConfig(parseConfig({ shutdown: { grace: 2.5 } }), env).shutdown.graceMs).toBe(2_500);
+    expect(() => parseConfig({ shutdown: { grace: -1 } }, 'squall.yaml')).toThrow(/shutdown\.grace/);
   });
 
   it('takes durations in seconds and keeps them in milliseconds', () => {

@@ -6,13 +6,15 @@ import { consumerGroup, type Role } from './role.js';
  * the next tasks, follows pause, resume and cancel, and ends the workflow execution. In embedded
  * mode it first brings every workflow a previous process left running up to date.
  */
-export const workflowsRole: Role = {
-  name: 'workflows',
+export const workflowRole: Role = {
+  name: 'workflow',
   summary: 'runs orquesta workflows: next tasks on each task completion, pause, resume, cancel',
   queues: ['execution.completed', 'workflow.changed'],
+  // The queues were named when the role was `workflows`; renaming them would strand work on running brokers.
+  group: 'workflows',
   async start(ctx) {
     const { store, bus, logger, workflows, config } = ctx.core;
-    const group = consumerGroup(workflowsRole);
+    const group = consumerGroup(workflowRole);
     const isWorkflow = async (id: string) => (await store.workflows.get(id)) !== undefined;
     const subs = [
       await bus.consume('execution.completed', group, async ({ id }) => workflows.childCompleted(id), {
