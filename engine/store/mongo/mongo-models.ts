@@ -137,13 +137,12 @@ export function createModels(conn: Connection): MongoModels {
   policySlots.index({ key: 1, slot: 1 });
   policySlots.index({ holder: 1 });
 
-  return {
-    policies: conn.model<MongoRecord>('Policy', catalogSchema('pack'), 'policies'),
-    policySlots: conn.model<MongoRecord>('PolicySlot', policySlots, 'policy_slots'),
   const processes = schema({ _id: String, heartbeat_at: String });
   processes.index({ heartbeat_at: 1 });
 
   return {
+    policies: conn.model<MongoRecord>('Policy', catalogSchema('pack'), 'policies'),
+    policySlots: conn.model<MongoRecord>('PolicySlot', policySlots, 'policy_slots'),
     processes: conn.model<MongoRecord>('Process', processes, 'processes'),
     workflows: conn.model<MongoRecord>('Workflow', workflows, 'workflows'),
     ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),

@@ -78,7 +78,9 @@ describe('SQLite store', () => {
     const db = new Database(path, { readonly: true });
     try {
       const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
-      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      // Entries are appended as helpers land them, so the list is not in version order; the table is.
+      const byVersion = [...MIGRATIONS].sort((a, b) => a.version - b.version);
+      expect(rows).toEqual(byVersion.map((m) => ({ version: m.version, name: m.name })));
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       db.close();
