@@ -17,9 +17,13 @@ export const workflowRole: Role = {
     const group = consumerGroup(workflowRole);
     const isWorkflow = async (id: string) => (await store.workflows.get(id)) !== undefined;
     const subs = [
-      await bus.consume('execution.completed', group, async ({ id }) => workflows.childCompleted(id), {
-        prefetch: 64,
-      }),
+      // Most completions are of executions outside any workflow: the message says so, no read needed.
+      await bus.consume(
+        'execution.completed',
+        group,
+        async ({ id, parent }) => (parent === null ? undefined : workflows.childCompleted(id)),
+        { prefetch: 64 },
+      ),
       await bus.consume('workflow.changed', group, async ({ id }) => workflows.step(id)),
       await bus.subscribe('execution.cancel', async ({ id }) => {
         if (await isWorkflow(id)) await workflows.step(id);

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { Execution } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 
 /** A chat notification: the bot's notify consumer renders it and posts where the command came from. */
@@ -26,8 +27,12 @@ export interface Topics {
   'execution.scheduled': { id: string };
   /** Broadcast: whichever runner holds this execution kills it. */
   'execution.cancel': { id: string };
-  /** An execution reached a terminal state; the notifier consumes it once. */
-  'execution.completed': { id: string };
+  /**
+   * An execution reached a terminal state; the notifier consumes it once, the workflows role too.
+   * `parent` (see completedMessage) lets the workflows role skip executions outside any workflow
+   * without reading them: null means none; a message without the key (from an older version) is looked up.
+   */
+  'execution.completed': { id: string; parent?: string | null };
   /** Broadcast: live output while an action runs. */
   'execution.output': { execution_id: string; stream: 'stdout' | 'stderr'; data: string; seq: number };
   /** Broadcast: a stored stream event for SSE clients (kept for tools; Squall itself sends batches). */
@@ -59,6 +64,11 @@ export interface Topics {
 }
 
 export type Topic = keyof Topics;
+
+/** The `execution.completed` message for a finished execution (every publisher sends this shape). */
+export function completedMessage(e: Pick<Execution, 'id' | 'parent'>): Topics['execution.completed'] {
+  return { id: e.id, parent: e.parent ?? null };
+}
 
 export interface Delivery {
   /** 1 on first delivery. */

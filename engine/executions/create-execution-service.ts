@@ -1,7 +1,7 @@
 import { effectiveSpecs, resolveParameters } from '../actions/parameters.js';
 import { renderTemplateDefaults, type TemplateDefaultsSource } from '../actions/template-defaults.js';
 import { ActionPolicy } from '../auth/action-policy.js';
-import type { Bus } from '../bus/bus.js';
+import { type Bus, completedMessage } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -177,7 +177,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       if (!updated) continue;
       events.updated(updated);
       waiters.settle(updated);
-      await bus.publish('execution.completed', { id });
+      await bus.publish('execution.completed', completedMessage(updated));
       return updated;
     }
     throw new SquallError('SQ_CONFLICT', `Execution "${id}" kept changing state; try again.`);

@@ -1,6 +1,6 @@
 import { backoffDelay } from '../../lib/backoff.js';
 import { type OrphanStop, type ProcessGroupMark, stopOrphanGroup } from '../../lib/process-groups.js';
-import type { Bus } from '../bus/bus.js';
+import { type Bus, completedMessage } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import type { Execution } from '../model/execution.js';
 import type { Store } from '../store/store.js';
@@ -210,7 +210,7 @@ export class Sweeper {
           const announce = async (final: Execution): Promise<void> => {
             events.updated(final);
             waiters.settle(final);
-            await bus.publish('execution.completed', { id: e.id });
+            await bus.publish('execution.completed', completedMessage(final));
           };
           // Only once it is ours to end: a runner killed with -9 leaves its children running. Stopped
           // beside the pass (a stubborn group takes the SIGKILL grace), announced once the result says so.

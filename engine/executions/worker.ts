@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { markProcessGroup } from '../../lib/process-groups.js';
 import { maskDeep, maskText, secretValues } from '../actions/parameters.js';
-import type { Bus, Subscription } from '../bus/bus.js';
+import { type Bus, completedMessage, type Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
 import { metrics } from '../metrics/metrics.js';
 import type { Execution } from '../model/execution.js';
@@ -247,6 +247,6 @@ export class Worker {
     }
     events.updated(done);
     this.#deps.waiters.settle(done);
-    await bus.publish('execution.completed', { id });
+    await bus.publish('execution.completed', completedMessage(done));
   }
 }

@@ -1,5 +1,5 @@
 import { maskSecrets } from '../actions/parameters.js';
-import type { Bus, Subscription } from '../bus/bus.js';
+import { type Bus, completedMessage, type Subscription } from '../bus/bus.js';
 import { derivedId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { NotifySpec, NotifySubsection } from '../model/action.js';
@@ -168,7 +168,7 @@ export class NotifierSweep {
             // Ended before the window (and changed since, e.g. a chat delivery noted): not this sweep's.
             if (e.end_timestamp !== undefined && e.end_timestamp < from) continue;
             if ((await store.marks.get(notifiedKey(e.id))) !== undefined) continue;
-            await bus.publish('execution.completed', { id: e.id });
+            await bus.publish('execution.completed', completedMessage(e));
             resent++;
           }
           if (page.items.length < PAGE) break;

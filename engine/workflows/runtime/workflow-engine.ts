@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Bus } from '../../bus/bus.js';
+import { type Bus, completedMessage } from '../../bus/bus.js';
 import type { KeyLookup } from '../../datastore/kv-lookup.js';
 import { SquallError } from '../../errors.js';
 import type { ExecutionService } from '../../executions/execution-service.js';
@@ -476,7 +476,7 @@ export class WorkflowEngine {
     if (!done) return;
     events.updated(done);
     waiters.settle(done);
-    await bus.publish('execution.completed', { id });
+    await bus.publish('execution.completed', completedMessage(done));
   }
 }
 

@@ -79,7 +79,7 @@ describe('durability', () => {
     expect(String(after?.result?.error)).toContain('deadhost:4242');
     expect(String(after?.result?.error)).toContain('not run again');
     await waitFor(() => (completed.messages.length > 0 ? true : undefined));
-    expect(completed.messages).toEqual([{ id: e.id }]);
+    expect(completed.messages).toEqual([{ id: e.id, parent: null }]);
     expect((await h.store.executions.get(fresh.id))?.status).toBe('running');
     expect(await h.executions.waitForTerminal(e.id, 1000)).toMatchObject({ status: 'abandoned' });
   });

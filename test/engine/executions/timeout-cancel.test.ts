@@ -76,7 +76,7 @@ describe('cancel', () => {
       expect(canceled.result).toEqual({ message: 'Action canceled by user.', user: 'u' });
       expect(await idle.executions.waitForTerminal(e.id, 1000)).toMatchObject({ status: 'canceled' });
       await waitFor(() => (completed.messages.length > 0 ? true : undefined));
-      expect(completed.messages).toEqual([{ id: e.id }]);
+      expect(completed.messages).toEqual([{ id: e.id, parent: null }]);
 
       // ... and a scheduled one (moved by the scheduler, no worker yet) is canceled the same way.
       const sched = await startEngineHarness({ worker: false });
