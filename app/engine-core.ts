@@ -15,6 +15,7 @@ import { createExecutionService } from '../engine/executions/create-execution-se
 import type { ExecutionService } from '../engine/executions/execution-service.js';
 import { SecretParameters } from '../engine/executions/secret-parameters.js';
 import { TerminalWaiters } from '../engine/executions/terminal-waiters.js';
+import { InquiryService } from '../engine/inquiries/inquiry-service.js';
 import type { Logger } from '../engine/logger.js';
 import type { Pack } from '../engine/model/action.js';
 import type { Execution } from '../engine/model/execution.js';
@@ -24,6 +25,7 @@ import { loadPackConfig } from '../engine/packs/pack-config.js';
 import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
+import { createInquirerRunner } from '../engine/runners/inquirer-runner.js';
 import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
 import { createPackManagementRunner } from '../engine/runners/pack-management-runner.js';
 import { createPythonScriptRunner } from '../engine/runners/python-script-runner.js';
@@ -53,6 +55,8 @@ export interface EngineCore {
   executions: ExecutionService;
   /** Orquesta workflows: started by the `orquesta` runner, advanced by the workflows role. */
   workflows: WorkflowEngine;
+  /** `core.ask`'s questions: opened by the `inquirer` runner, answered through the API, CLI and chat. */
+  inquiries: InquiryService;
   /** Which actions each role may run (`auth.roles.<role>.actions`); the execution service enforces it. */
   actionPolicy: ActionPolicy;
   /** Stores trigger instances and hands them to the rules engine (webhooks, timers, sensors, datastore). */
@@ -107,6 +111,7 @@ export async function createEngineCore(
   // The workflow engine requests child executions, so it is built after the execution service.
   let workflows: WorkflowEngine | undefined;
   let installer: PackInstaller | undefined;
+  let inquiries: InquiryService | undefined;
   const runners = createRunnerRegistry([
     createChatPostRunner({ store, bus, routes: chatRoutes }),
     createOrquestaRunner(() => workflows),
@@ -120,6 +125,7 @@ export async function createEngineCore(
       installer: () => installer as PackInstaller,
       register: (packs) => register(packs ? { packs } : {}),
     }),
+    createInquirerRunner(() => inquiries),
   ]);
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
@@ -152,6 +158,16 @@ export async function createEngineCore(
     waiters,
     logger,
     kv: { lookup: kv.lookup, decrypt: kv.decrypt },
+  });
+  inquiries = new InquiryService({
+    store,
+    bus,
+    events: stream,
+    waiters,
+    triggers,
+    logger,
+    routes: chatRoutes,
+    requesterMayRespond: config.inquiries.requesterMayRespond,
   });
   const auth = createAuthService(store, { tokenTtlS: config.auth.tokenTtlS, grants: config.auth.grants, logger });
   const hub = new StreamHub({ store, bus, logger });
@@ -195,6 +211,7 @@ export async function createEngineCore(
     packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
     executions,
     workflows,
+    inquiries,
     actionPolicy,
     triggers,
     waiters,

@@ -17,6 +17,7 @@ export const apiRole: Role = {
     const { keyRoutes } = await import('../../engine/api/routes/keys.js');
     const { gcRoutes } = await import('../../engine/api/routes/gc.js');
     const { GarbageCollector } = await import('../../engine/gc/garbage-collector.js');
+    const { inquiryRoutes } = await import('../../engine/api/routes/inquiries.js');
     const { chatopsRoutes } = await import('../../bot/terminal/chatops-routes.js');
     const { core } = ctx;
     const { config, logger } = core;
@@ -72,6 +73,7 @@ export const apiRole: Role = {
       collector: new GarbageCollector({ store: core.store, logger, retention: config.gc.retention }),
       logger,
     });
+    inquiryRoutes(app, { inquiries: core.inquiries, auth: core.auth });
     const expirySweep = core.kv.startExpirySweep();
     await chatopsRoutes(app, chat.router, ctx.core.store, chat.progress);
     ctx.http.serve(app);

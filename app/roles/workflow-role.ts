@@ -9,11 +9,11 @@ import { consumerGroup, type Role } from './role.js';
 export const workflowRole: Role = {
   name: 'workflow',
   summary: 'runs orquesta workflows: next tasks on each task completion, pause, resume, cancel',
-  queues: ['execution.completed', 'workflow.changed'],
+  queues: ['execution.completed', 'workflow.changed', 'execution.pending'],
   // The queues were named when the role was `workflows`; renaming them would strand work on running brokers.
   group: 'workflows',
   async start(ctx) {
-    const { store, bus, logger, workflows, config } = ctx.core;
+    const { store, bus, logger, workflows, inquiries, config } = ctx.core;
     const group = consumerGroup(workflowRole);
     const isWorkflow = async (id: string) => (await store.workflows.get(id)) !== undefined;
     const subs = [
@@ -25,10 +25,13 @@ export const workflowRole: Role = {
         { prefetch: 64 },
       ),
       await bus.consume('workflow.changed', group, async ({ id }) => workflows.step(id)),
+      await bus.consume('execution.pending', group, async ({ id }) => workflows.childPending(id)),
       await bus.subscribe('execution.cancel', async ({ id }) => {
         if (await isWorkflow(id)) await workflows.step(id);
       }),
     ];
+    // Times out unanswered inquiries; every workflows process may run it (each end is a compare-and-set).
+    const sweep = inquiries.startSweep(config.inquiries.sweepMs);
     ctx.afterStart(async () => {
       if (!isSoleProcess(config)) return;
       const n = await workflows.recover();
@@ -36,6 +39,7 @@ export const workflowRole: Role = {
     });
     return {
       async stop() {
+        sweep.stop();
         await Promise.all(subs.map((s) => s.cancel()));
         workflows.stop();
       },

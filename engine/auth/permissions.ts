@@ -56,6 +56,10 @@ export const PERMISSIONS = {
   'metrics:read': ALL,
   /** `GET /api/v1/status`: the deployment's live processes and their roles. */
   'status:read': ALL,
+  /** List and read inquiries (`core.ask`'s questions). */
+  'inquiry:read': ALL,
+  /** Answer an inquiry; a user an ask names in `users` may answer it without this. */
+  'inquiry:respond': OPERATORS,
   'kv:read': ALL,
   /** Write `st2kv.system` items (everyone reads them, secrets shown encrypted; own `st2kv.user` items need only kv:read). */
   'kv:write': OPERATORS,

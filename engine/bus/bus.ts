@@ -61,6 +61,11 @@ export interface Topics {
    * workflows role brings its conductor along. Recovery does the same, so a lost message only delays.
    */
   'workflow.changed': { id: string };
+  /**
+   * Work queue: an execution is waiting for a person (an inquiry, `pending`); the workflows role
+   * pauses its workflow. Recovery does the same, so a lost message only delays the pause.
+   */
+  'execution.pending': { id: string };
 }
 
 export type Topic = keyof Topics;

@@ -149,6 +149,15 @@ export function configSchemaFor(roleNames: RoleNames) {
         })
         .strict()
         .optional(),
+      inquiries: z
+        .object({
+          /** Whether the user a `core.ask` runs as may answer it themselves. @default true */
+          requester_may_respond: z.boolean().optional(),
+          /** How often unanswered inquiries are checked for their ttl, in seconds. @default 5 */
+          sweep_interval: z.number().positive().optional(),
+        })
+        .strict()
+        .optional(),
       auth: z
         .object({
           /** Token lifetime. @default 86400 */

@@ -39,6 +39,8 @@ export interface ResolvedConfig {
   };
   /** Graceful stop: how long running executions may take to finish after SIGTERM. */
   readonly shutdown: { graceMs: number };
+  /** `core.ask`'s inquiries: may the asker answer, how often the ttl is checked. */
+  readonly inquiries: { requesterMayRespond: boolean; sweepMs: number };
   readonly auth: { tokenTtlS: number; actionRules: ActionRules; grants: PermissionGrants };
   readonly logLevel: LogLevel;
   readonly metrics: { public: boolean };
@@ -182,6 +184,10 @@ function resolveWith(
       sweepMs: (ex.sweep_interval ?? 5) * 1000,
     },
     shutdown: { graceMs: (opts.shutdown?.grace ?? 10) * 1000 },
+    inquiries: {
+      requesterMayRespond: opts.inquiries?.requester_may_respond ?? true,
+      sweepMs: (opts.inquiries?.sweep_interval ?? 5) * 1000,
+    },
     auth: { tokenTtlS: opts.auth?.token_ttl ?? 86400, actionRules: actionRulesOf(opts), grants: grantsOf(opts) },
     logLevel: level,
     metrics: { public: opts.metrics?.public ?? false },

@@ -221,6 +221,10 @@ export class Worker {
     }
     // Handed over (a workflow): whoever took it records the end, perhaps already has.
     if (outcome.status === 'running') return;
+    if (outcome.status === 'pending') {
+      await this.#pend(id, outcome.result, log);
+      return;
+    }
 
     const endedAt = new Date().toISOString();
     let result = (secrets.length > 0 ? maskDeep(outcome.result, secrets) : outcome.result) as JsonObject;
@@ -248,5 +252,21 @@ export class Worker {
     events.updated(done);
     this.#deps.waiters.settle(done);
     await bus.publish('execution.completed', completedMessage(done));
+  }
+
+  /** `running → pending`: it waits for an answer (an inquiry already answered has moved on, and wins). */
+  async #pend(id: string, result: JsonObject, log: Logger): Promise<void> {
+    const ts = new Date().toISOString();
+    const pending = await this.#deps.store.executions.update(
+      id,
+      { expect: { status: 'running' } },
+      { status: 'pending', result, appendLog: { status: 'pending', timestamp: ts } },
+    );
+    if (!pending) {
+      log.debug('execution moved on before it was recorded pending');
+      return;
+    }
+    this.#deps.events.updated(pending);
+    await this.#deps.bus.publish('execution.pending', { id });
   }
 }

@@ -9,6 +9,8 @@ export const EXECUTION_STATUSES = [
   'delayed',
   'scheduled',
   'running',
+  // An inquiry (core.ask) waiting for its answer (StackStorm's status).
+  'pending',
   // Workflows only: pause lets running tasks finish and starts nothing new (StackStorm's statuses).
   'pausing',
   'paused',
@@ -34,6 +36,7 @@ export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = [
   'delayed',
   'scheduled',
   'running',
+  'pending',
   'pausing',
   'paused',
   'resuming',

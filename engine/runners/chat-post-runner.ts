@@ -26,6 +26,8 @@ export interface ChatPostRequest {
   user?: string;
   whisper?: boolean;
   extra?: JsonObject;
+  /** An inquiry's question (with its buttons), or the edit of it that shows how it ended. */
+  inquiry?: { id: string; part: 'question' | 'outcome' };
 }
 
 /** What the bot records once a post is done (`chat:posted:post:<item id>`), which the runner waits for. */

@@ -35,8 +35,10 @@ export type RunStatus = 'succeeded' | 'failed' | 'timeout' | 'canceled' | 'aband
 /**
  * `running`: the runner handed the execution over to a part of Squall that ends it later (a
  * workflow's engine, on its children's completions); the worker leaves it running.
+ * `pending`: it waits for a person (an inquiry); the worker records `pending` with the result so far,
+ * and whoever takes the answer ends it.
  */
-export type RunHandover = 'running';
+export type RunHandover = 'running' | 'pending';
 
 export interface RunOutcome {
   status: RunStatus | RunHandover;

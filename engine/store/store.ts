@@ -10,6 +10,7 @@ import type { CatalogRepo } from './catalog-repo.js';
 import type { DedupRepo } from './dedup-repo.js';
 import type { EventRepo } from './event-repo.js';
 import type { ExecutionRepo } from './execution-repo.js';
+import type { InquiryRepo } from './inquiry-repo.js';
 import type { KvRepo } from './kv-repo.js';
 import type { LeaseRepo } from './lease-repo.js';
 import type { MarkRepo } from './mark-repo.js';
@@ -68,6 +69,8 @@ export interface Store {
   readonly policySlots: PolicySlotRepo;
   /** Heartbeats of the deployment's processes (`squall status`). */
   readonly processes: ProcessRepo;
+  /** Questions `core.ask` asks (StackStorm's inquiries), keyed by the ask execution's id. */
+  readonly inquiries: InquiryRepo;
   /** Connect and migrate. */
   init(): Promise<void>;
   /** Release the connection; the adapter owns it. */

@@ -5,6 +5,7 @@ import { catalogRepoContract } from './store/catalog-repo.contract.js';
 import { dedupRepoContract } from './store/dedup-repo.contract.js';
 import { eventRepoContract } from './store/event-repo.contract.js';
 import { executionRepoContract } from './store/execution-repo.contract.js';
+import { inquiryRepoContract } from './store/inquiry-repo.contract.js';
 import { kvRepoContract } from './store/kv-repo.contract.js';
 import { leaseRepoContract } from './store/lease-repo.contract.js';
 import { markRepoContract } from './store/mark-repo.contract.js';
@@ -47,6 +48,7 @@ const REPO_CONTRACTS: readonly ((current: () => Store) => void)[] = [
   policySlotRepoContract,
   purgeContract,
   processRepoContract,
+  inquiryRepoContract,
 ];
 
 /**

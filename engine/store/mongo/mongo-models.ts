@@ -72,6 +72,7 @@ export interface MongoModels {
   policies: MongoModel;
   policySlots: MongoModel;
   processes: MongoModel;
+  inquiries: MongoModel;
 }
 
 export function createModels(conn: Connection): MongoModels {
@@ -139,12 +140,16 @@ export function createModels(conn: Connection): MongoModels {
 
   const processes = schema({ _id: String, heartbeat_at: String });
   processes.index({ heartbeat_at: 1 });
+  const inquiries = schema({ _id: String, status: String, created_at: String, expires_at: String });
+  inquiries.index({ status: 1, created_at: -1 });
+  inquiries.index({ status: 1, expires_at: 1 });
 
   return {
     policies: conn.model<MongoRecord>('Policy', catalogSchema('pack'), 'policies'),
     policySlots: conn.model<MongoRecord>('PolicySlot', policySlots, 'policy_slots'),
     processes: conn.model<MongoRecord>('Process', processes, 'processes'),
     workflows: conn.model<MongoRecord>('Workflow', workflows, 'workflows'),
+    inquiries: conn.model<MongoRecord>('Inquiry', inquiries, 'inquiries'),
     ruleEnforcements: conn.model<MongoRecord>('RuleEnforcement', ruleEnforcements, 'rule_enforcements'),
     triggerInstances: conn.model<MongoRecord>('TriggerInstance', triggerInstances, 'trigger_instances'),
     rules: conn.model<MongoRecord>('Rule', catalogSchema('pack'), 'rules'),

@@ -13,6 +13,7 @@ import { MongoDedupRepo } from './mongo-dedup-repo.js';
 import { mapMongoError } from './mongo-errors.js';
 import { MongoEventRepo } from './mongo-event-repo.js';
 import { MongoExecutionRepo } from './mongo-execution-repo.js';
+import { MongoInquiryRepo } from './mongo-inquiry-repo.js';
 import { MongoKvRepo } from './mongo-kv-repo.js';
 import { MongoLeaseRepo } from './mongo-lease-repo.js';
 import { MongoMarkRepo } from './mongo-mark-repo.js';
@@ -71,6 +72,7 @@ export async function createMongoStore(cfg: { kind: 'mongo'; url: string }, deps
     policies: new MongoCatalogRepo<Policy>(m.policies, 'policy', 'pack'),
     policySlots: new MongoPolicySlotRepo(m.policySlots),
     processes: new MongoProcessRepo(m.processes),
+    inquiries: new MongoInquiryRepo(m.inquiries),
     async init() {
       try {
         if (conn.readyState !== 1) {

@@ -260,6 +260,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX processes_heartbeat ON processes (heartbeat_at);
     `,
   },
+  {
+    version: 14,
+    name: 'inquiries',
+    sql: `
+      CREATE TABLE inquiries (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX inquiries_status ON inquiries (status, created_at);
+      CREATE INDEX inquiries_expiry ON inquiries (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -12,6 +12,7 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteDedupRepo } from './sqlite-dedup-repo.js';
 import { SqliteEventRepo } from './sqlite-event-repo.js';
 import { SqliteExecutionRepo } from './sqlite-execution-repo.js';
+import { SqliteInquiryRepo } from './sqlite-inquiry-repo.js';
 import { SqliteKvRepo } from './sqlite-kv-repo.js';
 import { SqliteLeaseRepo } from './sqlite-lease-repo.js';
 import { SqliteMarkRepo } from './sqlite-mark-repo.js';
@@ -66,6 +67,7 @@ export async function createSqliteStore(
     ruleEnforcements: new SqliteRuleEnforcementRepo(conn),
     workflows: new SqliteWorkflowRepo(conn),
     processes: new SqliteProcessRepo(conn),
+    inquiries: new SqliteInquiryRepo(conn),
     sensors: new SqliteCatalogRepo<SensorType>(conn, { table: 'sensor_types', noun: 'sensor', pack: (t) => t.pack }),
     policies: new SqliteCatalogRepo<Policy>(conn, { table: 'policies', noun: 'policy', pack: (p) => p.pack }),
     policySlots: new SqlitePolicySlotRepo(conn),

@@ -214,6 +214,9 @@ export class WorkflowConductor {
     }
     if (!COMPLETED_STATUSES.has(event.status)) {
       record.status = event.status;
+      // A task waiting for a person (an inquiry) pauses the workflow, at once if nothing else runs (orquesta).
+      if (event.status === 'pending' && this.state.status === 'running')
+        this.state.status = this.#busy() ? 'pausing' : 'paused';
       this.#refresh(undefined);
       return;
     }
@@ -229,7 +232,7 @@ export class WorkflowConductor {
     const s = this.state;
     if (s.status === 'pausing' || s.status === 'paused') return;
     this.#requireActive('pause');
-    s.status = this.#active() ? 'pausing' : 'paused';
+    s.status = this.#busy() ? 'pausing' : 'paused';
   }
 
   /** Resume a paused (or pausing) workflow; with nothing left to run it completes. */
@@ -615,12 +618,16 @@ export class WorkflowConductor {
   }
 
   #active(): boolean {
+    return this.#busy() || this.state.tasks.some((r) => !r.command && r.status === 'pending');
+  }
+
+  /** Active without the tasks waiting for a person: what a pause waits for (orquesta's ACTIVE has no `pending`). */
+  #busy(): boolean {
     return this.state.tasks.some(
       (r) =>
         !r.command &&
         (r.status === 'requested' ||
           r.status === 'running' ||
-          r.status === 'pending' ||
           (r.items?.some((i) => i.status !== null && ITEM_ACTIVE.has(i.status)) ?? false)),
     );
   }
@@ -639,8 +646,7 @@ export class WorkflowConductor {
   #refresh(last: TaskRecord | undefined): void {
     const s = this.state;
     const active = this.#active();
-    if (!active && s.status === 'running' && s.tasks.some((r) => r.status === 'pending')) s.status = 'paused';
-    if (!active && s.status === 'pausing') s.status = 'paused';
+    if (!this.#busy() && s.status === 'pausing') s.status = 'paused';
     if (!active && !this.#runnable()) {
       if (RUNNING.has(s.status)) {
         const waiting = s.staged.filter((t) => !t.ready);

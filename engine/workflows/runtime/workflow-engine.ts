@@ -106,9 +106,28 @@ export class WorkflowEngine {
     await this.step(child.parent, (c, doc) => {
       if (doc.applied.has(child.id)) return;
       doc.applied.add(child.id);
+      const answered = orq.item_id === undefined && taskStatus(c.state, orq) === 'pending';
       c.updateTask(orq.task_id, orq.route, {
         status: child.status as TaskStatus,
         result: child.result ?? null,
+        ...(orq.item_id === undefined ? {} : { item: orq.item_id }),
+      });
+      resumeAfterInquiry(c, answered);
+    });
+  }
+
+  /**
+   * A child is waiting for a person (an inquiry): its task is `pending` and the workflow pauses.
+   * Ignored once the child has moved on (answered before this arrived).
+   */
+  async childPending(childId: string): Promise<void> {
+    const child = await this.#deps.store.executions.get(childId);
+    const orq = child === undefined ? undefined : taskPosition(child);
+    if (child === undefined || child.parent === undefined || orq === undefined || child.status !== 'pending') return;
+    await this.step(child.parent, (c, doc) => {
+      if (doc.applied.has(child.id) || taskStatus(c.state, orq) !== 'running') return;
+      c.updateTask(orq.task_id, orq.route, {
+        status: 'pending',
         ...(orq.item_id === undefined ? {} : { item: orq.item_id }),
       });
     });
@@ -157,13 +176,18 @@ export class WorkflowEngine {
         await this.step(id, (c, doc) => {
           for (const child of children) {
             const orq = taskPosition(child);
-            if (orq === undefined || !isTerminal(child.status) || doc.applied.has(child.id)) continue;
+            if (orq === undefined || doc.applied.has(child.id)) continue;
+            const was = orq.item_id === undefined ? taskStatus(c.state, orq) : undefined;
+            if (child.status === 'pending' && was === 'running')
+              c.updateTask(orq.task_id, orq.route, { status: 'pending' });
+            if (!isTerminal(child.status)) continue;
             doc.applied.add(child.id);
             c.updateTask(orq.task_id, orq.route, {
               status: child.status as TaskStatus,
               result: child.result ?? null,
               ...(orq.item_id === undefined ? {} : { item: orq.item_id }),
             });
+            resumeAfterInquiry(c, was === 'pending');
           }
         });
         n++;
@@ -425,8 +449,12 @@ export class WorkflowEngine {
       await this.#transact(e.id, () => undefined);
       return;
     }
-    if (s.status === 'paused' && e.status === 'pausing') await this.#moveExecution(e, 'paused');
-    else if (s.status === 'running' && e.status === 'resuming') await this.#moveExecution(e, 'running');
+    // `running` → paused: a task waits for an inquiry (the execution stays running while other tasks
+    // finish, so that its status never asks the conductor to pause); paused → running: it was answered.
+    if (s.status === 'paused' && (e.status === 'pausing' || e.status === 'running'))
+      await this.#moveExecution(e, 'paused');
+    else if (s.status === 'running' && (e.status === 'resuming' || e.status === 'paused'))
+      await this.#moveExecution(e, 'running');
   }
 
   async #moveExecution(e: Execution, status: ExecutionStatus): Promise<void> {
@@ -493,6 +521,19 @@ function follow(c: FlowConductor, status: ExecutionStatus): void {
     }
     c.resume();
   }
+}
+
+/** The status of the task record a child belongs to (its latest run on that route). */
+function taskStatus(state: FlowConductor['state'], orq: TaskPosition): TaskStatus | undefined {
+  return state.tasks[latestIndex(state, orq.task_id, orq.route)]?.status;
+}
+
+/**
+ * An inquiry answered (or timed out) resumes the workflow it paused, as st2's inquiry service does
+ * (orquesta itself would stay paused: the resume comes from outside the conductor there).
+ */
+function resumeAfterInquiry(c: FlowConductor, answered: boolean): void {
+  if (answered && (c.status === 'paused' || c.status === 'pausing')) c.resume();
 }
 
 function pendingHas(record: WorkflowRecord, child: string): boolean {
