@@ -14,6 +14,7 @@ const LIST_ROUTES = [
   '/api/v1/actionalias',
   '/api/v1/apikeys',
   '/api/v1/executions',
+  '/api/v1/inquiries',
   '/api/v1/keys',
   '/api/v1/packs',
   '/api/v1/rules',

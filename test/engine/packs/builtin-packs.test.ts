@@ -25,8 +25,9 @@ describe('built-in packs', () => {
     expect(core.errors).toEqual([]);
     expect(core.pack?.ref).toBe('core');
     const byName = new Map(core.actions.map((a) => [a.name, a]));
-    expect([...byName.keys()].sort()).toEqual(['echo', 'http', 'local', 'local_sudo', 'noop', 'pause', 'remote']);
+    expect([...byName.keys()].sort()).toEqual(['ask', 'echo', 'http', 'local', 'local_sudo', 'noop', 'pause', 'remote']);
     expect(byName.get('noop')?.runner_type).toBe('noop');
+    expect(byName.get('ask')?.runner_type).toBe('inquirer');
     expect(byName.get('local')?.parameters.sudo).toMatchObject({ default: false, immutable: true });
     expect(byName.get('local_sudo')?.parameters.sudo).toMatchObject({ default: true, immutable: true });
     expect(byName.get('local')?.parameters.timeout).toMatchObject({ type: 'integer', default: 60 });
