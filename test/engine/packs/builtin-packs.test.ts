@@ -25,7 +25,16 @@ describe('built-in packs', () => {
     expect(core.errors).toEqual([]);
     expect(core.pack?.ref).toBe('core');
     const byName = new Map(core.actions.map((a) => [a.name, a]));
-    expect([...byName.keys()].sort()).toEqual(['ask', 'echo', 'http', 'local', 'local_sudo', 'noop', 'pause', 'remote']);
+    expect([...byName.keys()].sort()).toEqual([
+      'ask',
+      'echo',
+      'http',
+      'local',
+      'local_sudo',
+      'noop',
+      'pause',
+      'remote',
+    ]);
     expect(byName.get('noop')?.runner_type).toBe('noop');
     expect(byName.get('ask')?.runner_type).toBe('inquirer');
     expect(byName.get('local')?.parameters.sudo).toMatchObject({ default: false, immutable: true });
