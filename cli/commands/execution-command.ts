@@ -138,25 +138,35 @@ export function registerExecutionCommand(program: Command, ctx: CliContext): voi
     .option('--async', 'print the new execution id and return at once')
     .option('--json', 'print the execution as JSON')
     .option('--timeout <seconds>', 'stop waiting after this many seconds')
+    .option('--tasks <names...>', 'a completed workflow runs again from these tasks, reusing the results of the others')
+    .option('--no-reset <names...>', 'with-items tasks among --tasks that keep their succeeded items')
     .addHelpText(
       'after',
       examples(
         'squall execution re-run 65f0c2a1e4b0a1b2c3d4e5f6',
         'squall execution re-run 65f0c2a1e4b0a1b2c3d4e5f6 cmd=uptime',
+        'squall execution re-run 65f0c2a1e4b0a1b2c3d4e5f6 --tasks deploy notify',
       ),
     )
     .action(
       async (
         id: string,
         words: string[],
-        flags: { async?: boolean; json?: boolean; timeout?: string },
+        flags: { async?: boolean; json?: boolean; timeout?: string; tasks?: string[]; reset?: string[] | boolean },
         cmd: Command,
       ) => {
         const parameters = parseKeyValues(words);
         const timeoutMs = parseTimeout(flags.timeout);
         const api = await ctx.api(cmd);
+        const tasks = flags.tasks ?? [];
+        // st2's client: every task is reset unless --no-reset names it.
+        const keep = Array.isArray(flags.reset) ? flags.reset : [];
+        const body = {
+          parameters,
+          ...(tasks.length > 0 ? { tasks, reset: tasks.filter((t) => !keep.includes(t)) } : {}),
+        };
         const start = () =>
-          api.post<ExecutionJson>(`${path(id)}/re_run`, { parameters }, { headers: { [CAST_STRINGS_HEADER]: 'true' } });
+          api.post<ExecutionJson>(`${path(id)}/re_run`, body, { headers: { [CAST_STRINGS_HEADER]: 'true' } });
         if (flags.async) {
           const e = await start();
           if (flags.json) ctx.output.json(e);

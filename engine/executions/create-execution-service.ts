@@ -225,6 +225,8 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     // Immutable parameters hold their default already; passing them again would be refused.
     const action = await findAction(e.action.ref);
     if (opts.requestedBy) policy.assert(opts.requestedBy, action.ref);
+    const tasks = opts.tasks ?? [];
+    if (tasks.length > 0) await assertRerunnableFrom(e, tasks);
     const specs = runners.specsOf(action);
     const stored = parametersOf(e);
     const overrides = opts.parameters ?? {};
@@ -257,12 +259,31 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
       castStrings: opts.castStrings ?? false,
       context: {
         user: opts.user,
-        re_run: { ref: id },
+        re_run: { ref: id, ...(tasks.length > 0 ? { tasks, reset: opts.reset ?? [] } : {}) },
         ...(e.context.trace_context ? { trace_context: e.context.trace_context } : {}),
       },
       ...(e.notify ? { notify: e.notify } : {}),
       ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     });
+  }
+
+  /** Re-running from tasks needs a completed workflow in which those tasks ran. */
+  async function assertRerunnableFrom(e: Execution, tasks: string[]): Promise<void> {
+    const record = runners.get(e.runner_type)?.handsOver ? await store.workflows.get(e.id) : undefined;
+    if (record === undefined)
+      throw new SquallError('SQ_BAD_REQUEST', `Execution "${e.id}" is not a workflow: it has no tasks to re-run from.`);
+    if (!isTerminal(e.status))
+      throw new SquallError(
+        'SQ_BAD_REQUEST',
+        `Unable to rerun workflow execution "${e.id}" because it is not in a completed state (${e.status}).`,
+      );
+    const ran = new Set(((record.state.tasks ?? []) as { id?: unknown }[]).map((t) => t.id));
+    const missing = tasks.filter((t) => !ran.has(t));
+    if (missing.length > 0)
+      throw new SquallError(
+        'SQ_BAD_REQUEST',
+        `Unable to rerun workflow because one or more tasks is not found: ${missing.join(', ')}.`,
+      );
   }
 
   function parametersOf(e: Execution): JsonObject {

@@ -79,6 +79,13 @@ export interface ExecutionService {
       maySeeSecrets?: boolean;
       /** Checked against the action allow/deny lists as for `request`. */
       requestedBy?: ActionRequester;
+      /**
+       * A completed workflow runs again from these tasks, reusing the other tasks' results (st2's
+       * `tasks`); SQ_BAD_REQUEST when the execution is not a completed workflow or a task never ran.
+       */
+      tasks?: string[];
+      /** With-items tasks among `tasks` whose items all run again (st2's `reset`). */
+      reset?: string[];
     },
   ): Promise<Execution>;
   /**

@@ -72,7 +72,8 @@ export interface ExecutionContext {
   trace_context?: { trace_tag: string };
   action_alias_ref?: { id: string; name: string };
   chat?: ChatContext;
-  re_run?: { ref: string };
+  /** A re-run: the original execution, and for a workflow the tasks it runs again from (st2's shape). */
+  re_run?: { ref: string; tasks?: string[]; reset?: string[] };
   cancelled_by?: string;
   [extra: string]: unknown;
 }

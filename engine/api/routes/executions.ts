@@ -299,7 +299,12 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { parameters?: Record<string, unknown>; user?: string } | undefined }>(
+  app.post<{
+    Params: { id: string };
+    Body:
+      | { parameters?: Record<string, unknown>; user?: string; tasks?: string[]; reset?: string[]; delay?: number }
+      | undefined;
+  }>(
     '/api/v1/executions/:id/re_run',
     {
       config: { permission: 'execution:rerun' },
@@ -314,6 +319,17 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
           properties: {
             parameters: { type: 'object', additionalProperties: true },
             user: { type: 'string', description: 'Run as this user (admins only)' },
+            tasks: {
+              type: 'array',
+              items: { type: 'string', minLength: 1 },
+              description: 'A completed workflow runs again from these tasks, reusing the results of the others',
+            },
+            reset: {
+              type: 'array',
+              items: { type: 'string', minLength: 1 },
+              description: 'With-items tasks among `tasks` whose items all run again',
+            },
+            delay: { type: 'integer', minimum: 0, description: "Accepted for StackStorm's clients; not applied" },
           },
         },
       },
@@ -328,6 +344,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
         requestedBy: p,
         castStrings: wantsCast(req.headers),
         ...(req.body?.parameters ? { parameters: req.body.parameters } : {}),
+        ...(req.body?.tasks?.length ? { tasks: req.body.tasks, reset: req.body.reset ?? [] } : {}),
       });
       return reply.status(201).send(present(req, e));
     },

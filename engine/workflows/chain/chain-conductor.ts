@@ -113,6 +113,41 @@ export class ChainConductor {
     return new ChainConductor(spec, state, services);
   }
 
+  /**
+   * Runs a completed chain again from `task`, keeping the earlier results, vars and published
+   * values in scope; the new result lists the tasks run from there.
+   *
+   * @throws SquallError SQ_BAD_REQUEST when the chain is not completed, or `tasks` is not one task that ran
+   */
+  static rerun(
+    spec: ChainSpec,
+    previous: ChainState,
+    tasks: readonly string[],
+    opts: { parent: Record<string, unknown>; services?: ChainServices },
+  ): ChainConductor {
+    if (!FINISHED.has(previous.status))
+      throw new SquallError(
+        'SQ_BAD_REQUEST',
+        'Unable to rerun the action-chain because it is not in a completed state.',
+      );
+    const [task, ...more] = tasks;
+    if (task === undefined || more.length > 0)
+      throw new SquallError('SQ_BAD_REQUEST', 'An action-chain runs one task at a time: re-run it from one task.');
+    if (!previous.tasks.some((t) => t.id === task))
+      throw new SquallError('SQ_BAD_REQUEST', `Unable to rerun the action-chain because task "${task}" did not run.`);
+    const state: ChainState = {
+      ...structuredClone(previous),
+      parent: opts.parent,
+      status: 'running',
+      tasks: [],
+      next: task,
+      outcome: 'succeeded',
+      outputRendered: false,
+    };
+    delete state.error;
+    return new ChainConductor(spec, state, opts.services ?? {});
+  }
+
   get status(): WorkflowStatus {
     return this.state.status;
   }

@@ -128,6 +128,53 @@ export class WorkflowConductor {
     return new WorkflowConductor(spec, state, services);
   }
 
+  /**
+   * Orquesta's rerun from tasks: a completed workflow's state carries on from `tasks` (each from its
+   * latest run's context), keeping the other tasks' results and published values; a requested task
+   * downstream of another requested one is left to run when reached. Output and errors start afresh.
+   *
+   * @throws SquallError SQ_BAD_REQUEST when the workflow is not completed or a task never ran
+   */
+  static rerun(
+    spec: WorkflowSpec,
+    previous: ConductorState,
+    tasks: readonly string[],
+    opts: { parentContext?: Record<string, unknown>; services?: ConductorServices } = {},
+  ): WorkflowConductor {
+    if (!WORKFLOW_COMPLETED.has(previous.status))
+      throw new SquallError(
+        'SQ_BAD_REQUEST',
+        'Unable to rerun workflow execution because it is not in a completed state.',
+      );
+    const ran = new Set(previous.tasks.filter((t) => !t.command).map((t) => t.id));
+    const missing = tasks.filter((t) => !ran.has(t));
+    if (missing.length > 0)
+      throw new SquallError(
+        'SQ_BAD_REQUEST',
+        `Unable to rerun workflow because one or more tasks is not found: ${missing.join(', ')}.`,
+      );
+    const state = structuredClone(previous);
+    // The new execution's own `ctx().st2` (its id, its user), the rest of the root context kept.
+    state.contexts[0] = { ...state.contexts[0], ...(opts.parentContext ?? {}) };
+    const c = new WorkflowConductor(spec, state, opts.services ?? {});
+    const graph = c.#graph;
+    const unique = [...new Set(tasks)];
+    const downstream = unique.filter((t) => !unique.some((o) => o !== t && graph.reaches(o, t)));
+    // In a loop every task reaches every other: then each requested one starts.
+    const roots = downstream.length > 0 ? downstream : unique;
+    state.status = 'running';
+    state.errors = [];
+    state.output = null;
+    state.outputRendered = false;
+    state.staged = [];
+    for (const r of state.tasks) delete r.terminal;
+    for (const name of roots) {
+      const last = c.#latest(name, [...state.tasks].reverse().find((t) => t.id === name)?.route ?? 0) as TaskRecord;
+      state.staged.push({ id: name, route: last.route, ctxs: [...last.ctxs], arrived: [], ready: true });
+    }
+    return c;
+  }
+
   get status(): WorkflowStatus {
     return this.state.status;
   }

@@ -58,6 +58,17 @@ export interface FlowKind {
   parse(source: string, file: string): unknown;
   start(spec: unknown, e: Execution, services: FlowServices): FlowConductor;
   restore(spec: unknown, state: JsonObject, services: FlowServices): FlowConductor;
+  /**
+   * A new run of a completed workflow's state from `tasks`, the rest of its results kept.
+   * @throws SquallError SQ_BAD_REQUEST saying why it cannot be re-run from them
+   */
+  rerun(
+    spec: unknown,
+    previous: JsonObject,
+    tasks: readonly string[],
+    e: Execution,
+    services: FlowServices,
+  ): FlowConductor;
   /** The workflow execution's end once the conductor is done; `childId(i)` is the id of task record i's child. */
   end(c: FlowConductor, childId: (index: number) => string): { status: ExecutionStatus; result: JsonObject };
   /** The datastore keys the definition names literally (`system.x`, `user.x`). */
@@ -74,6 +85,11 @@ const orquesta: FlowKind = {
     WorkflowConductor.start(spec as WorkflowSpec, e.parameters, { parentContext: st2Context(e), services }),
   restore: (spec, state, services) =>
     WorkflowConductor.restore(spec as WorkflowSpec, state as unknown as ConductorState, services),
+  rerun: (spec, previous, tasks, e, services) =>
+    WorkflowConductor.rerun(spec as WorkflowSpec, previous as unknown as ConductorState, tasks, {
+      parentContext: st2Context(e),
+      services,
+    }),
   end(c) {
     const s = (c as WorkflowConductor).state;
     const result: JsonObject = { output: (s.output ?? null) as JsonObject | null } as JsonObject;
@@ -94,6 +110,11 @@ const actionChain: FlowKind = {
     }),
   restore: (spec, state, services) =>
     ChainConductor.restore(spec as ChainSpec, state as unknown as ChainState, services),
+  rerun: (spec, previous, tasks, e, services) =>
+    ChainConductor.rerun(spec as ChainSpec, previous as unknown as ChainState, tasks, {
+      parent: { execution_id: e.id, ...chainParent(e) },
+      services,
+    }),
   end(c, childId) {
     const s = (c as ChainConductor).state;
     const result: JsonObject = {

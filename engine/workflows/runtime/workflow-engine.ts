@@ -82,10 +82,25 @@ export class WorkflowEngine {
   async start(e: Execution, pack: Pack | undefined): Promise<void> {
     if ((await this.#deps.store.workflows.get(e.id)) === undefined) {
       const kind = kindOf(e);
-      const definition = await readDefinition(e, pack);
+      const from = rerunOf(e);
+      const previous = from === undefined ? undefined : await this.#deps.store.workflows.get(from.ref);
+      if (from !== undefined && previous === undefined)
+        throw new SquallError('SQ_VALIDATION', `execution ${from.ref} has no workflow state to re-run from`);
+      // A re-run from tasks carries on the original run: its definition as it was, its results.
+      const definition = previous === undefined ? await readDefinition(e, pack) : String(previous.definition);
       const spec = kind.parse(definition, e.action.entry_point);
       const services = await this.#services(kind, definition, e);
-      const conductor = kind.start(spec, e, services);
+      let conductor: FlowConductor;
+      try {
+        conductor =
+          previous === undefined || from === undefined
+            ? kind.start(spec, e, services)
+            : kind.rerun(spec, previous.state, from.tasks, e, services);
+      } catch (err) {
+        if (err instanceof SquallError && err.code === 'SQ_BAD_REQUEST')
+          throw new SquallError('SQ_VALIDATION', err.message);
+        throw err;
+      }
       await this.#deps.store.workflows.create({
         id: e.id,
         definition,
@@ -556,6 +571,13 @@ async function readDefinition(e: Execution, pack: Pack | undefined): Promise<str
   } catch (err) {
     throw new SquallError('SQ_VALIDATION', `cannot read workflow ${e.action.entry_point}: ${(err as Error).message}`);
   }
+}
+
+/** The original execution and tasks of a re-run from tasks (`context.re_run`, as st2 records it). */
+function rerunOf(e: Execution): { ref: string; tasks: string[] } | undefined {
+  const r = e.context.re_run;
+  if (r === undefined || !Array.isArray(r.tasks) || r.tasks.length === 0) return undefined;
+  return { ref: r.ref, tasks: r.tasks };
 }
 
 /** The kind of a workflow execution (the engine only ever holds workflow executions). */

@@ -36,7 +36,7 @@ export class WorkflowGraph {
       this.#out.set(task.name, edges);
       for (const e of edges) this.#in.set(e.target, [...(this.#in.get(e.target) ?? []), e]);
     }
-    for (const name of spec.tasks.keys()) if (this.#reaches(name, name)) this.#cyclic.add(name);
+    for (const name of spec.tasks.keys()) if (this.reaches(name, name)) this.#cyclic.add(name);
   }
 
   outbound(name: string): readonly Edge[] {
@@ -76,7 +76,8 @@ export class WorkflowGraph {
     return join === 'all' ? all : Math.max(1, join);
   }
 
-  #reaches(from: string, to: string): boolean {
+  /** A path of transitions leads from `from` to `to`. */
+  reaches(from: string, to: string): boolean {
     const seen = new Set<string>();
     const stack = this.outbound(from).map((e) => e.target);
     while (stack.length > 0) {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,5 +71,30 @@ describe('squall execution pause | resume | get on a workflow', () => {
 
     const noop = await squall(['execution', 'pause', 'ffffffffffffffffffffffff']);
     expect(noop.code).not.toBe(0);
+  });
+
+  it("re-run --tasks runs a failed workflow again from that task, reusing the earlier tasks' results", async () => {
+    const marker = join(dir, 'marker');
+    const first = await squall(['run', 'wftest.rerunnable', `marker=${marker}`, '--json']);
+    const failed = JSON.parse(first.stdout) as { id: string; status: string };
+    expect(failed.status).toBe('failed');
+    const kids = async (id: string) =>
+      (await server.core.store.executions.list({ parent: id, order: 'asc' })).items.map(
+        (k) => (k.context.orquesta as { task_name: string }).task_name,
+      );
+    expect(await kids(failed.id)).toEqual(['first', 'check']);
+
+    const unknown = await squall(['execution', 're-run', failed.id, '--tasks', 'nope']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('Unable to rerun workflow because one or more tasks is not found: nope.');
+
+    await writeFile(marker, '');
+    const again = await squall(['execution', 're-run', failed.id, '--tasks', 'check', '--json']);
+    const rerun = JSON.parse(again.stdout) as { id: string; status: string; result: unknown; context: unknown };
+    expect(rerun.status).toBe('succeeded');
+    expect(rerun.result).toEqual({ output: { said: 'first', done: 'first then last' } });
+    expect(rerun.context).toMatchObject({ re_run: { ref: failed.id, tasks: ['check'], reset: ['check'] } });
+    // `first` ran once, in the original execution; the re-run starts at `check`.
+    expect(await kids(rerun.id)).toEqual(['check', 'last']);
   });
 });

@@ -218,6 +218,17 @@ describe('executions API', () => {
       action: { ref: 'core.local' },
     });
     expect(rerun.json<ExecutionBody>().id).not.toBe(e.id);
+
+    const fromTask = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/executions/${e.id}/re_run`,
+      headers: h.as('operator'),
+      payload: { tasks: ['t1'], reset: ['t1'] },
+    });
+    expect(fromTask.statusCode).toBe(400);
+    expect(fromTask.json()).toMatchObject({
+      faultstring: `Execution "${e.id}" is not a workflow: it has no tasks to re-run from.`,
+    });
   });
 
   it('serves stored output as text, optionally one stream', async () => {

@@ -103,4 +103,21 @@ describe('action-chain workflows through the real engine (scheduler, runner, wor
     kids = await children(e.id);
     expect(kids.map((k) => [(k.context.chain as { name: string }).name, k.status])).toEqual([['wait', 'canceled']]);
   });
+
+  it('re-runs from a task: earlier tasks are not run again, their results stay in scope', async () => {
+    const wf = await h.run('chaintest.greet', { who: 'ops' }, 30_000);
+    const again = await h.executions.rerun(wf.id, { user: 'tester', tasks: ['second'] });
+    const done = await h.executions.waitForTerminal(again.id, 30_000);
+    expect(done?.status).toBe('succeeded');
+    const result = done?.result as unknown as ChainResult;
+    expect(result.tasks.map((t) => t.name)).toEqual(['second']);
+    expect(result.published).toEqual({ shout: 'hello ops' });
+    const kids = await children(again.id);
+    expect(kids.map((k) => (k.context.chain as { name: string }).name)).toEqual(['second']);
+    expect(kids[0]?.parameters.message).toBe(`hello ops from ${again.id} after 0`);
+    const two = await h.executions.rerun(wf.id, { user: 'tester', tasks: ['first', 'second'] });
+    const refused = await h.executions.waitForTerminal(two.id, 30_000);
+    expect(refused?.status).toBe('failed');
+    expect(refused?.result).toEqual({ error: 'An action-chain runs one task at a time: re-run it from one task.' });
+  });
 });
