@@ -22,8 +22,9 @@ import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
 import { describeOrigin, PackInstaller, readPackOrigin } from '../engine/packs/install/pack-installer.js';
 import { loadPackConfig } from '../engine/packs/pack-config.js';
-import { type RegisterReport, registerPacks } from '../engine/packs/pack-registrar.js';
+import { type RegisterReport, type RegisterRequest, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
+import { hasPythonContent, setupPackVenv } from '../engine/packs/python/pack-venv.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
 import { createInquirerRunner } from '../engine/runners/inquirer-runner.js';
 import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
@@ -69,9 +70,10 @@ export interface EngineCore {
   present: (e: Execution) => JsonObject;
   /**
    * Registers the built-in packs, the installed ones (`<data_dir>/packs`) and the configured pack
-   * folders (`packs.paths`); `packs` limits it by name.
+   * folders (`packs.paths`); `packs` limits it by name. A pack with Python content gets its
+   * virtual environment first, and is refused when that fails.
    */
-  registerPacks(opts?: { packs?: string[] }): Promise<RegisterReport>;
+  registerPacks(opts?: RegisterRequest): Promise<RegisterReport>;
   /** `squall pack install` / `remove` (run by the `packs.install` / `packs.uninstall` actions). */
   installer: PackInstaller;
   close(): Promise<void>;
@@ -179,12 +181,30 @@ export async function createEngineCore(
     const recorded = pack.path.startsWith(installedPacks) ? await readPackOrigin(config.dataDir, pack.ref) : undefined;
     return recorded ? describeOrigin(recorded) : `folder ${pack.path}`;
   };
-  const register = async (o: { packs?: string[] } = {}): Promise<RegisterReport> => {
+  const venvLog = logger.child({ component: 'packs' });
+  const setupVenv = async (pack: { ref: string; dir: string }, o: RegisterRequest): Promise<void> => {
+    if (!(await hasPythonContent(pack.dir))) return;
+    const venv = await setupPackVenv({
+      packDir: pack.dir,
+      packName: pack.ref,
+      dataDir: config.dataDir,
+      python: config.python.interpreter,
+      pipArgs: config.python.pipArgs,
+      ...(o.noDeps ? { noDeps: true } : {}),
+      ...(o.forceVenv ? { force: true } : {}),
+      onProgress: (line) => venvLog.debug('pack environment', { pack: pack.ref, line }),
+    });
+    if (venv.created || venv.requirements === 'installed') {
+      venvLog.info('pack environment ready', { pack: pack.ref, venv: venv.venvDir, requirements: venv.requirements });
+    }
+  };
+  const register = async (o: RegisterRequest = {}): Promise<RegisterReport> => {
     await mkdir(installedPacks, { recursive: true });
     const report = await registerPacks(store, packDirs, {
       ...(o.packs ? { packs: o.packs } : {}),
       validateAlias: validateAliasFormats,
       origin,
+      prepare: (pack, dir) => setupVenv({ ref: pack.ref, dir }, o),
     });
     // Registration may have added, changed or pruned rules and aliases: rules engines and alias catalogs reload them.
     await bus.publish('rules.changed', { at: new Date().toISOString() }).catch((e: unknown) => {
@@ -197,7 +217,10 @@ export async function createEngineCore(
     indexUrls: config.packIndexUrls,
     store,
     builtinRefs,
-    register: (packs) => register({ packs }),
+    // The installer has just set up the environment (with or without requirements, as asked): registering
+    // only checks that it exists rather than running pip a second time.
+    register: (packs) => register({ packs, noDeps: true }),
+    setupVenv: (pack, o) => setupVenv(pack, { noDeps: o.noDeps }),
     logger: logger.child({ component: 'packs' }),
   });
   return {

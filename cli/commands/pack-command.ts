@@ -40,19 +40,32 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
     .command('register')
     .description('(re)load packs from disk on the server: all of them, or those named')
     .argument('[packs...]', 'pack names; none means every pack')
+    .option('--no-deps', "do not install the packs' requirements.txt into their virtual environments")
     .option('--json', 'print the API JSON')
     .addHelpText('after', examples('squall pack register', 'squall pack register core mypack'))
-    .action(async (packs: string[], flags: { json?: boolean }, cmd: Command) => {
+    .action(async (packs: string[], flags: { json?: boolean; deps?: boolean }, cmd: Command) => {
       const api = await ctx.api(cmd);
-      const res = await api.post<unknown>('/api/v1/packs/register', packs.length ? { packs } : {});
+      const body = { ...(packs.length ? { packs } : {}), ...(flags.deps === false ? { no_deps: true } : {}) };
+      const res = await api.post<unknown>('/api/v1/packs/register', body);
       if (flags.json) return ctx.output.json(res);
-      const r = (res ?? {}) as RegisterResponse;
-      const names = r.registered_packs?.length ? r.registered_packs.join(', ') : packs.join(', ');
-      ctx.output.out(`Registered ${names || 'no packs'}.`);
-      ctx.output.table(['content', 'count'], countsOf(r), 'Nothing registered.');
-      for (const p of r.problems ?? []) {
-        ctx.output.note(ctx.output.color.yellow([p.file, p.field, p.problem ?? p.message].filter(Boolean).join(': ')));
-      }
+      printRegistered(ctx, res, packs);
+    });
+
+  pack
+    .command('setup-venv')
+    .description("(re)install a pack's Python virtual environment and its requirements.txt, then register it")
+    .argument('<packs...>', 'pack names')
+    .option('--no-deps', 'make the environment without installing requirements.txt')
+    .option('--json', 'print the API JSON')
+    .addHelpText('after', examples('squall pack setup-venv mypack'))
+    .action(async (packs: string[], flags: { json?: boolean; deps?: boolean }, cmd: Command) => {
+      const api = await ctx.api(cmd);
+      const res = await api.post<unknown>('/api/v1/packs/setup_virtualenv', {
+        packs,
+        ...(flags.deps === false ? { no_deps: true } : {}),
+      });
+      if (flags.json) return ctx.output.json(res);
+      printRegistered(ctx, res, packs);
     });
 
   pack
@@ -76,6 +89,16 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
         (errors ? c.red : c.yellow)(`${dir}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`),
       );
     });
+}
+
+function printRegistered(ctx: CliContext, res: unknown, asked: string[]): void {
+  const r = (res ?? {}) as RegisterResponse;
+  const names = r.registered_packs?.length ? r.registered_packs.join(', ') : asked.join(', ');
+  ctx.output.out(`Registered ${names || 'no packs'}.`);
+  ctx.output.table(['content', 'count'], countsOf(r), 'Nothing registered.');
+  for (const p of r.problems ?? []) {
+    ctx.output.note(ctx.output.color.yellow([p.file, p.field, p.problem ?? p.message].filter(Boolean).join(': ')));
+  }
 }
 
 /** StackStorm's counts per content kind, plus Squall's list of packs and the problems found. */

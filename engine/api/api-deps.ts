@@ -3,7 +3,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { Bus } from '../bus/bus.js';
 import type { ExecutionService } from '../executions/execution-service.js';
 import type { Logger } from '../logger.js';
-import type { RegisterReport } from '../packs/pack-registrar.js';
+import type { RegisterReport, RegisterRequest } from '../packs/pack-registrar.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
 import type { Store } from '../store/store.js';
 
@@ -15,7 +15,7 @@ export interface ApiDeps {
   auth: AuthService;
   runners: RunnerRegistry;
   /** (Re-)registers packs from the configured pack folders; `packs` limits it to those names. */
-  registerPacks(opts: { packs?: string[] }): Promise<RegisterReport>;
+  registerPacks(opts: RegisterRequest): Promise<RegisterReport>;
   logger: Logger;
 }
 

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePyYaml } from '../../lib/pyyaml.js';
 
@@ -32,6 +33,14 @@ export async function yamlFilesIn(dir: string): Promise<string[]> {
 
 export async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** True when `path` exists and may be executed by this process (an interpreter, a script). */
+export async function isExecutable(path: string): Promise<boolean> {
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function isDir(path: string): Promise<boolean> {

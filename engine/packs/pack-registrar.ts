@@ -14,6 +14,21 @@ export interface RegisterOptions extends PackChecks {
   packs?: string[];
   /** Where a pack came from, stored on it (`pack list` shows it). */
   origin?(pack: Pack): Promise<string | undefined>;
+  /**
+   * Runs before anything of a pack is stored (its Python environment, say). Throwing refuses the pack:
+   * nothing of it is registered, the error is one of `problems` and the pack is listed in `refused`.
+   */
+  prepare?: (pack: Pack, dir: string) => Promise<void>;
+}
+
+/** What a caller asks of a registration (`squall pack register`, `setup-venv`, start-up). */
+export interface RegisterRequest {
+  /** Only these packs. @default every pack */
+  packs?: string[];
+  /** Do not install packs' requirements.txt (`--no-deps`); their environments are still made. */
+  noDeps?: boolean;
+  /** Install requirements.txt even when unchanged since the last install (`squall pack setup-venv`). */
+  forceVenv?: boolean;
 }
 
 /** What a registration did, for `squall pack register` and start-up logs. */
@@ -22,6 +37,8 @@ export interface RegisterReport extends Record<PackKindKey, number> {
   packs: string[];
   /** Errors and warnings; a pack whose pack.yaml is broken shows up here and nowhere else. */
   problems: PackProblem[];
+  /** Refs of the packs `prepare` refused (nothing of them registered). */
+  refused: string[];
 }
 
 interface Found {
@@ -39,7 +56,7 @@ interface Found {
  * @example const report = await registerPacks(store, [builtinPacksDir(), '/opt/squall/packs'])
  */
 export async function registerPacks(store: Store, dirs: string[], opts: RegisterOptions = {}): Promise<RegisterReport> {
-  const report: RegisterReport = { ...zeroCounts(), packs: [], problems: [] };
+  const report: RegisterReport = { ...zeroCounts(), packs: [], problems: [], refused: [] };
   const wanted = opts.packs ? new Set(opts.packs) : undefined;
   const matched = new Set<string>();
   const registeredFrom = new Map<string, string>();
@@ -62,6 +79,18 @@ export async function registerPacks(store: Store, dirs: string[], opts: Register
       continue;
     }
     registeredFrom.set(ref, found.dir);
+    if (opts.prepare) {
+      try {
+        await opts.prepare(loaded.pack, found.dir);
+      } catch (e) {
+        report.refused.push(ref);
+        report.problems.push({
+          file: `${folder}/pack.yaml`,
+          problem: `pack ${ref} not registered: ${(e as Error).message}`,
+        });
+        continue;
+      }
+    }
     await registerOne(store, loaded, opts, report);
   }
 

@@ -1,10 +1,10 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { delimiter, join, relative } from 'node:path';
 import { installRoot } from '../../lib/install-root.js';
 import type { ParamSpecs } from '../model/action.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isStorableJson } from '../model/json-limits.js';
+import { isExecutable } from '../packs/pack-files.js';
 import { packVenvDir, venvPython } from '../packs/python/venv-paths.js';
 import { actionFile } from './action-file.js';
 import {
@@ -57,17 +57,10 @@ function notStarted(error: string): RunOutcome {
   return { status: 'failed', result: { exit_code: 255, stdout: '', stderr: '', result: null, error } };
 }
 
-async function executable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** A pack's environment when it has one, else `packs.python`. */
 async function interpreterFor(deps: PythonScriptRunnerDeps, pack: string): Promise<string> {
   const venv = venvPython(packVenvDir(deps.dataDir, pack));
-  return (await executable(venv)) ? venv : deps.python;
+  return (await isExecutable(venv)) ? venv : deps.python;
 }
 
 /**
@@ -154,7 +147,7 @@ export function createPythonScriptRunner(deps: PythonScriptRunnerDeps, options?:
         return notStarted(`Python action file ${file} of ${ctx.action.ref} does not exist`);
       }
       const python = await interpreterFor(deps, ctx.action.pack);
-      if (!(await executable(python))) {
+      if (!(await isExecutable(python))) {
         return notStarted(`Python interpreter ${python} does not exist or is not executable (packs.python)`);
       }
       let config: JsonObject;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SquallError } from '../../errors.js';
 import type { JsonValue } from '../../model/json.js';
+import type { RegisterReport } from '../../packs/pack-registrar.js';
 import { formatProblem, isError } from '../../packs/pack-types.js';
 import { attributesQuerySchema, selectAttributes } from '../attributes.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
@@ -18,6 +19,7 @@ interface ListQuery {
 interface RegisterBody {
   packs?: string[];
   fail_on_failure?: boolean;
+  no_deps?: boolean;
 }
 
 /** StackStorm's `/api/v1/packs`: registered packs, and `register` to (re)load them from disk. */
@@ -82,13 +84,20 @@ export function packRoutes(app: FastifyInstance, { deps }: RouteContext): void {
               type: 'boolean',
               description: 'Answer 400 when any pack file failed to load. @default false',
             },
+            no_deps: {
+              type: 'boolean',
+              description: "Do not install packs' requirements.txt into their virtual environments. @default false",
+            },
           },
         },
       },
     },
     async (req) => {
       const packs = req.body?.packs;
-      const report = await deps.registerPacks(packs && packs.length > 0 ? { packs } : {});
+      const report = await deps.registerPacks({
+        ...(packs && packs.length > 0 ? { packs } : {}),
+        ...(req.body?.no_deps === true ? { noDeps: true } : {}),
+      });
       deps.logger.info('packs registered', {
         component: 'api',
         user: principalOf(req).user,
@@ -97,20 +106,50 @@ export function packRoutes(app: FastifyInstance, { deps }: RouteContext): void {
         problems: report.problems.length,
       });
       const errors = report.problems.filter(isError);
+      refuseOnVenvFailure(report);
       if (req.body?.fail_on_failure === true && errors.length > 0) {
         throw new SquallError('SQ_PACK_INVALID', `Failed to register packs: ${errors.map(formatProblem).join('; ')}`);
       }
-      // StackStorm answers a count per content kind; Squall adds which packs and what went wrong.
-      return {
-        packs: report.packs.length,
-        actions: report.actions,
-        aliases: report.aliases,
-        triggers: report.triggers,
-        rules: report.rules,
-        sensors: report.sensors,
-        registered_packs: report.packs,
-        problems: report.problems,
-      };
+      return registerAnswer(report);
+    },
+  );
+
+  app.post<{ Body: { packs: string[]; no_deps?: boolean } }>(
+    '/api/v1/packs/setup_virtualenv',
+    {
+      config: { permission: 'pack:register' },
+      schema: {
+        summary: "(Re)installs packs' virtual environments, then registers the packs",
+        description:
+          "Runs pip for requirements.txt even when it is unchanged (the retry after a failed install); a pack whose environment still fails is not registered and the answer is 400 with pip's message.",
+        tags: ['packs'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['packs'],
+          properties: {
+            packs: { type: 'array', items: { type: 'string' }, minItems: 1 },
+            no_deps: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const report = await deps.registerPacks({
+        packs: req.body.packs,
+        forceVenv: true,
+        ...(req.body.no_deps === true ? { noDeps: true } : {}),
+      });
+      deps.logger.info('pack environments set up', {
+        component: 'api',
+        user: principalOf(req).user,
+        packs: report.packs,
+        refused: report.refused,
+      });
+      refuseOnVenvFailure(report);
+      const missing = report.problems.filter((p) => p.problem.startsWith('no pack named'));
+      if (missing.length > 0) throw new SquallError('SQ_PACK_NOT_FOUND', missing.map(formatProblem).join('; '));
+      return registerAnswer(report);
     },
   );
 
@@ -169,4 +208,28 @@ interface InstallBody {
   force?: boolean;
   skip_dependencies?: boolean;
   no_deps?: boolean;
+}
+
+/** A pack refused before registration (its environment could not be made): the request failed, with pip's words. */
+function refuseOnVenvFailure(report: RegisterReport): void {
+  if (report.refused.length === 0) return;
+  const why = report.problems.filter((p) =>
+    report.refused.some((r) => p.problem.startsWith(`pack ${r} not registered`)),
+  );
+  const others = report.packs.length > 0 ? ` (registered: ${report.packs.join(', ')})` : '';
+  throw new SquallError('SQ_PACK_INVALID', `${why.map((p) => p.problem).join('\n')}${others}`);
+}
+
+/** StackStorm answers a count per content kind; Squall adds which packs and what went wrong. */
+function registerAnswer(report: RegisterReport) {
+  return {
+    packs: report.packs.length,
+    actions: report.actions,
+    aliases: report.aliases,
+    triggers: report.triggers,
+    rules: report.rules,
+    sensors: report.sensors,
+    registered_packs: report.packs,
+    problems: report.problems,
+  };
 }

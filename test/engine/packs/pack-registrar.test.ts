@@ -77,6 +77,7 @@ describe('registerPacks (SQLite store)', () => {
       rules: 0,
       sensors: 0,
       problems: [],
+      refused: [],
     });
     const after = await store.actions.get('good.hello');
     expect(after?.id).toBe(before?.id);
@@ -125,6 +126,7 @@ describe('registerPacks (SQLite store)', () => {
       rules: 0,
       sensors: 0,
       problems: [{ file: missing, problem: 'is neither a pack folder (with pack.yaml) nor a folder of packs' }],
+      refused: [],
     });
   });
 });
