@@ -69,8 +69,15 @@ export interface FlowKind {
     e: Execution,
     services: FlowServices,
   ): FlowConductor;
-  /** The workflow execution's end once the conductor is done; `childId(i)` is the id of task record i's child. */
-  end(c: FlowConductor, childId: (index: number) => string): { status: ExecutionStatus; result: JsonObject };
+  /**
+   * The workflow execution's end once the conductor is done; `childId(i)` is the id of task record
+   * i's child; `failure` is an error of the run itself (a timeout) to report in the kind's shape.
+   */
+  end(
+    c: FlowConductor,
+    childId: (index: number) => string,
+    failure?: string,
+  ): { status: ExecutionStatus; result: JsonObject };
   /** The datastore keys the definition names literally (`system.x`, `user.x`). */
   kvKeys(definition: string): string[];
   /** Extra context of a child beyond its position (st2's `chain` carries the task's definition). */
@@ -90,10 +97,11 @@ const orquesta: FlowKind = {
       parentContext: st2Context(e),
       services,
     }),
-  end(c) {
+  end(c, _childId, failure) {
     const s = (c as WorkflowConductor).state;
     const result: JsonObject = { output: (s.output ?? null) as JsonObject | null } as JsonObject;
     if (s.status === 'failed') result.errors = s.errors as unknown as JsonObject[];
+    if (failure !== undefined) result.errors = [...s.errors, { type: 'error', message: failure }] as JsonObject[];
     return { status: s.status as ExecutionStatus, result };
   },
   kvKeys: (definition) => [...definition.matchAll(/st2kv\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string),
@@ -115,7 +123,7 @@ const actionChain: FlowKind = {
       parent: { execution_id: e.id, ...chainParent(e) },
       services,
     }),
-  end(c, childId) {
+  end(c, childId, failure) {
     const s = (c as ChainConductor).state;
     const result: JsonObject = {
       tasks: s.tasks.map((t, i) => ({
@@ -130,7 +138,7 @@ const actionChain: FlowKind = {
       })),
     };
     if (s.input.display_published !== false) result.published = s.published as JsonObject;
-    if (s.error !== undefined) result.error = s.error;
+    if (s.error !== undefined || failure !== undefined) result.error = failure ?? (s.error as string);
     return { status: s.status as ExecutionStatus, result };
   },
   kvKeys: chainKvKeys,

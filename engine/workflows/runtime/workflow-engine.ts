@@ -67,6 +67,8 @@ export class WorkflowEngine {
   /** Per workflow, children this process requested that the stored pending list may still hold. */
   readonly #requested = new Map<string, Set<string>>();
   readonly #timers = new Map<string, Map<number, NodeJS.Timeout>>();
+  /** Per workflow with a `timeout` parameter, the timer that ends it (armed again by recovery). */
+  readonly #deadlines = new Map<string, NodeJS.Timeout>();
 
   constructor(deps: WorkflowEngineDeps) {
     this.#deps = deps;
@@ -153,9 +155,11 @@ export class WorkflowEngine {
    * requested status (pausing, resuming, canceling), hand out the next tasks, request them, and end
    * the execution once the conductor is done. Without a mutation it is a pure catch-up (recovery).
    */
-  async step(id: string, mutation?: Mutation): Promise<void> {
+  async step(id: string, mutation?: Mutation, timedOutAfterS?: number): Promise<void> {
     const previous = this.#locks.get(id) ?? Promise.resolve();
-    const run = previous.then(() => this.#step(id, mutation));
+    const run = previous.then(() =>
+      timedOutAfterS === undefined ? this.#step(id, mutation) : this.#timeOut(id, timedOutAfterS),
+    );
     const tail = run.catch(() => undefined);
     this.#locks.set(id, tail);
     try {
@@ -211,6 +215,22 @@ export class WorkflowEngine {
       }
     }
     return n;
+  }
+
+  /** Ends a workflow that ran past its `timeout`: nothing new starts, running tasks are canceled. */
+  async #timeOut(id: string, limit: number): Promise<void> {
+    let ended: { status: ExecutionStatus; result: JsonObject } | undefined;
+    const rec = await this.#transact(id, (c, _doc, e) => {
+      if (!WORKFLOW_COMPLETED.has(c.status)) c.cancel();
+      const message = `The workflow timed out after ${limit} seconds.`;
+      ended = kindOf(e).end(c, (index) => derivedId(e.id, 'task', String(index), '0', ''), message);
+    });
+    if (rec === undefined || ended === undefined) return;
+    await this.#endExecution(id, 'timeout', ended.result);
+    await this.#cancelChildren(id, 'stanley');
+    this.#specs.delete(id);
+    this.#requested.delete(id);
+    await this.#transact(id, () => undefined);
   }
 
   /** Marks a workflow execution failed when its definition could not be started. */
@@ -277,9 +297,31 @@ export class WorkflowEngine {
       return;
     }
     const { execution, conductor } = rec;
+    this.#armDeadline(execution);
     if (execution.status === 'canceling') await this.#cancelChildren(id, execution.context.cancelled_by);
     if (execution.status === 'pausing' || execution.status === 'resuming') await this.#cascade(id, execution);
     await this.#syncStatus(rec.record, execution, conductor);
+  }
+
+  /**
+   * A workflow whose parameters give a `timeout` (seconds) ends `timeout` that long after it
+   * started, its running tasks canceled; the default execution timeout does not apply to workflows.
+   */
+  #armDeadline(e: Execution): void {
+    const limit = e.parameters.timeout;
+    if (typeof limit !== 'number' || limit <= 0 || this.#deadlines.has(e.id) || isTerminal(e.status)) return;
+    const due = Date.parse(e.start_timestamp) + limit * 1000;
+    const timer = setTimeout(
+      () => {
+        this.#deadlines.delete(e.id);
+        this.step(e.id, undefined, limit).catch((err: unknown) =>
+          this.#log.error('workflow not timed out', { executionId: e.id, error: (err as Error).message }),
+        );
+      },
+      Math.max(0, due - Date.now()),
+    );
+    timer.unref();
+    this.#deadlines.set(e.id, timer);
   }
 
   /** Steps the workflow again when a delayed task is due (recovery re-arms it after a restart). */
@@ -304,6 +346,8 @@ export class WorkflowEngine {
   stop(): void {
     for (const timers of this.#timers.values()) for (const t of timers.values()) clearTimeout(t);
     this.#timers.clear();
+    for (const t of this.#deadlines.values()) clearTimeout(t);
+    this.#deadlines.clear();
   }
 
   #dispatch(id: string, c: FlowConductor, doc: { pending: PendingChild[] }): void {
@@ -458,6 +502,8 @@ export class WorkflowEngine {
     if (WORKFLOW_COMPLETED.has(s.status) && s.outputRendered && record.pending.length === 0) {
       const end = kindOf(e).end(c, (index) => derivedId(e.id, 'task', String(index), '0', ''));
       if (record.active) await this.#endExecution(e.id, end.status, end.result);
+      clearTimeout(this.#deadlines.get(e.id));
+      this.#deadlines.delete(e.id);
       this.#specs.delete(e.id);
       this.#requested.delete(e.id);
       // The execution has its end: the record leaves the recovery list.

@@ -132,4 +132,18 @@ describe('orquesta workflows through the real engine (scheduler, runner, workflo
     expect(await children(wf.id)).toHaveLength(kids.length);
     expect((await h.store.executions.get(wf.id))?.status).toBe('succeeded');
   });
+
+  it('ends a workflow past its timeout parameter as timeout, canceling the running task; nothing after it starts', async () => {
+    const wf = await h.run('wftest.timed', {}, 20_000);
+    expect(wf.status).toBe('timeout');
+    expect(wf.result).toEqual({
+      output: null,
+      errors: [{ type: 'error', message: 'The workflow timed out after 1 seconds.' }],
+    });
+    const done = await h.executions.waitForTerminal((await children(wf.id))[0]?.id ?? '', 20_000);
+    expect(done?.status).toBe('canceled');
+    expect((await children(wf.id)).map((k) => (k.context.orquesta as { task_name: string }).task_name)).toEqual([
+      'long',
+    ]);
+  });
 });
