@@ -7,6 +7,7 @@ import { registerAliasCommand } from './commands/alias-command.js';
 import { registerApiKeyCommand } from './commands/apikey-command.js';
 import { registerExecutionCommand } from './commands/execution-command.js';
 import { registerGcCommand } from './commands/gc-command.js';
+import { registerInquiryCommand } from './commands/inquiry-command.js';
 import { registerKeyCommand } from './commands/key-command.js';
 import { registerLoginCommand } from './commands/login-command.js';
 import { registerPackCommand } from './commands/pack-command.js';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerStatusCommand(program, ctx);
   registerRunCommand(program, ctx);
   registerExecutionCommand(program, ctx);
+  registerInquiryCommand(program, ctx);
   registerActionCommand(program, ctx);
   registerPackCommand(program, ctx);
   registerApiKeyCommand(program, ctx);

@@ -1,4 +1,4 @@
-import type { Bus } from '../bus/bus.js';
+import { type Bus, completedMessage } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import type { ExecutionEvents } from '../executions/status-events.js';
 import type { TerminalWaiters } from '../executions/terminal-waiters.js';
@@ -235,7 +235,7 @@ export class InquiryService {
       if (done) {
         events.updated(done);
         waiters.settle(done);
-        await bus.publish('execution.completed', { id: done.id });
+        await bus.publish('execution.completed', completedMessage(done));
       }
     }
     if (inquiry.chat) await this.#post(inquiry, 'outcome');
