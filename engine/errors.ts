@@ -34,6 +34,7 @@ export const codes = {
   SQ_ALIAS_COMMAND_TOO_LONG: { status: 400, summary: 'The command is longer than commands may be' },
   SQ_RULE_NOT_FOUND: { status: 404, summary: 'No rule has that ref or id' },
   SQ_RULE_INVALID: { status: 400, summary: 'A rule definition is invalid' },
+  SQ_POLICY_INVALID: { status: 400, summary: 'A policy definition is invalid' },
   SQ_TEMPLATE: { status: 400, summary: 'A template could not be rendered' },
   SQ_CONFIG_INVALID: { status: 500, summary: 'The configuration is invalid' },
   SQ_STORE_UNAVAILABLE: { status: 503, summary: 'The store cannot be reached' },

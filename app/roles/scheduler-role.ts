@@ -10,11 +10,13 @@ import { consumerGroup, type Role } from './role.js';
 export const schedulerRole: Role = {
   name: 'scheduler',
   summary: 'schedules requested executions; sweeps lost and abandoned work',
-  queues: ['execution.requested'],
+  // execution.completed: a finished execution frees its concurrency slots and may be retried.
+  queues: ['execution.requested', 'execution.completed'],
   async start(ctx) {
     const { startScheduler } = await import('../../engine/executions/scheduler.js');
     const { Sweeper } = await import('../../engine/executions/sweeper.js');
     const { Housekeeping } = await import('../../engine/housekeeping.js');
+    const { PolicyEnforcer } = await import('../../engine/policies/policy-enforcer.js');
     const { store, bus, logger, stream, waiters, config, runners } = ctx.core;
     const sweeper = new Sweeper({
       store,
@@ -32,7 +34,30 @@ export const schedulerRole: Role = {
           .map((r) => r.name),
       ),
     });
-    const sub = await startScheduler({ store, bus, logger, events: stream, group: consumerGroup(schedulerRole) });
+    const policies = new PolicyEnforcer({
+      store,
+      bus,
+      events: stream,
+      waiters,
+      logger,
+      executions: ctx.core.executions,
+    });
+    const sub = await startScheduler({
+      store,
+      bus,
+      logger,
+      events: stream,
+      group: consumerGroup(schedulerRole),
+      policies,
+    });
+    // Delayed executions whose delay is over, or whose slot freed without a message reaching us.
+    const policySweep = setInterval(
+      () => {
+        policies.sweep().catch((e: unknown) => logger.warn('policy sweep failed', { error: (e as Error).message }));
+      },
+      Math.min(config.executions.sweepMs, 1000),
+    );
+    policySweep.unref();
     const housekeeping = new Housekeeping({ store, logger });
     ctx.afterStart(async () => {
       if (isSoleProcess(config)) {
@@ -49,6 +74,7 @@ export const schedulerRole: Role = {
     });
     return {
       async stop() {
+        clearInterval(policySweep);
         housekeeping.stop();
         sweeper.stop();
         await sweeper.settled();

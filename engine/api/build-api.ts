@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { packRoutes } from './routes/packs.js';
+import { policyRoutes } from './routes/policies.js';
 import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
 import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
@@ -162,6 +163,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   executionRoutes(app, ctx);
   packRoutes(app, ctx);
   ruleRoutes(app, ctx);
+  policyRoutes(app, ctx);
   ruleEnforcementRoutes(app, ctx);
   triggerRoutes(app, ctx);
   sensorTypeRoutes(app, ctx);

@@ -50,6 +50,9 @@ export const PERMISSIONS = {
   /** `POST /api/v1/webhooks/<url>` with a token or API key (a signed request needs none). */
   'webhook:send': OPERATORS,
   'trace:read': ALL,
+  'policy:read': ALL,
+  /** Change (enable, disable, re-parameterise) a pack's policy. */
+  'policy:write': ADMINS,
   /** `POST /api/v1/gc`: delete (or count) records past their retention now. */
   'gc:run': ADMINS,
   /** `GET /metrics` (unless `metrics.public: true`). */

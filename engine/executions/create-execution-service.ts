@@ -99,25 +99,31 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (input.parent) context.parent = { execution_id: input.parent };
     const notify = input.notify ?? action.notify;
     const id = input.id ?? newId();
+    const delayed = input.delay !== undefined && input.delay > 0;
     const e: NewExecution = {
       id,
       action,
       runner_type: action.runner_type,
       // Secrets are sealed before the store sees them; the runner opens them (parametersOf).
       parameters: deps.secrets.seal(id, specs, parameters),
-      status: 'requested',
+      status: delayed ? 'delayed' : 'requested',
       start_timestamp: ts,
       context,
       ...(notify ? { notify } : {}),
       ...(input.parent ? { parent: input.parent } : {}),
-      log: [{ status: 'requested', timestamp: ts }],
+      log: [
+        { status: 'requested', timestamp: ts },
+        ...(delayed ? [{ status: 'delayed' as const, timestamp: ts }] : []),
+      ],
       timeout_s: resolveTimeoutS(parameters, deps.timeouts),
+      ...(delayed ? { delay: input.delay } : {}),
     };
     // Stored before it is queued: if the publish is lost, the sweeper finds it and publishes again.
     const stored = await store.executions.create(e);
     events.created(stored);
     try {
-      await bus.publish('execution.requested', { id: stored.id });
+      // A delayed execution is requested by the scheduler's policy sweep once it is due.
+      if (!delayed) await bus.publish('execution.requested', { id: stored.id });
     } catch (err) {
       deps.logger.warn('publish failed; the sweeper will re-queue the execution', {
         executionId: stored.id,
@@ -253,15 +259,19 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         { details: { errors: missingSecrets.map((k) => ({ parameter: k, problem: why })) } },
       );
     }
+    const { cancelled_by: _canceler, ...original } = e.context;
     return request({
       action: action.ref,
       parameters: { ...given, ...overrides },
       castStrings: opts.castStrings ?? false,
-      context: {
-        user: opts.user,
-        re_run: { ref: id, ...(tasks.length > 0 ? { tasks, reset: opts.reset ?? [] } : {}) },
-        ...(e.context.trace_context ? { trace_context: e.context.trace_context } : {}),
-      },
+      context: opts.retry
+        ? { ...original, ...opts.retry.context }
+        : {
+            user: opts.user,
+            re_run: { ref: id, ...(tasks.length > 0 ? { tasks, reset: opts.reset ?? [] } : {}) },
+            ...(e.context.trace_context ? { trace_context: e.context.trace_context } : {}),
+          },
+      ...(opts.retry ? { id: opts.retry.id, delay: opts.retry.delay } : {}),
       ...(e.notify ? { notify: e.notify } : {}),
       ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     });

@@ -37,6 +37,11 @@ export interface RequestExecutionInput {
    * requests (a workflow's tasks, a rule's action), which are not a user asking now.
    */
   requestedBy?: ActionRequester;
+  /**
+   * Milliseconds to wait before scheduling (StackStorm's `delay`; a retry policy's delay): the
+   * execution is stored `delayed` and the scheduler's policy sweep requests it when due.
+   */
+  delay?: number;
 }
 
 /**
@@ -86,6 +91,11 @@ export interface ExecutionService {
       tasks?: string[];
       /** With-items tasks among `tasks` whose items all run again (st2's `reset`). */
       reset?: string[];
+      /**
+       * A retry policy's re-run: the original's whole context plus these keys (instead of a new
+       * context with `re_run`), the given id and delay (see `request`).
+       */
+      retry?: { id: string; context: Record<string, unknown>; delay: number };
     },
   ): Promise<Execution>;
   /**

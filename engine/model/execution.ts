@@ -115,6 +115,8 @@ export interface Execution {
   attempts: number;
   /** Per-execution timeout in seconds, resolved when it was requested. */
   timeout_s?: number;
+  /** Milliseconds after `start_timestamp` before it may be scheduled (StackStorm's `delay`). */
+  delay?: number;
   /** ISO time of the last change. */
   updated_at: string;
 }

@@ -1,6 +1,7 @@
 import type { Action, Pack } from '../model/action.js';
 import type { ActionAlias } from '../model/alias.js';
 import type { JsonObject } from '../model/json.js';
+import type { Policy } from '../model/policy.js';
 import type { Rule } from '../model/rule.js';
 import type { SensorType } from '../model/sensor.js';
 import type { PackTriggerType } from '../model/trigger.js';
@@ -29,6 +30,7 @@ export interface PackContents {
   triggers: PackTriggerType[];
   rules: Rule[];
   sensors: SensorType[];
+  policies: Policy[];
 }
 
 /** Everything read from one pack folder; `errors` holds warnings too (see PackProblem.severity). */

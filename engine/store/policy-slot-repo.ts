@@ -17,8 +17,8 @@ export interface PolicySlotRepo {
    * (taken now or before); false when all `limit` slots are held by others.
    */
   take(key: string, limit: number, holder: string): Promise<boolean>;
-  /** Frees every slot `holder` has, of any key; returns how many. */
-  release(holder: string): Promise<number>;
+  /** Frees every slot `holder` has, of any key; returns the keys freed (empty when it had none). */
+  release(holder: string): Promise<string[]>;
   /** The slots of `key`, by slot number. */
   list(key: string): Promise<PolicySlot[]>;
 }

@@ -41,11 +41,14 @@ export class MongoPolicySlotRepo implements PolicySlotRepo {
     });
   }
 
-  async release(holder: string): Promise<number> {
-    const r = await guard(`releasing the concurrency slots of ${holder}`, () =>
-      this.#model.deleteMany({ holder }).exec(),
-    );
-    return r.deletedCount;
+  async release(holder: string): Promise<string[]> {
+    return guard(`releasing the concurrency slots of ${holder}`, async () => {
+      const held = await this.#model.find({ holder }, { key: 1 }).lean<PolicySlotDoc[]>().exec();
+      if (held.length === 0) return [];
+      // Deleted by _id and holder: a slot freed and retaken meanwhile stays with its new holder.
+      await this.#model.deleteMany({ _id: { $in: held.map((s) => s._id) }, holder }).exec();
+      return held.map((s) => s.key);
+    });
   }
 
   async list(key: string): Promise<PolicySlot[]> {

@@ -33,11 +33,10 @@ export class SqlitePolicySlotRepo implements PolicySlotRepo {
     });
   }
 
-  async release(holder: string): Promise<number> {
-    const r = await this.#conn.write(`releasing the concurrency slots of ${holder}`, () =>
-      this.#conn.prepare('DELETE FROM policy_slots WHERE holder = ?').run(holder),
+  async release(holder: string): Promise<string[]> {
+    return this.#conn.write(`releasing the concurrency slots of ${holder}`, () =>
+      this.#conn.prepareValue<string>('DELETE FROM policy_slots WHERE holder = ? RETURNING key').all(holder),
     );
-    return r.changes;
   }
 
   async list(key: string): Promise<PolicySlot[]> {

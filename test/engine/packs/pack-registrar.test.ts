@@ -76,6 +76,7 @@ describe('registerPacks (SQLite store)', () => {
       triggers: 0,
       rules: 0,
       sensors: 0,
+      policies: 0,
       problems: [],
       refused: [],
     });
@@ -125,6 +126,7 @@ describe('registerPacks (SQLite store)', () => {
       triggers: 0,
       rules: 0,
       sensors: 0,
+      policies: 0,
       problems: [{ file: missing, problem: 'is neither a pack folder (with pack.yaml) nor a folder of packs' }],
       refused: [],
     });
