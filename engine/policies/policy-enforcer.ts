@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Bus } from '../bus/bus.js';
+import { type Bus, completedMessage } from '../bus/bus.js';
 import { SquallError } from '../errors.js';
 import type { ExecutionService } from '../executions/execution-service.js';
 import type { ExecutionEvents } from '../executions/status-events.js';
@@ -162,7 +162,7 @@ export class PolicyEnforcer {
     waiters.settle(c);
     metrics.policyApplied(a.policy.policy_type, 'canceled');
     this.#log.info('execution canceled by policy', { executionId: e.id, policy: a.policy.ref });
-    await bus.publish('execution.completed', { id: e.id });
+    await bus.publish('execution.completed', completedMessage(c));
   }
 
   /**
