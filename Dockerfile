@@ -11,6 +11,7 @@ COPY cli cli
 COPY bench bench
 COPY bin bin
 COPY packs packs
+COPY web web
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 EXPOSE 9101
 CMD ["node", "bin/squall.js", "start", "--host", "0.0.0.0", "--no-shell"]

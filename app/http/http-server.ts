@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 
 /**
  * The process's one HTTP port. Platforms and features mount request handlers on path prefixes
- * (`/slack/` today; Teams' `/api/messages` and the web UI later); everything else goes to the REST
+ * (`/slack/`, Teams' `/api/messages`, the web UI's pages and `/assets/`); everything else goes to the REST
  * API. A mount table rather than a chain of ifs, so that a new platform adds a row, not a branch.
  */
 export class HttpServer {
@@ -14,7 +14,8 @@ export class HttpServer {
 
   /**
    * Sends requests to `handler`: a `prefix` ending in `/` takes everything under it (`/slack/`),
-   * any other is one path (`/api/messages`, with or without a query). The longest prefix wins.
+   * any other is one path (`/api/messages`, with or without a query). `/` is only the root page (the
+   * web UI's), never everything: what no mount takes is the API's. The longest prefix wins.
    */
   mount(prefix: string, handler: RequestListener): void {
     if (this.#mounts.some((m) => m.prefix === prefix)) throw new Error(`HTTP path ${prefix} is mounted twice`);
@@ -27,7 +28,9 @@ export class HttpServer {
     createServer((req, res) => {
       const url = req.url ?? '/';
       const mount = this.#mounts.find((m) =>
-        m.prefix.endsWith('/') ? url.startsWith(m.prefix) : url === m.prefix || url.startsWith(`${m.prefix}?`),
+        m.prefix.endsWith('/') && m.prefix !== '/'
+          ? url.startsWith(m.prefix)
+          : url === m.prefix || url.startsWith(`${m.prefix}?`),
       );
       (mount?.handler ?? apiHandler)(req, res);
     });

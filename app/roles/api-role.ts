@@ -76,6 +76,8 @@ export const apiRole: Role = {
     inquiryRoutes(app, { inquiries: core.inquiries, auth: core.auth });
     const expirySweep = core.kv.startExpirySweep();
     await chatopsRoutes(app, chat.router, ctx.core.store, chat.progress);
+    const { mountWebUi } = await import('../http/web-ui.js');
+    mountWebUi(ctx.http);
     ctx.http.serve(app);
     return { stop: async () => expirySweep.stop() };
   },

@@ -22,6 +22,7 @@ import { ruleEnforcementRoutes } from './routes/rule-enforcements.js';
 import { ruleRoutes } from './routes/rules.js';
 import { runnerTypeRoutes } from './routes/runnertypes.js';
 import { sensorTypeRoutes } from './routes/sensor-types.js';
+import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { traceRoutes } from './routes/traces.js';
@@ -157,6 +158,7 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   metricsRoutes(app, ctx);
   openApiRoutes(app);
   tokenRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   traceRoutes(app, ctx);
   actionRoutes(app, ctx);
   runnerTypeRoutes(app, ctx);

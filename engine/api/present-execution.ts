@@ -58,7 +58,8 @@ export function presentExecution(e: Execution, opts: PresentOptions): ExecutionA
     out.elapsed_seconds = (Date.parse(e.end_timestamp) - Date.parse(e.start_timestamp)) / 1000;
   }
   if (e.parent) out.parent = e.parent;
-  if (opts.publicUrl) out.web_url = `${opts.publicUrl}/api/v1/executions/${e.id}`;
+  // The web UI's page of the execution, as StackStorm's web_url links to st2web.
+  if (opts.publicUrl) out.web_url = `${opts.publicUrl}/executions/${e.id}`;
   return out;
 }
 

@@ -9,6 +9,8 @@ export interface Principal {
   user: string;
   roles: Role[];
   via: 'token' | 'api_key';
+  /** When the token stops working (tokens only; API keys do not expire). */
+  expiry?: string;
 }
 
 /** What a token request answers (StackStorm's TokenAPI shape). `token` is shown once. */
@@ -52,6 +54,8 @@ export interface AuthService {
   verifyPassword(name: string, password: string, opts?: { address?: string }): Promise<User | undefined>;
   /** Issues a token for a user. Throws SQ_BAD_REQUEST when `ttlS` exceeds the maximum or is not positive. */
   issueToken(user: string, ttlS?: number, metadata?: JsonObject): Promise<IssuedToken>;
+  /** Deletes a token so it stops working before its expiry (signing out). False when it was unknown. */
+  revokeToken(token: string): Promise<boolean>;
   /** Creates an API key; `key` is the only time the clear key exists. Throws SQ_VALIDATION for an unknown user. */
   createApiKey(user: string, metadata?: JsonObject): Promise<{ apiKey: ApiKey; key: string }>;
   /**

@@ -102,6 +102,10 @@ export function createAuthService(store: Store, opts: AuthServiceOptions): AuthS
       return { user, token, expiry, metadata };
     },
 
+    async revokeToken(token) {
+      return store.tokens.delete(hashSecret(token));
+    },
+
     async createApiKey(user, metadata: JsonObject = {}) {
       if (!(await store.users.get(user))) throw new SquallError('SQ_VALIDATION', `Unknown user "${user}"`);
       const key = newSecret();
@@ -128,7 +132,7 @@ export function createAuthService(store: Store, opts: AuthServiceOptions): AuthS
         if (!row) throw unauthorized('Token does not exist.');
         if (Date.parse(row.expiry) <= Date.now()) throw unauthorized('Token has expired.');
         const user = await activeUser(row.user);
-        return { user: user.name, roles: user.roles, via: 'token' };
+        return { user: user.name, roles: user.roles, via: 'token', expiry: row.expiry };
       }
       const key = await store.apiKeys.getByHash(hashSecret(cred.value));
       if (!key) throw unauthorized('API key does not exist.');

@@ -1,36 +1,11 @@
 import type { ProcessGroupMark } from '../../lib/process-groups.js';
 import type { Action, NotifySpec } from './action.js';
+import { type ExecutionStatus, TERMINAL_STATUSES } from './execution-status.js';
 import type { JsonObject } from './json.js';
 import { assertStorableJson } from './json-limits.js';
 
-export const EXECUTION_STATUSES = [
-  'requested',
-  // Held by a concurrency policy until a slot frees, or by a retry policy's delay (StackStorm's status).
-  'delayed',
-  'scheduled',
-  'running',
-  // An inquiry (core.ask) waiting for its answer (StackStorm's status).
-  'pending',
-  // Workflows only: pause lets running tasks finish and starts nothing new (StackStorm's statuses).
-  'pausing',
-  'paused',
-  'resuming',
-  'canceling',
-  'succeeded',
-  'failed',
-  'timeout',
-  'canceled',
-  'abandoned',
-] as const;
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export { EXECUTION_STATUSES, type ExecutionStatus, TERMINAL_STATUSES } from './execution-status.js';
 
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
-  'succeeded',
-  'failed',
-  'timeout',
-  'canceled',
-  'abandoned',
-];
 export const CANCELABLE_STATUSES: readonly ExecutionStatus[] = [
   'requested',
   'delayed',
@@ -145,7 +120,12 @@ export interface ExecutionFilter {
   action?: string;
   status?: ExecutionStatus | ExecutionStatus[];
   user?: string;
-  parent?: string;
+  /** Children of this execution; `null`: only executions without a parent (StackStorm's `parent=null`). */
+  parent?: string | null;
+  /** Only executions started after this ISO time (StackStorm's `timestamp_gt`). */
+  startedAfter?: string;
+  /** Only executions started before this ISO time (`timestamp_lt`). */
+  startedBefore?: string;
   /** Only executions updated before this ISO time (sweeper). */
   updatedBefore?: string;
   /** Only executions updated at or after this ISO time (the notifier's sweep). */

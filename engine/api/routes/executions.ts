@@ -10,6 +10,7 @@ import {
 import { attributesQuerySchema, selectAttributes } from '../attributes.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 import { type ExecutionApi, executionAttribute, presentExecution } from '../present-execution.js';
+import { queryTime } from '../query-time.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -37,6 +38,8 @@ interface ListQuery {
   status?: ExecutionStatus;
   user?: string;
   parent?: string;
+  timestamp_gt?: string;
+  timestamp_lt?: string;
   limit?: number;
   offset?: number;
   show_secrets?: boolean;
@@ -143,7 +146,9 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
             action: { type: 'string', description: 'Action ref' },
             status: { type: 'string', enum: [...EXECUTION_STATUSES] },
             user: { type: 'string' },
-            parent: { type: 'string' },
+            parent: { type: 'string', description: 'Children of this execution id; `null`: only top-level ones' },
+            timestamp_gt: { type: 'string', description: 'Started after (ISO 8601)' },
+            timestamp_lt: { type: 'string', description: 'Started before (ISO 8601)' },
             show_secrets: { type: 'boolean' },
             ...pagingQuerySchema,
             ...attributesQuerySchema,
@@ -154,11 +159,15 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
     async (req, reply) => {
       const q = req.query;
       const paging = resolvePaging(q, bounds);
+      const startedAfter = queryTime(q.timestamp_gt, 'timestamp_gt');
+      const startedBefore = queryTime(q.timestamp_lt, 'timestamp_lt');
       const page = await store.executions.list({
+        ...(startedAfter ? { startedAfter } : {}),
+        ...(startedBefore ? { startedBefore } : {}),
         ...(q.action ? { action: q.action } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.user ? { user: q.user } : {}),
-        ...(q.parent ? { parent: q.parent } : {}),
+        ...(q.parent ? { parent: q.parent === 'null' ? null : q.parent } : {}),
         ...paging,
       });
       setPagingHeaders(reply, page.total, paging);
@@ -243,17 +252,28 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { output_type?: 'stdout' | 'stderr' | 'all' } }>(
+  app.get<{
+    Params: { id: string };
+    Querystring: { output_type?: 'stdout' | 'stderr' | 'all'; format?: 'text' | 'json' };
+  }>(
     '/api/v1/executions/:id/output',
     {
       config: { permission: 'execution:read' },
       schema: {
-        summary: 'Output of an execution as plain text',
+        summary: 'Output of an execution as plain text, or as its chunks with format=json',
         tags: ['executions'],
         params: idParams,
         querystring: {
           type: 'object',
-          properties: { output_type: { type: 'string', enum: ['stdout', 'stderr', 'all'] } },
+          properties: {
+            output_type: { type: 'string', enum: ['stdout', 'stderr', 'all'] },
+            format: {
+              type: 'string',
+              enum: ['text', 'json'],
+              description:
+                "json: the chunks in the stream's st2.execution_output__create shape, so a live view can join them without gaps or repeats",
+            },
+          },
         },
       },
     },
@@ -261,6 +281,15 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
       const e = await find(req.params.id);
       const type = req.query.output_type;
       const chunks = await store.output.list(e.id, type && type !== 'all' ? { stream: type } : {});
+      if (req.query.format === 'json') {
+        return chunks.map((c) => ({
+          id: String(c.seq),
+          execution_id: c.execution_id,
+          timestamp: c.timestamp,
+          output_type: c.stream,
+          data: c.data,
+        }));
+      }
       return reply.type('text/plain; charset=utf-8').send(chunks.map((c) => c.data).join(''));
     },
   );

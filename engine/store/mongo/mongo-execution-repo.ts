@@ -66,7 +66,14 @@ export class MongoExecutionRepo implements ExecutionRepo {
       q.status = typeof filter.status === 'string' ? filter.status : { $in: filter.status };
     }
     if (filter.user !== undefined) q['context.user'] = filter.user;
+    // `parent: null` also matches a missing field.
     if (filter.parent !== undefined) q.parent = filter.parent;
+    if (filter.startedAfter !== undefined || filter.startedBefore !== undefined) {
+      q.start_timestamp = {
+        ...(filter.startedAfter !== undefined ? { $gt: filter.startedAfter } : {}),
+        ...(filter.startedBefore !== undefined ? { $lt: filter.startedBefore } : {}),
+      };
+    }
     if (filter.updatedBefore !== undefined || filter.updatedAfter !== undefined) {
       q.updated_at = {
         ...(filter.updatedBefore !== undefined ? { $lt: filter.updatedBefore } : {}),

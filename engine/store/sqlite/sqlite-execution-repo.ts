@@ -99,9 +99,18 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       where.push('user = ?');
       args.push(filter.user);
     }
-    if (filter.parent !== undefined) {
+    if (filter.parent === null) where.push('parent IS NULL');
+    else if (filter.parent !== undefined) {
       where.push('parent = ?');
       args.push(filter.parent);
+    }
+    if (filter.startedAfter !== undefined) {
+      where.push('start_timestamp > ?');
+      args.push(filter.startedAfter);
+    }
+    if (filter.startedBefore !== undefined) {
+      where.push('start_timestamp < ?');
+      args.push(filter.startedBefore);
     }
     if (filter.updatedBefore !== undefined) {
       where.push('updated_at < ?');

@@ -56,9 +56,23 @@ export function executionRepoContract(current: () => Store): void {
       expect(await ids({ status: [] })).toEqual([]);
       expect(await ids({ user: 'bob' })).toEqual([b.id]);
       expect(await ids({ parent: a.id })).toEqual([c.id]);
+      expect(await ids({ parent: null })).toEqual([a.id, b.id, d.id]);
       expect(await ids({ action: 'linux.ls', status: 'requested', user: 'bob' })).toEqual([b.id]);
       const page = await store.executions.list({ action: 'linux.ls', limit: 1 });
       expect(page).toMatchObject({ total: 2, items: [{ id: d.id }] });
+    });
+
+    it('filters by start time, after and before', async () => {
+      const at = (m: number) => makeExecution({ start_timestamp: minutesFromNow(m) });
+      const old = await store.executions.create(at(-30));
+      const mid = await store.executions.create(at(-10));
+      const recent = await store.executions.create(at(-1));
+      const ids = async (f: Parameters<Store['executions']['list']>[0]) =>
+        (await store.executions.list({ ...f, order: 'asc' })).items.map((e) => e.id);
+      expect(await ids({ startedAfter: minutesFromNow(-20) })).toEqual([mid.id, recent.id]);
+      expect(await ids({ startedBefore: minutesFromNow(-5) })).toEqual([old.id, mid.id]);
+      expect(await ids({ startedAfter: minutesFromNow(-20), startedBefore: minutesFromNow(-5) })).toEqual([mid.id]);
+      expect(await ids({ startedAfter: minutesFromNow(0) })).toEqual([]);
     });
 
     it('filters by last update and by stale or missing heartbeat', async () => {

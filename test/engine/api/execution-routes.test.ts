@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeExecution } from '../../support/store-fixtures.js';
 import { type ApiHarness, makeApiHarness } from './api-harness.js';
 
 interface ExecutionBody {
@@ -50,7 +51,7 @@ describe('executions API', () => {
       runner: { name: 'local-shell-cmd' },
       parameters: { cmd: 'echo hi' },
       context: { user: 'operator' },
-      web_url: `https://squall.test/api/v1/executions/${e.id}`,
+      web_url: `https://squall.test/executions/${e.id}`,
     });
     const got = await h.app.inject({ method: 'GET', url: `/api/v1/executions/${e.id}`, headers: h.as('viewer') });
     expect(got.json<ExecutionBody>().id).toBe(e.id);
@@ -188,6 +189,30 @@ describe('executions API', () => {
     expect(Object.keys(fields.json<object[]>()[0] ?? {}).sort()).toEqual(['id', 'status']);
   });
 
+  it('filters by start time (timestamp_gt, timestamp_lt) and to top-level executions (parent=null)', async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    const top = (await run({ action: 'core.noop' }, 'admin')).json<ExecutionBody>();
+    const child = await h.store.executions.create(makeExecution({ parent: top.id }));
+    const list = async (query: string) => {
+      const res = await h.app.inject({ method: 'GET', url: `/api/v1/executions?${query}`, headers: h.as('viewer') });
+      expect(res.statusCode).toBe(200);
+      return res.json<ExecutionBody[]>().map((e) => e.id);
+    };
+    const recent = await list(`timestamp_gt=${encodeURIComponent(before)}&limit=100`);
+    expect(recent).toContain(top.id);
+    expect(await list(`timestamp_lt=${encodeURIComponent(before)}&limit=1000`)).not.toContain(top.id);
+    expect(await list('parent=null&limit=1000')).not.toContain(child.id);
+    expect(await list(`parent=${top.id}`)).toEqual([child.id]);
+    expect(await list('parent=null&limit=1000')).toContain(top.id);
+    const bad = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/executions?timestamp_gt=soon',
+      headers: h.as('viewer'),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().faultstring).toContain("'timestamp_gt'");
+  });
+
   it('cancels (operator, 200 with the execution) and re-runs (201)', async () => {
     const e = (await run({ action: 'core.local', parameters: { cmd: 'sleep 5' } })).json<ExecutionBody>();
     const viewer = await h.app.inject({ method: 'DELETE', url: `/api/v1/executions/${e.id}`, headers: h.as('viewer') });
@@ -251,6 +276,19 @@ describe('executions API', () => {
       headers: h.as('viewer'),
     });
     expect(stdout.body).toBe('line 1\nline 2\n');
+    const chunks = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/executions/${e.id}/output?format=json`,
+      headers: h.as('viewer'),
+    });
+    const list = chunks.json<{ id: string; execution_id: string; output_type: string; data: string }[]>();
+    expect(list.map((c) => [c.output_type, c.data])).toEqual([
+      ['stdout', 'line 1\n'],
+      ['stderr', 'oops\n'],
+      ['stdout', 'line 2\n'],
+    ]);
+    expect(list.every((c) => c.execution_id === e.id && /^\d+$/.test(c.id))).toBe(true);
+    expect(Number(list[2]!.id)).toBeGreaterThan(Number(list[0]!.id));
     const missing = await h.app.inject({
       method: 'GET',
       url: '/api/v1/executions/000000000000000000000000/output',

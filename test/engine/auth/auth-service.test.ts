@@ -73,7 +73,7 @@ describe('AuthService', () => {
       expect(t.user).toBe('alice');
       expect(Date.parse(t.expiry) - Date.now()).toBeGreaterThan(3500_000);
       const viaHeader = await auth.authenticate({ headers: { 'x-auth-token': t.token } });
-      expect(viaHeader).toEqual({ user: 'alice', roles: ['operator'], via: 'token' });
+      expect(viaHeader).toEqual({ user: 'alice', roles: ['operator'], via: 'token', expiry: expect.any(String) });
       const viaQuery = await auth.authenticate({ headers: {}, query: { 'x-auth-token': t.token } });
       expect(viaQuery.user).toBe('alice');
     });
