@@ -7,16 +7,23 @@ import {
   type NewExecution,
   TERMINAL_STATUSES,
 } from '../../model/execution.js';
+import type { JsonObject } from '../../model/json.js';
 import type { ExecutionRepo } from '../execution-repo.js';
 import type { Page } from '../page.js';
 import type { PurgeRequest } from '../purge.js';
 import { placeholders, type SqliteConnection } from './sqlite-connection.js';
+import type { SqliteDocParts } from './sqlite-doc-parts.js';
 import { guard } from './sqlite-errors.js';
 
 interface ExecutionRow {
   doc: string;
   heartbeat_at: string | null;
+  parts: string | null;
 }
+
+/** Fields stored once in doc_parts (see sqlite-doc-parts.ts), the same for every execution of an action. */
+const SHARED = ['action'] as const;
+const COLUMNS = 'doc, heartbeat_at, parts';
 
 const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -28,13 +35,6 @@ const PURGEABLE = `e.status IN (${TERMINAL_SQL}) AND e.updated_at < ?
   AND (e.parent IS NULL OR NOT EXISTS
     (SELECT 1 FROM executions p WHERE p.id = e.parent AND p.status NOT IN (${TERMINAL_SQL})))
   AND NOT EXISTS (SELECT 1 FROM executions c WHERE c.parent = e.id AND c.status NOT IN (${TERMINAL_SQL}))`;
-
-/** The stored document with the heartbeat column laid over it (heartbeats write only the column). */
-function fromRow(row: ExecutionRow): Execution {
-  const e = JSON.parse(row.doc) as Execution;
-  if (row.heartbeat_at !== null) e.heartbeat_at = row.heartbeat_at;
-  return e;
-}
 
 /** The document after `patch`, stamped `now`. */
 function patched(e: Execution, patch: ExecutionPatch, now: string): Execution {
@@ -48,9 +48,24 @@ function patched(e: Execution, patch: ExecutionPatch, now: string): Execution {
 /** Executions as one JSON document plus the columns the scheduler, sweeper and API filter on. */
 export class SqliteExecutionRepo implements ExecutionRepo {
   readonly #conn: SqliteConnection;
+  readonly #parts: SqliteDocParts;
 
-  constructor(conn: SqliteConnection) {
+  constructor(conn: SqliteConnection, parts: SqliteDocParts) {
     this.#conn = conn;
+    this.#parts = parts;
+  }
+
+  /** The stored document with its parts and the heartbeat column laid over it (heartbeats write only the column). */
+  readonly #fromRow = (row: ExecutionRow): Execution => {
+    const e = this.#parts.join(JSON.parse(row.doc) as Execution, row.parts);
+    if (row.heartbeat_at !== null) e.heartbeat_at = row.heartbeat_at;
+    return e;
+  };
+
+  /** The document and parts columns of an execution; inside a write. */
+  #stored(e: Execution): [string, string | null] {
+    const { rest, refs } = this.#parts.split(e as unknown as JsonObject, SHARED);
+    return [JSON.stringify(rest), refs === undefined ? null : JSON.stringify(refs)];
   }
 
   async create(e: NewExecution): Promise<Execution> {
@@ -58,8 +73,8 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     await this.#conn.write(`creating execution ${e.id}`, () =>
       this.#conn
         .prepare(
-          `INSERT INTO executions (id, status, action_ref, user, parent, start_timestamp, updated_at, heartbeat_at, doc)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO executions (id, status, action_ref, user, parent, start_timestamp, updated_at, heartbeat_at, doc, parts)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           execution.id,
@@ -70,7 +85,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
           execution.start_timestamp,
           execution.updated_at,
           execution.heartbeat_at ?? null,
-          JSON.stringify(execution),
+          ...this.#stored(execution),
         ),
     );
     return execution;
@@ -78,9 +93,9 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   async get(id: string): Promise<Execution | undefined> {
     const row = guard(`reading execution ${id}`, () =>
-      this.#conn.prepare<ExecutionRow>('SELECT doc, heartbeat_at FROM executions WHERE id = ?').get(id),
+      this.#conn.prepare<ExecutionRow>(`SELECT ${COLUMNS} FROM executions WHERE id = ?`).get(id),
     );
-    return row === undefined ? undefined : fromRow(row);
+    return row === undefined ? undefined : this.#fromRow(row);
   }
 
   async list(filter: ExecutionFilter): Promise<Page<Execution>> {
@@ -128,7 +143,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
     const conn = this.#conn;
     const countSql = `SELECT COUNT(*) FROM executions ${whereSql}`;
-    const pageSql = `SELECT doc, heartbeat_at FROM executions ${whereSql} ORDER BY start_timestamp ${dir}, id ${dir} LIMIT ? OFFSET ?`;
+    const pageSql = `SELECT ${COLUMNS} FROM executions ${whereSql} ORDER BY start_timestamp ${dir}, id ${dir} LIMIT ? OFFSET ?`;
     // One read transaction so that `total` and `items` come from the same snapshot.
     const read = conn.db.transaction(() => {
       const total = conn.prepareValue<number>(countSql).get(...args) ?? 0;
@@ -136,7 +151,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
       return { total, rows };
     });
     const { total, rows } = guard('listing executions', () => read());
-    return { items: rows.map(fromRow), total };
+    return { items: rows.map(this.#fromRow), total };
   }
 
   async update(
@@ -155,19 +170,21 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     return conn.write(`updating execution ${id}`, () => {
       const row = conn
         .prepare<ExecutionRow>(
-          `SELECT doc, heartbeat_at FROM executions WHERE id = ? AND status IN (${placeholders(expected.length)})`,
+          `SELECT ${COLUMNS} FROM executions WHERE id = ? AND status IN (${placeholders(expected.length)})`,
         )
         .get(id, ...expected);
       if (row === undefined) return undefined;
-      const next = patched(fromRow(row), patch, new Date().toISOString());
+      const next = patched(this.#fromRow(row), patch, new Date().toISOString());
       conn
-        .prepare('UPDATE executions SET status = ?, heartbeat_at = ?, updated_at = ?, user = ?, doc = ? WHERE id = ?')
+        .prepare(
+          'UPDATE executions SET status = ?, heartbeat_at = ?, updated_at = ?, user = ?, doc = ?, parts = ? WHERE id = ?',
+        )
         .run(
           next.status,
           next.heartbeat_at ?? null,
           next.updated_at,
           next.context.user ?? null,
-          JSON.stringify(next),
+          ...this.#stored(next),
           id,
         );
       return next;

@@ -275,6 +275,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX inquiries_expiry ON inquiries (expires_at) WHERE status = 'pending' AND expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    name: 'shared document parts; execution and event rows refer to them, events as deltas',
+    sql: `
+      CREATE TABLE doc_parts (
+        hash TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+      ) WITHOUT ROWID;
+      ALTER TABLE executions ADD COLUMN parts TEXT;
+      ALTER TABLE events ADD COLUMN parts TEXT;
+      ALTER TABLE events ADD COLUMN base INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { SqliteApiKeyRepo } from './sqlite-api-key-repo.js';
 import { SqliteCatalogRepo } from './sqlite-catalog-repo.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { SqliteDedupRepo } from './sqlite-dedup-repo.js';
+import { SqliteDocParts } from './sqlite-doc-parts.js';
 import { SqliteEventRepo } from './sqlite-event-repo.js';
 import { SqliteExecutionRepo } from './sqlite-execution-repo.js';
 import { SqliteInquiryRepo } from './sqlite-inquiry-repo.js';
@@ -41,8 +42,9 @@ export async function createSqliteStore(
 ): Promise<Store> {
   const log = deps.logger.child({ component: 'store', store: 'sqlite' });
   const conn = new SqliteConnection(cfg.path);
+  const parts = new SqliteDocParts(conn);
   return {
-    executions: new SqliteExecutionRepo(conn),
+    executions: new SqliteExecutionRepo(conn, parts),
     output: new SqliteOutputRepo(conn),
     packs: new SqliteCatalogRepo<Pack>(conn, { table: 'packs', noun: 'pack', pack: (p) => p.ref }),
     actions: new SqliteCatalogRepo<Action>(conn, { table: 'actions', noun: 'action', pack: (a) => a.pack }),
@@ -50,7 +52,7 @@ export async function createSqliteStore(
     users: new SqliteUserRepo(conn),
     apiKeys: new SqliteApiKeyRepo(conn),
     tokens: new SqliteTokenRepo(conn),
-    events: new SqliteEventRepo(conn),
+    events: new SqliteEventRepo(conn, parts),
     outbox: new SqliteOutboxRepo(conn),
     owedResults: new SqliteOwedResultRepo(conn),
     dedup: new SqliteDedupRepo(conn),

@@ -87,6 +87,56 @@ describe('SQLite store', () => {
     }
   });
 
+  it('opens a database of the version before shared document parts, reading and updating its executions and events', async () => {
+    const path = tempPath();
+    const old = new Database(path);
+    const action = { id: 'a1', ref: 'core.noop', name: 'noop', pack: 'core', description: 'Does nothing.' };
+    const doc = {
+      id: 'e1',
+      action,
+      runner_type: 'noop',
+      parameters: {},
+      status: 'running',
+      start_timestamp: '2030-01-01T00:00:00.000Z',
+      updated_at: '2030-01-01T00:00:00.000Z',
+      context: { user: 'u' },
+      log: [{ status: 'running', timestamp: '2030-01-01T00:00:00.000Z' }],
+      children: [],
+      attempts: 0,
+      timeout_s: 600,
+    };
+    try {
+      migrate(
+        old,
+        MIGRATIONS.filter((m) => m.version < 15),
+      );
+      old
+        .prepare(
+          `INSERT INTO executions (id, status, action_ref, user, parent, start_timestamp, updated_at, heartbeat_at, doc)
+           VALUES ('e1', 'running', 'core.noop', 'u', NULL, ?, ?, NULL, ?)`,
+        )
+        .run(doc.start_timestamp, doc.updated_at, JSON.stringify(doc));
+      old
+        .prepare("INSERT INTO events (event, data, timestamp) VALUES ('st2.execution__create', ?, ?)")
+        .run(JSON.stringify({ id: 'e1', action }), '2030-01-01T00:00:00.000Z');
+    } finally {
+      old.close();
+    }
+
+    const store = await open(path);
+    await store.init();
+    try {
+      expect(await store.executions.get('e1')).toEqual(doc);
+      const done = await store.executions.update('e1', { expect: { status: 'running' } }, { status: 'succeeded' });
+      expect(done?.action).toEqual(action);
+      expect((await store.executions.get('e1'))?.action).toEqual(action);
+      const later = await store.events.append({ event: 'st2.execution__update', data: { id: 'e1', action, n: 1 } });
+      expect((await store.events.since(0)).map((e) => e.data)).toEqual([{ id: 'e1', action }, later.data]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('opens a database of the version before owed results and marks had repos of their own, keeping its data', async () => {
     const path = tempPath();
     const old = new Database(path);
