@@ -40,6 +40,7 @@ const gcSchema = z
     action_output: retention.optional(),
     trigger_instances: retention.optional(),
     rule_enforcements: retention.optional(),
+    inquiries: retention.optional(),
     events: retention.optional(),
   })
   .strict();

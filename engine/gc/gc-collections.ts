@@ -42,6 +42,11 @@ export const GC_COLLECTIONS: readonly GcCollection[] = [
     purge: (store, req) => store.ruleEnforcements.purge(req),
   },
   {
+    key: 'inquiries',
+    label: 'answered, timed-out or canceled inquiries',
+    purge: (store, req) => store.inquiries.purge(req),
+  },
+  {
     key: 'events',
     label: 'stream events (resume window of Last-Event-ID)',
     defaultMs: DAY,

@@ -1,6 +1,7 @@
 import type { Inquiry, InquiryChat, InquiryStatus } from '../model/inquiry.js';
 import type { JsonObject } from '../model/json.js';
 import type { Page } from './page.js';
+import type { PurgeRequest } from './purge.js';
 
 export interface InquiryFilter {
   status?: InquiryStatus;
@@ -28,4 +29,6 @@ export interface InquiryRepo {
   setChat(id: string, chat: InquiryChat): Promise<void>;
   /** Pending inquiries whose `expires_at` is before `at`, oldest first. */
   expired(at: string, limit: number): Promise<Inquiry[]>;
+  /** Garbage collection: deletes answered, timed-out or canceled inquiries created before `before`; never a pending one. */
+  purge(req: PurgeRequest): Promise<number>;
 }

@@ -1,8 +1,9 @@
 import type { Inquiry, InquiryChat } from '../../model/inquiry.js';
 import type { InquiryEnd, InquiryFilter, InquiryRepo } from '../inquiry-repo.js';
 import type { Page } from '../page.js';
+import type { PurgeRequest } from '../purge.js';
 import { guard, isDuplicateKey } from './mongo-errors.js';
-import type { MongoModel } from './mongo-models.js';
+import { type MongoModel, purgeDocs } from './mongo-models.js';
 import { fromDoc, raw } from './mongo-types.js';
 
 type InquiryDoc = Omit<Inquiry, 'id'> & { _id: string };
@@ -72,5 +73,14 @@ export class MongoInquiryRepo implements InquiryRepo {
         .exec(),
     );
     return docs.map(toInquiry);
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeDocs(
+      this.#model,
+      'purging inquiries',
+      { status: { $in: ['responded', 'timeout', 'canceled'] }, created_at: { $lt: req.before } },
+      req,
+    );
   }
 }

@@ -1,7 +1,8 @@
 import type { Inquiry, InquiryChat } from '../../model/inquiry.js';
 import type { InquiryEnd, InquiryFilter, InquiryRepo } from '../inquiry-repo.js';
 import type { Page } from '../page.js';
-import type { SqliteConnection } from './sqlite-connection.js';
+import type { PurgeRequest } from '../purge.js';
+import { purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
 /** Inquiries as one JSON document plus the columns the filters and the expiry sweep use. */
@@ -77,6 +78,17 @@ export class SqliteInquiryRepo implements InquiryRepo {
         )
         .all(at, limit)
         .map((d) => JSON.parse(d) as Inquiry),
+    );
+  }
+
+  async purge(req: PurgeRequest): Promise<number> {
+    return purgeRows(
+      this.#conn,
+      'purging inquiries',
+      'inquiries',
+      "status IN ('responded', 'timeout', 'canceled') AND created_at < ?",
+      [req.before],
+      req,
     );
   }
 }

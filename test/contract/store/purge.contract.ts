@@ -6,7 +6,7 @@ import { minutesFromNow } from './store-contract-helpers.js';
 
 /**
  * The garbage collector's purges (executions with their output and workflow state, output alone,
- * trigger instances, rule enforcements): only what is old enough, never anything under way, counted
+ * trigger instances, rule enforcements, inquiries): only what is old enough, never anything under way, counted
  * the same by a dry run, and in batches of `limit`.
  */
 export function purgeContract(current: () => Store): void {
@@ -97,6 +97,27 @@ export function purgeContract(current: () => Store): void {
       expect(await store.ruleEnforcements.purge({ before: '2026-01-02T00:00:00.000Z', dryRun: true })).toBe(1);
       expect(await store.ruleEnforcements.purge({ before: '2026-01-02T00:00:00.000Z' })).toBe(1);
       expect((await store.ruleEnforcements.list({})).total).toBe(1);
+    });
+
+    it('purges inquiries that were answered, timed out or canceled, never a pending one', async () => {
+      const base = {
+        parent: 'wf1',
+        schema: {},
+        roles: [],
+        users: [],
+        route: 'ops',
+        ttl: 60,
+        requester: 'bob',
+        created_at: '2026-01-01T00:00:00.000Z',
+      };
+      for (const status of ['pending', 'responded', 'timeout', 'canceled'] as const) {
+        await store.inquiries.create({ ...base, id: `inq-${status}`, status });
+      }
+      expect(await store.inquiries.purge({ before: '2026-01-01T00:00:00.000Z' })).toBe(0);
+      expect(await store.inquiries.purge({ before: later(), dryRun: true })).toBe(3);
+      expect(await store.inquiries.purge({ before: later() })).toBe(3);
+      expect((await store.inquiries.get('inq-pending'))?.status).toBe('pending');
+      expect(await store.inquiries.get('inq-responded')).toBeUndefined();
     });
   });
 }
