@@ -21,7 +21,12 @@ import type { Pack } from '../engine/model/action.js';
 import type { Execution } from '../engine/model/execution.js';
 import type { JsonObject } from '../engine/model/json.js';
 import { describeOrigin, PackInstaller, readPackOrigin } from '../engine/packs/install/pack-installer.js';
-import { loadPackConfig } from '../engine/packs/pack-config.js';
+import {
+  invalidConfigMessage,
+  loadPackConfig,
+  type PackConfigFiles,
+  readPackConfig,
+} from '../engine/packs/pack-config.js';
 import { type RegisterReport, type RegisterRequest, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { hasPythonContent, setupPackVenv } from '../engine/packs/python/pack-venv.js';
@@ -31,6 +36,7 @@ import { createActionChainRunner, createOrquestaRunner } from '../engine/runners
 import { createPackManagementRunner } from '../engine/runners/pack-management-runner.js';
 import { createPythonScriptRunner } from '../engine/runners/python-script-runner.js';
 import { createRunnerRegistry, type RunnerRegistry } from '../engine/runners/runner-registry.js';
+import { isRunnerType } from '../engine/runners/runner-types.js';
 import { createStore } from '../engine/store/create-store.js';
 import type { Store } from '../engine/store/store.js';
 import { StreamHub } from '../engine/stream/stream-hub.js';
@@ -53,6 +59,10 @@ export interface EngineCore {
   kv: KvService;
   /** A pack's config (`<data_dir>/configs/<pack>.yaml` with its schema's defaults), as `user` sees it. */
   packConfig(pack: string, user?: string): Promise<JsonObject>;
+  /** A pack's config file and schema as on disk, with the problems of one against the other. */
+  packConfigFiles(pack: string): Promise<PackConfigFiles>;
+  /** Why a pack's actions must not run: its config does not match its schema (file, key, problem). */
+  packConfigProblem(pack: string): Promise<string | undefined>;
   executions: ExecutionService;
   /** Orquesta workflows: started by the `orquesta` runner, advanced by the workflows role. */
   workflows: WorkflowEngine;
@@ -203,8 +213,10 @@ export async function createEngineCore(
     const report = await registerPacks(store, packDirs, {
       ...(o.packs ? { packs: o.packs } : {}),
       validateAlias: validateAliasFormats,
+      runnerSupported: isRunnerType,
       origin,
       prepare: (pack, dir) => setupVenv({ ref: pack.ref, dir }, o),
+      configProblems: async (pack) => (await readPackConfig(packConfigDeps, pack)).problems,
     });
     // Registration may have added, changed or pruned rules and aliases: rules engines and alias catalogs reload them.
     await bus.publish('rules.changed', { at: new Date().toISOString() }).catch((e: unknown) => {
@@ -232,6 +244,16 @@ export async function createEngineCore(
     auth,
     kv,
     packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
+    packConfigFiles: (pack) => readPackConfig(packConfigDeps, pack),
+    packConfigProblem: async (pack) => {
+      try {
+        const { problems } = await readPackConfig(packConfigDeps, pack);
+        if (problems.length === 0) return undefined;
+        return invalidConfigMessage(pack, problems);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
     executions,
     workflows,
     inquiries,

@@ -9,9 +9,10 @@ export type { PackProblem };
  * other commands start without them.
  */
 export async function validatePack(dir: string): Promise<PackProblem[]> {
-  const [{ validatePackDir }, { validateAliasFormats }] = await Promise.all([
+  const [{ validatePackDir }, { validateAliasFormats }, { isRunnerType }] = await Promise.all([
     import('../engine/packs/pack-registrar.js'),
     import('../aliases/matcher.js'),
+    import('../engine/runners/runner-types.js'),
   ]);
-  return validatePackDir(dir, { validateAlias: validateAliasFormats });
+  return validatePackDir(dir, { validateAlias: validateAliasFormats, runnerSupported: isRunnerType });
 }

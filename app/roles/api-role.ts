@@ -15,6 +15,7 @@ export const apiRole: Role = {
     const { streamRoutes } = await import('../../engine/api/routes/stream.js');
     const { webhookRoutes } = await import('../../engine/api/routes/webhooks.js');
     const { keyRoutes } = await import('../../engine/api/routes/keys.js');
+    const { packConfigRoutes } = await import('../../engine/api/routes/pack-configs.js');
     const { gcRoutes } = await import('../../engine/api/routes/gc.js');
     const { GarbageCollector } = await import('../../engine/gc/garbage-collector.js');
     const { inquiryRoutes } = await import('../../engine/api/routes/inquiries.js');
@@ -69,6 +70,11 @@ export const apiRole: Role = {
       bodyLimit: config.api.bodyLimit,
     });
     keyRoutes(app, { kv: core.kv, auth: core.auth });
+    packConfigRoutes(app, {
+      read: (pack) => core.packConfigFiles(pack),
+      exists: async (pack) => (await core.store.packs.get(pack)) !== undefined,
+      logger,
+    });
     gcRoutes(app, {
       collector: new GarbageCollector({ store: core.store, logger, retention: config.gc.retention }),
       logger,

@@ -47,6 +47,7 @@ export async function startWorker(
     heartbeatMs: config.executions.heartbeatMs,
     group: consumerGroup(runnerRole),
     parametersOf: (e) => core.executions.parametersOf(e),
+    refusal: (e) => core.packConfigProblem(e.action.pack),
     actionEnv: async (e: Execution) => {
       if (!SHELL_RUNNERS.has(e.runner_type)) return {};
       const env: Record<string, string> = {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Pack } from '../../engine/model/action.js';
 import { type CliContext, examples } from '../cli-context.js';
 import { validatePack } from '../pack-validate.js';
+import { registerPackConfigCommand } from './pack-config-command.js';
 import { registerPackInstallCommands } from './pack-install-commands.js';
 
 export function registerPackCommand(program: Command, ctx: CliContext): void {
@@ -35,6 +36,7 @@ export function registerPackCommand(program: Command, ctx: CliContext): void {
     });
 
   registerPackInstallCommands(pack, ctx);
+  registerPackConfigCommand(pack, ctx);
 
   pack
     .command('register')

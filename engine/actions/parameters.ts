@@ -194,7 +194,8 @@ function checkBounds(spec: ParamSpec, value: JsonValue): string | undefined {
   return undefined;
 }
 
-function jsonTypeOf(v: unknown): string {
+/** A JSON value's JSON-schema type name; whole numbers are `integer`. */
+export function jsonTypeOf(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   if (v === null) return 'null';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';

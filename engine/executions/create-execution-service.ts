@@ -15,6 +15,7 @@ import {
 } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
+import { isRunnerType, unsupportedRunner } from '../runners/runner-types.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionService, RequestExecutionInput } from './execution-service.js';
 import type { SecretParameters } from './secret-parameters.js';
@@ -69,7 +70,9 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
     if (!runner) {
       throw new SquallError(
         'SQ_RUNNER_NOT_FOUND',
-        `Action "${action.ref}" uses runner "${action.runner_type}", which Squall does not have.`,
+        isRunnerType(action.runner_type)
+          ? `Action "${action.ref}" uses runner "${action.runner_type}", which this Squall does not have.`
+          : `Action "${action.ref}" cannot run: ${unsupportedRunner(action.runner_type)}.`,
       );
     }
     const fromChat = (input.chatKeys ?? []).filter((k) => !(k in action.parameters));

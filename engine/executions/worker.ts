@@ -9,6 +9,7 @@ import type { JsonObject } from '../model/json.js';
 import { jsonLimitProblem } from '../model/json-limits.js';
 import type { RunOutcome } from '../runners/runner.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
+import { isRunnerType, unsupportedRunner } from '../runners/runner-types.js';
 import type { Store } from '../store/store.js';
 import { OutputPipe } from './output-pipe.js';
 import type { ExecutionEvents } from './status-events.js';
@@ -30,6 +31,8 @@ export interface WorkerDeps {
   parametersOf: (e: Execution) => JsonObject;
   /** Extra environment for an execution's child processes (API URL, a short-lived token, ...). */
   actionEnv?: (e: Execution) => Promise<Record<string, string>>;
+  /** Why an execution must not run (its pack's config is invalid), checked before its runner starts. */
+  refusal?: (e: Execution) => Promise<string | undefined>;
 }
 
 const WORKER_ID = `${hostname()}:${process.pid}`;
@@ -176,13 +179,14 @@ export class Worker {
 
     let outcome: RunOutcome;
     try {
-      if (unopened !== undefined) {
-        outcome = { status: 'failed', result: { error: unopened } };
+      const refused = unopened ?? (await this.#deps.refusal?.(e));
+      if (refused !== undefined) {
+        outcome = { status: 'failed', result: { error: refused } };
       } else if (!runner) {
-        outcome = {
-          status: 'failed',
-          result: { error: `Runner "${e.runner_type}" is not available in this process.` },
-        };
+        const error = isRunnerType(e.runner_type)
+          ? `Runner "${e.runner_type}" is not available in this process.`
+          : unsupportedRunner(e.runner_type);
+        outcome = { status: 'failed', result: { error } };
       } else {
         const pack = await store.packs.get(e.action.pack);
         // What runs it sees the secrets in clear; the stored execution keeps them sealed.

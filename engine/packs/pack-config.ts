@@ -7,6 +7,8 @@ import { SquallError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Store } from '../store/store.js';
 import { renderDeep } from '../templates/templates.js';
+import { checkPackConfig, secretConfigPaths, withConfigDefaults } from './config/config-check.js';
+import { formatProblem, type PackProblem } from './pack-types.js';
 
 export interface PackConfigDeps {
   store: Store;
@@ -17,23 +19,53 @@ export interface PackConfigDeps {
   decrypt?: (stored: string) => string;
 }
 
+/** A pack's config file and schema as read from disk, and what is wrong with the file. */
+export interface PackConfigFiles {
+  file: string;
+  /** The file's values; `{}` when there is no file. */
+  given: JsonObject;
+  /** The items of `config.schema.yaml`; `{}` when the pack has none. */
+  schema: JsonObject;
+  /** Problems of the config against the schema; none when valid. */
+  problems: PackProblem[];
+}
+
 /**
- * A pack's configuration as actions (`config_context`) and sensors (`config`) see it: the values of
- * `<configsDir>/<pack>.yaml`, string values that are templates rendered with `st2kv`, then the
- * defaults of the pack's `config.schema.yaml` for top-level keys the file leaves out. A pack without
- * either file has the config `{}`.
+ * Reads `<configsDir>/<pack>.yaml` and the registered pack's `config.schema.yaml`, and checks the
+ * one against the other (types, required, enum, nested objects; see config-check.ts).
  *
- * @throws SquallError SQ_PACK_INVALID when a file is not YAML or not a mapping, or a value cannot be rendered
+ * @throws SquallError SQ_PACK_INVALID when a file is not YAML or not a mapping
  */
-export async function loadPackConfig(deps: PackConfigDeps, pack: string, user?: string): Promise<JsonObject> {
+export async function readPackConfig(deps: PackConfigDeps, pack: string): Promise<PackConfigFiles> {
   const file = join(deps.configsDir, `${pack}.yaml`);
   const given = (await readMapping(file)) ?? {};
   const registered = await deps.store.packs.get(pack);
   const schema = registered ? ((await readMapping(join(registered.path, 'config.schema.yaml'))) ?? {}) : {};
-  const refs = collectKvRefs(JSON.stringify(given));
+  const problems = checkPackConfig(schema, given).map((p) => ({ file, ...p }));
+  return { file, given, schema, problems };
+}
+
+/** What a pack's actions fail with while its config does not match its schema. */
+export function invalidConfigMessage(pack: string, problems: readonly PackProblem[]): string {
+  return `the config of pack "${pack}" is invalid: ${problems.map(formatProblem).join('; ')}`;
+}
+
+/**
+ * A pack's configuration as actions (`config_context`, `self.config`) and sensors see it: the values
+ * of `<configsDir>/<pack>.yaml`, string values that are templates rendered with `st2kv` (an option
+ * marked `secret: true` that names one encrypted key, `{{ st2kv.system.x }}`, is decrypted), then the schema's defaults for absent keys, nested objects included. A pack
+ * without either file has the config `{}`.
+ *
+ * @throws SquallError SQ_PACK_INVALID when a file is not YAML or not a mapping, the config does not
+ *   match the schema (the message names the file, the key and the problem), or a value cannot be rendered
+ */
+export async function loadPackConfig(deps: PackConfigDeps, pack: string, user?: string): Promise<JsonObject> {
+  const { file, given, schema, problems } = await readPackConfig(deps, pack);
+  if (problems.length > 0) throw new SquallError('SQ_PACK_INVALID', invalidConfigMessage(pack, problems));
+  const text = JSON.stringify(given);
   let rendered: JsonObject = given;
-  if (JSON.stringify(given).includes('{{') || JSON.stringify(given).includes('{%')) {
-    const kv = await loadKvContext(refs, deps.kv, user);
+  if (text.includes('{{') || text.includes('{%')) {
+    const kv = await loadKvContext(collectKvRefs(text), deps.kv, user);
     try {
       rendered = renderDeep(given, { st2kv: kv.st2kv }, deps.decrypt ? { decrypt: deps.decrypt } : {}) as JsonObject;
     } catch (e) {
@@ -43,14 +75,56 @@ export async function loadPackConfig(deps: PackConfigDeps, pack: string, user?: 
       );
     }
   }
-  const out: JsonObject = { ...rendered };
-  for (const [key, item] of Object.entries(schema)) {
-    if (Object.hasOwn(out, key)) continue;
-    if (typeof item === 'object' && item !== null && !Array.isArray(item) && 'default' in item) {
-      out[key] = (item as { default: JsonValue }).default;
+  return withConfigDefaults(schema, decryptSecretRefs(schema, given, rendered, deps.decrypt));
+}
+
+const SINGLE_KV_REF = /^\{\{\s*st2kv\.(?:system|user)\.[\w.]+\s*\}\}$/;
+
+/**
+ * A secret option written as one datastore key (`{{ st2kv.system.x }}`) gets the key's plain text
+ * when the key is stored encrypted, as StackStorm decrypts secret options; a key stored in clear
+ * keeps its value.
+ */
+function decryptSecretRefs(
+  schema: JsonObject,
+  given: JsonObject,
+  rendered: JsonObject,
+  decrypt: ((stored: string) => string) | undefined,
+): JsonObject {
+  if (!decrypt) return rendered;
+  let out = rendered;
+  for (const path of secretConfigPaths(schema)) {
+    const keys = path.split('.');
+    const source = valueAt(given, keys);
+    const value = valueAt(rendered, keys);
+    if (typeof source !== 'string' || !SINGLE_KV_REF.test(source) || typeof value !== 'string' || value === '')
+      continue;
+    let plain: string;
+    try {
+      plain = decrypt(value);
+    } catch {
+      continue;
     }
+    out = withValueAt(out, keys, plain);
   }
   return out;
+}
+
+function valueAt(o: JsonObject, keys: readonly string[]): JsonValue | undefined {
+  let at: JsonValue | undefined = o;
+  for (const k of keys) {
+    if (typeof at !== 'object' || at === null || Array.isArray(at)) return undefined;
+    at = at[k];
+  }
+  return at;
+}
+
+function withValueAt(o: JsonObject, keys: readonly string[], v: JsonValue): JsonObject {
+  const [k, ...rest] = keys as [string, ...string[]];
+  const inner = o[k];
+  if (rest.length === 0) return { ...o, [k]: v };
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return o;
+  return { ...o, [k]: withValueAt(inner, rest, v) };
 }
 
 async function readMapping(file: string): Promise<JsonObject | undefined> {

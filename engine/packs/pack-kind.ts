@@ -37,6 +37,11 @@ export interface PackChecks {
    * string is the problem; the alias is reported and skipped.
    */
   validateAlias?: (a: PackItemOf<'aliases'>) => string | undefined;
+  /**
+   * Whether Squall has an action's runner (engine/runners/runner-types.ts). An action whose runner it
+   * lacks is registered with a warning, `runner X is not supported`, and fails with that when run.
+   */
+  runnerSupported?: (runnerType: string) => boolean;
 }
 
 type FileShape = { name: string; pack?: string | undefined };

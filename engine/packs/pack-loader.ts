@@ -3,6 +3,7 @@ import { issueTexts } from '../../lib/zod-issues.js';
 import { newId } from '../ids.js';
 import type { Pack } from '../model/action.js';
 import type { JsonObject } from '../model/json.js';
+import { checkConfigSchema } from './config/config-check.js';
 import { declaredTriggerTypes } from './kinds/sensor-kind.js';
 import { PackFileSchema } from './pack-file-schema.js';
 import { isFile, listPackFiles, readYaml, yamlFilesIn } from './pack-files.js';
@@ -46,7 +47,10 @@ export async function loadPack(dir: string, opts: LoadPackOptions = {}): Promise
     if (!read.ok) errors.push({ file: rel(schemaFile), problem: read.problem });
     else if (!isPlainObject(read.data))
       errors.push({ file: rel(schemaFile), problem: 'must be a mapping of option names to schemas' });
-    else out.configSchema = read.data as JsonObject;
+    else {
+      out.configSchema = read.data as JsonObject;
+      for (const p of checkConfigSchema(out.configSchema)) errors.push({ file: rel(schemaFile), ...p });
+    }
   }
   return out;
 }

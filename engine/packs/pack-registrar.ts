@@ -7,7 +7,7 @@ import { isDir, isFile } from './pack-files.js';
 import type { PackChecks, PackItemOf, PackKind, PackKindKey } from './pack-kind.js';
 import { PACK_KINDS } from './pack-kinds.js';
 import { loadPack } from './pack-loader.js';
-import type { LoadedPack, PackProblem } from './pack-types.js';
+import { isError, type LoadedPack, type PackProblem } from './pack-types.js';
 
 export interface RegisterOptions extends PackChecks {
   /** Only these packs (by ref or folder name); the others found in `dirs` are left alone. @default every pack found */
@@ -19,6 +19,8 @@ export interface RegisterOptions extends PackChecks {
    * nothing of it is registered, the error is one of `problems` and the pack is listed in `refused`.
    */
   prepare?: (pack: Pack, dir: string) => Promise<void>;
+  /** Problems of the pack's config file against its schema, reported once the pack is stored. */
+  configProblems?(pack: string): Promise<PackProblem[]>;
 }
 
 /** What a caller asks of a registration (`squall pack register`, `setup-venv`, start-up). */
@@ -118,6 +120,13 @@ async function registerOne(
   for (const k of kept) await k.deleteMissing(pack.ref);
   report.packs.push(pack.ref);
   for (const k of kept) report[k.key] += k.count;
+  if (opts.configProblems) {
+    try {
+      report.problems.push(...(await opts.configProblems(pack.ref)));
+    } catch (e) {
+      report.problems.push({ file: `${pack.ref} config`, problem: (e as Error).message });
+    }
+  }
 }
 
 function zeroCounts(): Record<PackKindKey, number> {
@@ -137,10 +146,8 @@ async function upsertKind<K extends PackKindKey>(
   const items: PackItemOf<K>[] = loaded[kind.key];
   for (const item of items) {
     const problem = checkItem(kind, item, checks, loaded.pack?.path ?? '');
-    if (problem) {
-      report.problems.push(problem);
-      continue;
-    }
+    if (problem) report.problems.push(problem);
+    if (problem && isError(problem)) continue;
     await repo.upsert(item);
     refs.push(item.ref);
   }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { newId } from '../../ids.js';
 import type { Action, NotifySpec, ParamSpecs } from '../../model/action.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
+import { unsupportedRunner } from '../../runners/runner-types.js';
 import { validateChain } from '../../workflows/chain/chain-spec.js';
 import { formatProblem } from '../../workflows/spec/spec-types.js';
 import { validateWorkflow } from '../../workflows/spec/validate-spec.js';
@@ -60,6 +61,10 @@ const spec: PackKindSpec<'actions', z.infer<typeof ActionFileSchema>> = {
     return { item: action, problems: [] };
   },
   repo: (store) => store.actions,
+  check(action, checks) {
+    if (!checks.runnerSupported || checks.runnerSupported(action.runner_type)) return undefined;
+    return { field: 'runner_type', problem: unsupportedRunner(action.runner_type), severity: 'warning' };
+  },
 };
 
 /** actions/*.yaml → Action, stored in `store.actions`. */
