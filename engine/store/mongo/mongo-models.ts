@@ -23,7 +23,11 @@ function executionSchema(): Schema {
   });
   s.index({ start_timestamp: -1, _id: -1 });
   s.index({ status: 1, updated_at: 1 });
+  // The queue (requested, delayed, scheduled) oldest first: the policy sweep, /metrics, filtered lists.
+  s.index({ status: 1, start_timestamp: 1 });
   s.index({ 'action.ref': 1, start_timestamp: -1 });
+  // A policy's delayed executions of one action, oldest first, when a slot frees.
+  s.index({ 'action.ref': 1, status: 1, start_timestamp: 1 });
   s.index({ 'context.user': 1, start_timestamp: -1 });
   s.index({ parent: 1 });
   return s;
@@ -117,6 +121,8 @@ export function createModels(conn: Connection): MongoModels {
   const kv = schema({ _id: String, scope: String, owner: String, name: String, expire_date: Date });
   kv.index({ scope: 1, owner: 1, name: 1 });
   kv.index({ expire_date: 1 }, { expireAfterSeconds: 0 });
+  // The expiry sweep deletes by the ISO field (it fires change triggers the TTL index cannot).
+  kv.index({ expire_timestamp: 1 }, { sparse: true });
 
   const ruleEnforcements = schema({
     _id: String,
@@ -138,10 +144,15 @@ export function createModels(conn: Connection): MongoModels {
   policySlots.index({ key: 1, slot: 1 });
   policySlots.index({ holder: 1 });
 
+  // Chat identity looks a user up by `nicknames.<platform>`, one key per platform.
+  const users = schema({ _id: String });
+  users.index({ 'nicknames.$**': 1 });
+
   const processes = schema({ _id: String, heartbeat_at: String });
   processes.index({ heartbeat_at: 1 });
   const inquiries = schema({ _id: String, status: String, created_at: String, expires_at: String });
   inquiries.index({ status: 1, created_at: -1 });
+  inquiries.index({ created_at: -1, _id: -1 });
   inquiries.index({ status: 1, expires_at: 1 });
 
   return {
@@ -160,7 +171,7 @@ export function createModels(conn: Connection): MongoModels {
     actions: conn.model<MongoRecord>('Action', catalogSchema('pack'), 'actions'),
     packs: conn.model<MongoRecord>('Pack', catalogSchema('ref'), 'packs'),
     aliases: conn.model<MongoRecord>('ActionAlias', catalogSchema('pack'), 'action_aliases'),
-    users: conn.model<MongoRecord>('User', schema({ _id: String }), 'users'),
+    users: conn.model<MongoRecord>('User', users, 'users'),
     apiKeys: conn.model<MongoRecord>('ApiKey', apiKeys, 'api_keys'),
     tokens: conn.model<MongoRecord>('Token', tokens, 'tokens'),
     events: conn.model<MongoRecord>('StreamEvent', events, 'stream_events'),
