@@ -1,6 +1,7 @@
 import { AdapterRegistry } from '../bot/adapter-registry.js';
 import { ChatActions } from '../bot/chat-actions.js';
 import type { ChatAdapter } from '../bot/chat-adapter.js';
+import { InquiryAnswers } from '../bot/inquiry-answers.js';
 import { startChatPosts } from '../bot/notify/chat-posts.js';
 import { LiveProgress } from '../bot/notify/live-progress.js';
 import { PendingResults } from '../bot/notify/pending-results.js';
@@ -35,6 +36,11 @@ export interface ChatPartsOptions {
 /** The chat side of a Squall process: the router (for the bot and the remote shell's route) and result delivery. */
 export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: ChatPartsOptions): ChatParts {
   const { store, bus, logger, config } = core;
+  const answers = new InquiryAnswers({
+    inquiries: core.inquiries,
+    grants: config.auth.grants,
+    prefix: config.chat.prefix,
+  });
   const router = new ChatRouter({
     store,
     executions: core.executions,
@@ -43,6 +49,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     runners: core.runners,
     logger,
     present: core.present,
+    inquiryCommand: (command, who) => answers.command(command, who),
     options: {
       prefix: config.chat.prefix,
       defaultRole: config.chat.defaultRole,
@@ -57,6 +64,7 @@ export function createChatParts(core: EngineCore, catalog: AliasCatalog, opts: C
     logger,
     options: { defaultRole: config.chat.defaultRole, users: config.chat.users },
   });
+  answers.register(actions);
   adapters.add(new StreamChatAdapter(core.stream, (ch) => ch === opts.localShellChannel));
   const pending = new PendingResults({ store, bus, logger });
   const everyMs = config.chat.progressEveryS * 1000;

@@ -33,6 +33,8 @@ export interface RouterDeps {
   logger: Logger;
   present: (e: Execution) => JsonObject;
   options: RouterOptions;
+  /** Typed answers to inquiries (`approve ID`, `reject ID`, `respond ID {json}`); undefined: not one. */
+  inquiryCommand?: (command: string, who: ChatIdentity) => Promise<OutboundMessage | undefined>;
 }
 
 /** The key under which the ack message's ref is kept, so the result can edit it. */
@@ -97,6 +99,9 @@ export class ChatRouter {
         ),
       };
     }
+
+    const answered = await this.deps.inquiryCommand?.(command, who);
+    if (answered !== undefined) return { message: answered };
 
     const outcome = matchAllowed(this.deps.catalog.matcher, command, who, m);
     if (outcome.kind === 'ambiguous') {

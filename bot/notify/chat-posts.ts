@@ -12,6 +12,7 @@ import {
 import type { Store } from '../../engine/store/store.js';
 import type { AdapterRegistry } from '../adapter-registry.js';
 import type { ChatAdapter, ChatTarget, MessageTone, OutboundMessage, Platform } from '../chat-adapter.js';
+import { sendInquiryPost } from './inquiry-posts.js';
 import { renderResult } from './render-result.js';
 
 export interface ChatPostsDeps {
@@ -98,8 +99,16 @@ export async function startChatPosts(
       ...(r.whisper && r.user ? { ephemeralUser: r.user } : {}),
     };
     try {
-      const ref = await adapter.post(target, msg, { key: `post:${id}` });
-      await finish(id, { status: 'posted', ref: ref as unknown as JsonValue });
+      const ref = r.inquiry
+        ? await sendInquiryPost(
+            { store, prefix: deps.prefix },
+            { ...r, inquiry: r.inquiry },
+            adapter,
+            target,
+            `post:${id}`,
+          )
+        : await adapter.post(target, msg, { key: `post:${id}` });
+      await finish(id, { status: 'posted', ...(ref ? { ref: ref as unknown as JsonValue } : {}) });
     } catch (err) {
       if (!(err instanceof SquallError) || err.code !== 'SQ_CHAT_REFUSED') throw err;
       log.warn('chat post given up: the platform refused it', { executionId: r.execution_id, reason: err.message });

@@ -97,3 +97,13 @@ export function checkResponse(
   if (validate(copy)) return { ok: true, response: copy };
   return { ok: false, problem: describe(validate.errors ?? []) };
 }
+/** The boolean properties of a schema, for a chat question with one button per choice. */
+export function booleanProperties(schema: JsonObject): { name: string; description?: string }[] {
+  const props = isObject(schema.properties) ? schema.properties : {};
+  return Object.entries(props)
+    .filter(([, p]) => isObject(p) && p.type === 'boolean')
+    .map(([name, p]) => ({
+      name,
+      ...(isObject(p) && typeof p.description === 'string' ? { description: p.description } : {}),
+    }));
+}
