@@ -86,6 +86,14 @@ async function throughput(
   return { perS: n / secs, failed, lastId };
 }
 
+/** `exec_noop_per_s` alone: 10,000 `core.noop` on an embedded server (for benches that compare to it). */
+export async function embeddedNoopPerS(): Promise<number> {
+  return withEngine({}, async (s) => {
+    await throughput(s, 500, 'core.noop', {}, 64);
+    return (await throughput(s, 10_000, 'core.noop', {}, 256)).perS;
+  });
+}
+
 export async function benchEngine(opts: { amqpUrl?: string }): Promise<Metric[]> {
   const out: Metric[] = [];
   await withEngine({}, async (s) => {

@@ -5,14 +5,23 @@ import { benchIdleRss } from './idle-rss-bench.js';
 
 /**
  * `npm run bench`: one JSON object per metric on stdout ({"metric", "value", "unit"}). Progress and
- * skipped benchmarks go to stderr. The RabbitMQ figure needs a broker (SQUALL_TEST_AMQP_URL, else the
- * local default is tried).
+ * skipped benchmarks go to stderr. The RabbitMQ figures need a broker (SQUALL_TEST_AMQP_URL, else the
+ * local default is tried). `npm run bench -- cluster,engine` runs only the suites named.
  */
 async function main(): Promise<void> {
   const amqpUrl =
     process.env.SQUALL_TEST_AMQP_URL ?? process.env.SQUALL_BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const seen = new Map<string, number>();
   const suites: [string, () => Promise<Metric[]>][] = [
     ['engine', () => benchEngine({ amqpUrl })],
+    [
+      'cluster',
+      async () =>
+        (await import('./cluster-bench.js')).benchCluster({
+          amqpUrl,
+          ...(seen.has('exec_noop_per_s') ? { embeddedPerS: seen.get('exec_noop_per_s') } : {}),
+        }),
+    ],
     ['recovery', async () => (await import('./recovery-bench.js')).benchRecovery()],
     ['idle rss', benchIdleRss],
     ['chat ack', benchChatAck],
@@ -26,11 +35,16 @@ async function main(): Promise<void> {
     ['workflow transition', async () => (await import('./workflow-bench.js')).benchWorkflowTransition()],
     ['python action', async () => (await import('./python-bench.js')).benchPythonAction()],
   ];
+  const only = process.argv[2]?.split(',').filter(Boolean);
   let failures = 0;
   for (const [name, run] of suites) {
+    if (only && !only.includes(name)) continue;
     process.stderr.write(`bench: ${name}...\n`);
     try {
-      for (const m of await run()) print(m);
+      for (const m of await run()) {
+        seen.set(m.metric, m.value);
+        print(m);
+      }
     } catch (e) {
       failures++;
       process.stderr.write(`bench: ${name} failed: ${(e as Error).message}\n`);

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { tempDir } from '../../bench/bench-util.js';
+import { installRoot } from '../../lib/install-root.js';
 import { deleteAmqpTopology, ENGINE_GROUPS } from './amqp-teardown.js';
 import { TcpProxy } from './bus-tcp-proxy.js';
-import { BIN } from './squall-process.js';
 
 /** One `squall start --role ...` of a cluster. */
 export interface ClusterProcess {
@@ -77,7 +77,17 @@ export class Cluster {
   async spawn(name: string, roles: readonly string[]): Promise<ClusterProcess> {
     const child = spawn(
       process.execPath,
-      [BIN, 'start', '--data-dir', this.dir.path, '--no-shell', '--port', '0', '--role', roles.join(',')],
+      [
+        join(installRoot(), 'bin', 'squall.js'),
+        'start',
+        '--data-dir',
+        this.dir.path,
+        '--no-shell',
+        '--port',
+        '0',
+        '--role',
+        roles.join(','),
+      ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, SQUALL_LOG_LEVEL: this.#opts.logLevel ?? 'warn' },
