@@ -18,6 +18,7 @@ export const sensorsRole: Role = {
       logger,
       // Sensors run as StackStorm's system user does: its st2kv.user is not theirs to read.
       packConfig: (pack) => ctx.core.packConfig(pack),
+      python: { dataDir: ctx.core.config.dataDir, interpreter: ctx.core.config.python.interpreter },
     });
   },
 };

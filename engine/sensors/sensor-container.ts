@@ -3,13 +3,16 @@ import { SquallError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { KeyValueRef } from '../model/key-value.js';
+import type { Rule } from '../model/rule.js';
 import type { SensorType } from '../model/sensor.js';
+import type { CatalogRepo } from '../store/catalog-repo.js';
 import type { Store } from '../store/store.js';
 import { builtinTriggerType } from '../triggers/builtin-trigger-types.js';
 import type { TriggerDispatcher } from '../triggers/trigger-dispatcher.js';
 import { checkTriggerPayload } from '../triggers/trigger-parameters.js';
-import { SensorProcess, type SensorProcessOptions } from './sensor-process.js';
+import { type PythonSettings, SensorProcess, type SensorProcessOptions } from './sensor-process.js';
 import type { SensorMethod } from './sensor-protocol.js';
+import { sensorTriggers } from './sensor-triggers.js';
 
 export interface SensorContainerDeps {
   store: Store;
@@ -21,6 +24,8 @@ export interface SensorContainerDeps {
   /** How often the store is read for added, changed or removed sensors. @default 15000 */
   refreshMs?: number;
   process?: SensorProcessOptions;
+  /** Python sensors' interpreters: the pack's environment under `dataDir`, else `interpreter` (`packs.python`). */
+  python?: PythonSettings;
 }
 
 export interface SensorContainer {
@@ -127,23 +132,25 @@ export async function startSensorContainer(deps: SensorContainerDeps): Promise<S
       },
       logger: deps.logger,
       ...(deps.process ? { options: deps.process } : {}),
+      ...(deps.python ? { python: deps.python } : {}),
+      triggers: async () => sensorTriggers(sensor, await enabledRules()),
     });
     proc.start();
     return proc;
   }
 
-  async function enabledSensors(): Promise<SensorType[]> {
-    const out: SensorType[] = [];
-    for (let offset = 0; ; offset += 500) {
-      const page = await deps.store.sensors.list({ limit: 500, offset });
-      out.push(...page.items.filter((s) => s.enabled));
-      if (page.items.length < 500) return out;
-    }
-  }
+  const enabledSensors = (): Promise<SensorType[]> => enabledIn(deps.store.sensors);
+  const enabledRules = (): Promise<Rule[]> => enabledIn(deps.store.rules);
 
   async function refresh(): Promise<void> {
     if (stopped) return;
     const wanted = new Map((await enabledSensors()).map((s) => [s.ref, s]));
+    // Running sensors hear of rules that now use their trigger types (or stopped using them).
+    const rules = await enabledRules();
+    for (const [ref, entry] of procs) {
+      const next = wanted.get(ref);
+      if (next && version(next) === entry.version) entry.proc.updateTriggers(sensorTriggers(next, rules));
+    }
     for (const [ref, entry] of procs) {
       const next = wanted.get(ref);
       if (next && version(next) === entry.version) continue;
@@ -174,6 +181,16 @@ export async function startSensorContainer(deps: SensorContainerDeps): Promise<S
       procs.clear();
     },
   };
+}
+
+/** Every enabled item of a catalog, page by page. */
+async function enabledIn<T extends { id: string; ref: string; enabled: boolean }>(repo: CatalogRepo<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await repo.list({ limit: 500, offset });
+    out.push(...page.items.filter((i) => i.enabled));
+    if (page.items.length < 500) return out;
+  }
 }
 
 /** What makes a sensor "changed": everything but its id. */

@@ -1,11 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backoffDelay } from '../../lib/backoff.js';
+import { installRoot } from '../../lib/install-root.js';
 import { Sleeper } from '../../lib/sleeper.js';
 import type { Logger } from '../logger.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { SensorType } from '../model/sensor.js';
-import { LineSplitter, type ParentMessage, parseChildMessage, type SensorMethod } from './sensor-protocol.js';
+import { isExecutable } from '../packs/pack-files.js';
+import { packVenvDir, venvPython } from '../packs/python/venv-paths.js';
+import {
+  LineSplitter,
+  type ParentMessage,
+  parseChildMessage,
+  type SensorMethod,
+  type SensorTrigger,
+} from './sensor-protocol.js';
 
 /** What the container does for a sensor's calls (dispatch, datastore). */
 export type SensorCallHandler = (sensor: SensorType, method: SensorMethod, params: JsonObject) => Promise<JsonValue>;
@@ -38,13 +48,43 @@ export interface SensorProcessDeps {
   ) => Promise<void>;
   logger: Logger;
   options?: SensorProcessOptions;
+  /** The sensor's triggers (for Python sensors' add_trigger), read at each start. @default none */
+  triggers?: () => Promise<SensorTrigger[]>;
+  /** Where Python sensors' interpreters are: the pack's environment under `dataDir`, else `interpreter`. */
+  python?: PythonSettings;
 }
 
-/** The child's entry: the TypeScript source under tsx (tests, `npx tsx`), the compiled file otherwise. */
-function childCommand(): string[] {
+export interface PythonSettings {
+  dataDir: string;
+  /** `packs.python`. */
+  interpreter: string;
+}
+
+interface ChildCommand {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** The Node child's entry: the TypeScript source under tsx (tests, `npx tsx`), the compiled file otherwise. */
+function nodeChildArgs(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return ['--import', 'tsx', here.replace(/sensor-process\.ts$/, 'sensor-child.ts')];
   return [here.replace(/sensor-process\.js$/, 'sensor-child.js')];
+}
+
+/**
+ * What runs a sensor: Node with sensor-child for JavaScript and TypeScript; for Python, the pack's
+ * virtual environment (else `packs.python`) with Squall's sensor wrapper, speaking the same protocol.
+ */
+async function childCommand(s: SensorType, python: PythonSettings | undefined): Promise<ChildCommand> {
+  if (!s.artifact_uri.endsWith('.py')) return { file: process.execPath, args: nodeChildArgs(), env: childEnv() };
+  const settings = python ?? { dataDir: '', interpreter: '/usr/bin/python3' };
+  const venv = venvPython(packVenvDir(settings.dataDir, s.pack));
+  const file = settings.dataDir !== '' && (await isExecutable(venv)) ? venv : settings.interpreter;
+  const env = childEnv();
+  if (process.env.PYTHONPATH) env.PYTHONPATH = process.env.PYTHONPATH;
+  return { file, args: ['-u', join(installRoot(), 'python', 'squall_runner', 'sensor_wrapper.py')], env };
 }
 
 /** The environment a sensor runs with: not Squall's own (which may hold credentials). */
@@ -70,6 +110,8 @@ export class SensorProcess {
   #loop: Promise<void> | undefined;
   /** Crashes in a row, for the back-off. */
   #crashes = 0;
+  /** The triggers the running child was last told of (JSON), to send only changes. */
+  #sentTriggers = '[]';
 
   constructor(deps: SensorProcessDeps) {
     this.#d = deps;
@@ -94,6 +136,15 @@ export class SensorProcess {
     this.#loop ??= this.#run().catch((e: unknown) => {
       this.#log.error('sensor supervisor failed', { error: (e as Error).message });
     });
+  }
+
+  /** Tells the running child its triggers changed (it calls add_/update_/remove_trigger); no-op when unchanged. */
+  updateTriggers(triggers: SensorTrigger[]): void {
+    const text = JSON.stringify(triggers);
+    const child = this.#child;
+    if (!child || text === this.#sentTriggers) return;
+    this.#sentTriggers = text;
+    this.#send(child, { type: 'triggers', triggers });
   }
 
   async stop(): Promise<void> {
@@ -146,10 +197,16 @@ export class SensorProcess {
       this.#log.error('cannot read the pack config; the sensor does not start', { error: (e as Error).message });
       return 78;
     }
-    const args = childCommand();
-    const child = spawn(process.execPath, args, {
+    let triggers: SensorTrigger[] = [];
+    try {
+      triggers = (await this.#d.triggers?.()) ?? [];
+    } catch (e) {
+      this.#log.warn("cannot read the sensor's triggers; it starts without them", { error: (e as Error).message });
+    }
+    const cmd = await childCommand(s, this.#d.python);
+    const child = spawn(cmd.file, cmd.args, {
       cwd: s.artifact_uri.replace(/\/[^/]*$/, ''),
-      env: childEnv(),
+      env: cmd.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -165,7 +222,7 @@ export class SensorProcess {
       ref: s.ref,
       timestamp: Math.floor(Date.now() / 1000),
       pid: child.pid ?? 0,
-      cmd: [process.execPath, ...args].join(' '),
+      cmd: [cmd.file, ...cmd.args].join(' '),
     });
     // Until its first line the child is loading, which may take a while on a busy host.
     let lastHeard = Date.now() + Math.max(0, this.#o.startupMs - this.#o.hungAfterMs);
@@ -185,7 +242,8 @@ export class SensorProcess {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => stderr.push(d));
     child.stdin?.on('error', () => undefined);
-    this.#send(child, { type: 'start', sensor: startSpec(s), config });
+    this.#send(child, { type: 'start', sensor: startSpec(s), config, triggers });
+    this.#sentTriggers = JSON.stringify(triggers);
     // A child whose event loop is stuck cannot answer: it is killed, and restarted like a crash.
     const watchdog = setInterval(() => {
       if (Date.now() - lastHeard > this.#o.hungAfterMs) {

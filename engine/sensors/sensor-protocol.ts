@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
+import type { Trigger } from '../triggers/trigger-catalog.js';
 
 /**
  * The sensor protocol: one JSON object per line, parent → child on the child's stdin, child →
@@ -18,8 +19,16 @@ export interface SensorStartSpec {
   trigger_types: string[];
 }
 
+/**
+ * A trigger of one of the sensor's types, as StackStorm hands them to `add_trigger`: one per type
+ * without parameters, plus one per distinct `parameters` that enabled rules give the type.
+ */
+export type SensorTrigger = Trigger;
+
 export type ParentMessage =
-  | { type: 'start'; sensor: SensorStartSpec; config: JsonObject }
+  | { type: 'start'; sensor: SensorStartSpec; config: JsonObject; triggers?: SensorTrigger[] }
+  /** The sensor's triggers changed (rules added, changed or removed): the child diffs them. */
+  | { type: 'triggers'; triggers: SensorTrigger[] }
   | { type: 'reply'; id: number; ok: true; result: JsonValue }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'ping' }

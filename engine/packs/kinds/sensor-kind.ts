@@ -10,8 +10,8 @@ import { toTriggerType } from './trigger-kind.js';
 
 type SensorFile = z.infer<typeof SensorFileSchema>;
 
-/** The code a sensor child can load (docs/sensors.md): JavaScript, or TypeScript compiled at load. */
-const CODE = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
+/** The code a sensor child can load (docs/sensors.md): JavaScript, TypeScript compiled at load, or Python. */
+const CODE = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py'];
 
 /**
  * Trigger types declared inside sensor files, by the sensor item they came with. The loader adds
@@ -42,7 +42,7 @@ const spec: PackKindSpec<'sensors', SensorFile> = {
         problems: [
           {
             field: 'entry_point',
-            problem: `"${m.entry_point}" is not JavaScript or TypeScript (${CODE.join(', ')}); Python sensors are not supported yet`,
+            problem: `"${m.entry_point}" is not JavaScript, TypeScript or Python (${CODE.join(', ')})`,
           },
         ],
       };
