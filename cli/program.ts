@@ -11,6 +11,7 @@ import { registerInquiryCommand } from './commands/inquiry-command.js';
 import { registerKeyCommand } from './commands/key-command.js';
 import { registerLoginCommand } from './commands/login-command.js';
 import { registerPackCommand } from './commands/pack-command.js';
+import { registerPolicyCommand } from './commands/policy-command.js';
 import { registerRuleCommand } from './commands/rule-command.js';
 import { registerRuleEnforcementCommand } from './commands/rule-enforcement-command.js';
 import { registerRunCommand } from './commands/run-command.js';
@@ -75,6 +76,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTraceCommand(program, ctx);
   registerShellCommand(program, ctx);
   registerWorkflowCommand(program, ctx);
+  registerPolicyCommand(program, ctx);
   registerGcCommand(program, ctx);
   return program;
 }

@@ -19,6 +19,8 @@ export interface ExecutionApi {
   log: JsonObject[];
   parent?: string;
   children: string[];
+  /** Milliseconds it waited `delayed` before it could be scheduled (StackStorm's `delay`). */
+  delay?: number;
   web_url?: string;
 }
 
@@ -58,6 +60,7 @@ export function presentExecution(e: Execution, opts: PresentOptions): ExecutionA
     out.elapsed_seconds = (Date.parse(e.end_timestamp) - Date.parse(e.start_timestamp)) / 1000;
   }
   if (e.parent) out.parent = e.parent;
+  if (e.delay !== undefined) out.delay = e.delay;
   // The web UI's page of the execution, as StackStorm's web_url links to st2web.
   if (opts.publicUrl) out.web_url = `${opts.publicUrl}/executions/${e.id}`;
   return out;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../app/start-server.js';
 import { tempDir } from '../../bench/bench-util.js';
+import { readCredentials } from '../../engine/auth/credentials.js';
 import { silentLogger } from '../../engine/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { nextTs, SlackRequests } from '../fakes/slack/slack-requests.js';
@@ -161,5 +162,20 @@ describe('Slack end to end through squall start', () => {
   it('keeps the API on the same port', async () => {
     const res = await fetch(`${s.url}/health`);
     expect(res.status).toBe(200);
+  });
+
+  it('counts Slack messages in and out and the ack latency in /metrics', async () => {
+    const key = (await readCredentials(dir.path))?.api_key ?? '';
+    const text = await (await fetch(`${s.url}/metrics`, { headers: { 'St2-Api-Key': key } })).text();
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1) ?? Number.NaN,
+      );
+    expect(value('squall_chat_messages_received_total{platform="slack"}')).toBeGreaterThanOrEqual(1);
+    expect(value('squall_chat_messages_sent_total{platform="slack"}')).toBeGreaterThanOrEqual(2);
+    expect(value('squall_chat_ack_latency_seconds_count{platform="slack"}')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -31,6 +31,7 @@ interface CreateBody {
   parameters?: Record<string, unknown>;
   context?: Record<string, unknown>;
   user?: string;
+  delay?: number;
 }
 
 interface ListQuery {
@@ -112,6 +113,11 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
             parameters: { type: 'object', additionalProperties: true },
             context: { type: 'object', additionalProperties: true },
             user: { type: 'string', description: 'Run as this user (admins only)' },
+            delay: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Milliseconds to wait before scheduling (StackStorm): the execution is delayed meanwhile',
+            },
           },
         },
       },
@@ -128,6 +134,7 @@ export function executionRoutes(app: FastifyInstance, { deps, opts }: RouteConte
         context: ctx,
         castStrings: wantsCast(req.headers),
         requestedBy: p,
+        ...(req.body.delay ? { delay: req.body.delay } : {}),
       });
       return reply.status(201).send(present(req, e));
     },

@@ -221,6 +221,21 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
     expect((await server.core.store.executions.list({ action: 'ops.flaky' })).total).toBe(3);
   }, 40_000);
 
+  it('an execution requested with a delay is delayed until due, then runs', async () => {
+    const r = await call('POST', '/api/v1/executions', { action: 'core.noop', parameters: {}, delay: 300 });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ status: 'delayed', delay: 300 });
+    const done = await reaches(r.body.id as string, 'succeeded');
+    expect(done.log.map((l) => l.status)).toEqual([
+      'requested',
+      'delayed',
+      'requested',
+      'scheduled',
+      'running',
+      'succeeded',
+    ]);
+  }, 20_000);
+
   it('PUT disables a policy; the schedulers stop applying it', async () => {
     const put = await call('PUT', '/api/v1/policies/ops.one_backup', { enabled: false });
     expect(put).toMatchObject({
