@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ['rules trigger', async () => (await import('./rules-stored-bench.js')).benchRulesTrigger()],
     ['webhook to execution', async () => (await import('./webhook-bench.js')).benchWebhookToExecution()],
     ['workflow transition', async () => (await import('./workflow-bench.js')).benchWorkflowTransition()],
+    ['workflow with-items', async () => (await import('./workflow-bench.js')).benchWorkflowItems()],
     ['python action', async () => (await import('./python-bench.js')).benchPythonAction()],
   ];
   const only = process.argv[2]?.split(',').filter(Boolean);

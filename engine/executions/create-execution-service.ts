@@ -133,7 +133,7 @@ export function createExecutionService(deps: ExecutionServiceDeps): ExecutionSer
         error: (err as Error).message,
       });
     }
-    if (input.parent) {
+    if (input.parent && input.parentLinkedByCaller !== true) {
       const parent = await store.executions.get(input.parent);
       if (parent) {
         await store.executions.update(

@@ -20,6 +20,11 @@ export interface RequestExecutionInput {
   /** Parent execution id (workflows, re-runs keep their own). */
   parent?: string;
   /**
+   * The caller adds the new execution to the parent's `children` itself, with others at once (the
+   * workflow engine, per step): appending one at a time rewrites the parent once per child. @default false
+   */
+  parentLinkedByCaller?: boolean;
+  /**
    * Cast string values to the declared parameter types (chat and CLI `key=value` input).
    * API callers send JSON and get strict type checks. @default false
    */

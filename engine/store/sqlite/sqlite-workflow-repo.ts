@@ -21,6 +21,8 @@ interface Doc {
 /** Workflow state, one row per workflow execution; the document is JSON, `rev` the compare-and-set. */
 export class SqliteWorkflowRepo implements WorkflowRepo {
   readonly #conn: SqliteConnection;
+  /** Definitions by workflow id, read once: the write path then never parses the document. */
+  readonly #definitions = new Map<string, JsonValue>();
 
   constructor(conn: SqliteConnection) {
     this.#conn = conn;
@@ -44,27 +46,39 @@ export class SqliteWorkflowRepo implements WorkflowRepo {
     const row = guard(`reading workflow ${id}`, () =>
       this.#conn.prepare<Row>('SELECT id, rev, active, updated_at, doc FROM workflows WHERE id = ?').get(id),
     );
-    return row === undefined ? undefined : fromRow(row);
+    if (row === undefined) return undefined;
+    const rec = fromRow(row);
+    this.#definitions.set(id, rec.definition);
+    return rec;
   }
 
   async update(id: string, rev: number, next: WorkflowWrite): Promise<WorkflowRecord | undefined> {
-    const current = await this.get(id);
-    if (current === undefined || current.rev !== rev) return undefined;
-    const doc: Doc = {
-      definition: current.definition,
+    // A workflow's definition never changes, so a write needs no read of the (large) document: the
+    // revision check is the UPDATE's own WHERE.
+    if (!this.#definitions.has(id) && (await this.get(id)) === undefined) return undefined;
+    const definition = this.#definitions.get(id) as JsonValue;
+    const doc: Doc = { definition, state: next.state, pending: next.pending, applied: next.applied };
+    const updatedAt = new Date().toISOString();
+    const changes = await this.#conn.write(
+      `storing workflow ${id}`,
+      () =>
+        this.#conn
+          .prepare('UPDATE workflows SET rev = rev + 1, active = ?, updated_at = ?, doc = ? WHERE id = ? AND rev = ?')
+          .run(next.active ? 1 : 0, updatedAt, JSON.stringify(doc), id, rev).changes,
+    );
+    if (changes === 0) return undefined;
+    // Finished workflows are not written again: their definition leaves the cache.
+    if (!next.active) this.#definitions.delete(id);
+    return {
+      id,
+      rev: rev + 1,
+      updated_at: updatedAt,
+      definition,
       state: next.state,
+      active: next.active,
       pending: next.pending,
       applied: next.applied,
     };
-    const row = await this.#conn.write(`storing workflow ${id}`, () =>
-      this.#conn
-        .prepare<Row>(
-          `UPDATE workflows SET rev = rev + 1, active = ?, updated_at = ?, doc = ?
-           WHERE id = ? AND rev = ? RETURNING id, rev, active, updated_at, doc`,
-        )
-        .get(next.active ? 1 : 0, new Date().toISOString(), JSON.stringify(doc), id, rev),
-    );
-    return row === undefined ? undefined : fromRow(row);
   }
 
   async listActive(limit: number): Promise<string[]> {

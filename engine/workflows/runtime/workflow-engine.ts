@@ -46,6 +46,13 @@ interface PendingChild {
   readonly due_at?: string;
 }
 
+/** Events of one workflow applied together by its next step. */
+interface Batch {
+  readonly mutations: Mutation[];
+  readonly errors: unknown[];
+  done: Promise<void>;
+}
+
 type Mutation = (c: FlowConductor, doc: { pending: PendingChild[]; applied: Set<string> }) => void;
 
 const CAS_ATTEMPTS = 50;
@@ -63,6 +70,8 @@ export class WorkflowEngine {
   readonly #log: Logger;
   /** Steps of one workflow run one at a time in this process (other processes lose the rev CAS). */
   readonly #locks = new Map<string, Promise<void>>();
+  /** Per workflow, the events waiting for its next step. */
+  readonly #batches = new Map<string, Batch>();
   readonly #specs = new Map<string, unknown>();
   /** Per workflow, children this process requested that the stored pending list may still hold. */
   readonly #requested = new Map<string, Set<string>>();
@@ -156,10 +165,40 @@ export class WorkflowEngine {
    * the execution once the conductor is done. Without a mutation it is a pure catch-up (recovery).
    */
   async step(id: string, mutation?: Mutation, timedOutAfterS?: number): Promise<void> {
+    if (timedOutAfterS !== undefined) return this.#serialised(id, () => this.#timeOut(id, timedOutAfterS));
+    // Events that arrive while a step of the workflow is under way join one batch, applied by the
+    // next step in a single read and write of the record: with-items at concurrency 50 would
+    // otherwise rewrite the whole state once per item.
+    let batch = this.#batches.get(id);
+    if (batch === undefined) {
+      const open: Batch = { mutations: [], errors: [], done: Promise.resolve() };
+      this.#batches.set(id, open);
+      open.done = this.#serialised(id, async () => {
+        if (this.#batches.get(id) === open) this.#batches.delete(id);
+        await this.#step(id, (c, doc) => {
+          // Applied again from a fresh read when another writer won the revision.
+          open.errors.length = 0;
+          for (const m of open.mutations) {
+            try {
+              m(c, doc);
+            } catch (err) {
+              open.errors.push(err);
+            }
+          }
+        });
+        // One event that cannot be applied fails its own delivery (redelivered), not the batch's writes.
+        if (open.errors.length > 0) throw open.errors[0];
+      });
+      batch = open;
+    }
+    if (mutation !== undefined) batch.mutations.push(mutation);
+    await batch.done;
+  }
+
+  /** Runs `work` after the workflow's earlier steps in this process (other processes lose the rev CAS). */
+  async #serialised(id: string, work: () => Promise<void>): Promise<void> {
     const previous = this.#locks.get(id) ?? Promise.resolve();
-    const run = previous.then(() =>
-      timedOutAfterS === undefined ? this.#step(id, mutation) : this.#timeOut(id, timedOutAfterS),
-    );
+    const run = previous.then(work);
     const tail = run.catch(() => undefined);
     this.#locks.set(id, tail);
     try {
@@ -192,6 +231,11 @@ export class WorkflowEngine {
     for (const id of await store.workflows.listActive(10_000)) {
       try {
         const children = await this.#allChildren(id);
+        // A crash between requesting children and listing them on the workflow: list them now.
+        await this.#linkChildren(
+          id,
+          children.map((c) => c.id),
+        );
         await this.step(id, (c, doc) => {
           for (const child of children) {
             const orq = taskPosition(child);
@@ -262,6 +306,7 @@ export class WorkflowEngine {
     if (rec !== undefined) for (const child of requested) if (!pendingHas(rec.record, child)) requested.delete(child);
     // Requesting a child may fail (an unknown action, invalid parameters): that task fails, which
     // may hand out more tasks; a bounded loop, since each round completes at least one task.
+    const linked: string[] = [];
     for (let round = 0; rec !== undefined && rec.record.pending.length > 0 && round < 10_000; round++) {
       const wf = rec.execution;
       const refused = new Map<string, { status: TaskStatus; result: JsonObject }>();
@@ -276,8 +321,12 @@ export class WorkflowEngine {
         }
         const message = await this.#requestChild(wf, p);
         if (message !== undefined) refused.set(p.child, { status: 'failed', result: { error: message } });
-        else requested.add(p.child);
+        else {
+          requested.add(p.child);
+          linked.push(p.child);
+        }
       }
+      await this.#linkChildren(id, linked.splice(0));
       // Nothing refused and more to come: the next event's write clears the list.
       if (refused.size === 0 && !WORKFLOW_COMPLETED.has(rec.conductor.status)) break;
       rec = await this.#transact(id, (c, doc) => {
@@ -322,6 +371,26 @@ export class WorkflowEngine {
     );
     timer.unref();
     this.#deadlines.set(e.id, timer);
+  }
+
+  /** Adds the children a step requested to the workflow execution's `children`, in one write. */
+  async #linkChildren(id: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { store } = this.#deps;
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const wf = await store.executions.get(id);
+      if (wf === undefined) return;
+      const known = new Set(wf.children);
+      const added = ids.filter((c) => !known.has(c));
+      if (added.length === 0) return;
+      const written = await store.executions.update(
+        id,
+        { expect: { status: wf.status } },
+        { children: [...wf.children, ...added] },
+      );
+      if (written !== undefined) return;
+    }
+    this.#log.warn('children not listed on their workflow (it kept changing)', { executionId: id });
   }
 
   /** Steps the workflow again when a delayed task is due (recovery re-arms it after a restart). */
@@ -394,6 +463,7 @@ export class WorkflowEngine {
         action: p.action,
         parameters: p.input,
         parent: wf.id,
+        parentLinkedByCaller: true,
         context: {
           user: wf.context.user,
           ...(wf.context.api_user ? { api_user: wf.context.api_user } : {}),
@@ -428,7 +498,8 @@ export class WorkflowEngine {
       const spec = this.#spec(record, execution);
       const conductor = kind.restore(
         spec,
-        structuredClone(record.state),
+        // Fresh from the store, owned by this attempt: the conductor may change it in place.
+        record.state,
         await this.#services(kind, String(record.definition), execution),
       );
       const doc = {
