@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { SquallError } from '../../errors.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { guard, mapSqliteError } from './sqlite-errors.js';
 import { migrate } from './sqlite-migrations.js';
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './sqlite-types.js';
@@ -63,7 +64,7 @@ interface PendingWrite {
  * Owns the better-sqlite3 handle: opens it at `open()` (pragmas + migrations), hands out prepared
  * statements cached by SQL text so that no call re-parses SQL, and commits writes in groups.
  *
- * Group commit: a commit costs more than the statements in it (the WAL write, and checkpoints), so
+ * Group commit: a commit costs more than the statements in it (the WAL write), so
  * writes issued during one event-loop turn run together in one IMMEDIATE transaction at the next
  * `setImmediate`, and their promises settle after COMMIT. Each write keeps its own outcome: a failed
  * statement is rolled back alone and only its promise rejects. The write lock is held only inside
@@ -76,6 +77,7 @@ export class SqliteConnection {
   readonly #statements = new Map<string, SqliteStatement>();
   #pending: PendingWrite[] = [];
   #flushScheduled = false;
+  #checkpointer: { stop(): Promise<void> } | undefined;
 
   constructor(path: string) {
     this.#path = path;
@@ -107,7 +109,13 @@ export class SqliteConnection {
         db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
         this.#db = db;
       }
-      return migrate(this.#db);
+      const applied = migrate(this.#db);
+      if (this.#checkpointer === undefined && this.#path !== ':memory:' && this.#path !== '') {
+        // Checkpoints happen on a worker thread, not inside this thread's commits (sqlite-checkpointer.ts).
+        this.#db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+        this.#checkpointer = startCheckpointer(this.#path);
+      }
+      return applied;
     });
   }
 
@@ -206,6 +214,17 @@ export class SqliteConnection {
     this.#statements.clear();
     const db = this.#db;
     this.#db = undefined;
+    const checkpointer = this.#checkpointer;
+    this.#checkpointer = undefined;
+    if (db?.open && checkpointer !== undefined) {
+      // The checkpointer's connection keeps SQLite from folding the WAL in at close: done here, once.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Busy: the WAL stays and the next open reads it; nothing is lost.
+      }
+    }
     if (db?.open) db.close();
+    void checkpointer?.stop();
   }
 }
