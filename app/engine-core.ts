@@ -30,6 +30,7 @@ import {
 import { type RegisterReport, type RegisterRequest, registerPacks } from '../engine/packs/pack-registrar.js';
 import { builtinPacksDir } from '../engine/packs/packs-root.js';
 import { hasPythonContent, setupPackVenv } from '../engine/packs/python/pack-venv.js';
+import { createAnnouncementRunner } from '../engine/runners/announcement-runner.js';
 import { createChatPostRunner } from '../engine/runners/chat-post-runner.js';
 import { createInquirerRunner } from '../engine/runners/inquirer-runner.js';
 import { createActionChainRunner, createOrquestaRunner } from '../engine/runners/orquesta-runner.js';
@@ -124,8 +125,14 @@ export async function createEngineCore(
   let workflows: WorkflowEngine | undefined;
   let installer: PackInstaller | undefined;
   let inquiries: InquiryService | undefined;
+  const chatPost = createChatPostRunner({ store, bus, routes: chatRoutes });
+  let stream: StreamPublisher | undefined;
   const runners = createRunnerRegistry([
-    createChatPostRunner({ store, bus, routes: chatRoutes }),
+    chatPost,
+    createAnnouncementRunner({
+      announce: () => (route, payload) => stream?.announce(route, payload),
+      chatPost,
+    }),
     createOrquestaRunner(() => workflows),
     createActionChainRunner(() => workflows),
     createPythonScriptRunner({
@@ -142,7 +149,7 @@ export async function createEngineCore(
   const present = (e: Execution): JsonObject =>
     presentExecution(e, { runners, showSecrets: false, publicUrl: config.api.publicUrl }) as unknown as JsonObject;
   // SQLite hands out event ids in call order, so stream writes may share commits.
-  const stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
+  stream = new StreamPublisher({ store, bus, logger, present, orderedAppends: config.store.kind === 'sqlite' });
   const waiters = new TerminalWaiters(store, opts.waiterPollMs !== undefined ? { pollMs: opts.waiterPollMs } : {});
   const actionPolicy = new ActionPolicy(config.auth.actionRules, config.auth.grants);
   const executions = createExecutionService({

@@ -56,6 +56,92 @@ function hostEmitter(ctx: RunContext, target: SshTarget, prefixed: boolean): (s:
   };
 }
 
+/** The SSH runner parameters `remote-shell-cmd` and `remote-shell-script` share (StackStorm's runner.yaml). */
+export const REMOTE_PARAMETERS = {
+  hosts: { type: 'string', required: true, description: 'Comma-separated hosts, `host` or `host:port`.' },
+  username: { type: 'string', description: 'Login user; defaults to the user Squall runs as.' },
+  password: { type: 'string', secret: true, description: 'Login password.' },
+  private_key: { type: 'string', secret: true, description: 'Private key text, or the path of a key file.' },
+  passphrase: { type: 'string', secret: true, description: 'Passphrase of the private key.' },
+  port: { type: 'integer', default: 22, description: 'SSH port for hosts that name none.' },
+  cwd: { type: 'string', description: 'Working directory on the remote host.' },
+  env: { type: 'object', description: 'Environment variables exported for the command.' },
+  parallel: { type: 'boolean', default: true, description: 'Run on all hosts at once rather than one by one.' },
+  sudo: { type: 'boolean', default: false, description: 'Run the command with sudo.' },
+  sudo_password: { type: 'string', secret: true, description: 'Password sudo asks for, if it asks.' },
+  timeout: { type: 'integer', default: 60, description: 'Seconds before the command is stopped.' },
+} as const;
+
+export interface RemoteRun {
+  /** Shell text run on each host (after `cd cwd` and the exports). */
+  cmd: string;
+  /** Extra environment for the command, besides the `env` parameter and the execution's. */
+  env?: Record<string, string>;
+  /** Done on each host before the command (copying a script); a returned string is that host's error. */
+  prepare?(target: SshTarget, auth: SshAuth, readyTimeoutMs: number): Promise<string | undefined>;
+}
+
+/** Runs `run.cmd` on every host of `ctx.parameters.hosts` and builds StackStorm's per-host result. */
+export async function runRemote(
+  ctx: RunContext,
+  run: RemoteRun,
+  options: { maxOutputChars: number; readyTimeoutMs: number },
+): Promise<RunOutcome> {
+  const { maxOutputChars, readyTimeoutMs } = options;
+  const p = ctx.parameters;
+  const targets = parseHosts(requireString(p, 'hosts'), readNumber(p, 'port', 22));
+  const resolved = await resolveSshAuth(p);
+  if ('error' in resolved) {
+    const message = resolved.error;
+    return { status: 'failed', result: Object.fromEntries(targets.map((t) => [t.label, hostError(message)])) };
+  }
+  const auth: SshAuth = resolved;
+  const sudoPassword = readString(p, 'sudo_password');
+  const command = remoteCommand({
+    cmd: run.cmd,
+    cwd: readString(p, 'cwd'),
+    env: { ...run.env, ...readEnv(p, 'env'), ...ctx.env },
+    sudo: readBoolean(p, 'sudo', false) && auth.username !== 'root',
+    ...(sudoPassword === undefined ? {} : { sudoPassword }),
+  });
+  const armed = armTimeout(ctx.signal, ctx.timeoutS);
+  try {
+    const runHost = async (target: SshTarget): Promise<HostOutcome | string> => {
+      const problem = await run.prepare?.(target, auth, readyTimeoutMs);
+      if (problem !== undefined) return problem;
+      return runOnHost({
+        target,
+        auth,
+        command,
+        ...(sudoPassword === undefined ? {} : { stdin: `${sudoPassword}\n` }),
+        signal: armed.signal,
+        maxOutputChars,
+        readyTimeoutMs,
+        onOutput: hostEmitter(ctx, target, targets.length > 1),
+      });
+    };
+    let outcomes: (HostOutcome | string)[];
+    if (readBoolean(p, 'parallel', true)) {
+      outcomes = await Promise.all(targets.map(runHost));
+    } else {
+      outcomes = [];
+      for (const t of targets) outcomes.push(await runHost(t)); // an aborted signal makes the rest 'stopped' at once
+    }
+    const seconds = armed.firedAfterS() ?? ctx.timeoutS;
+    const result: JsonObject = {};
+    const kinds: HostKind[] = [];
+    outcomes.forEach((o, i) => {
+      const [entry, kind] =
+        typeof o === 'string' ? [hostError(o), 'failed' as const] : hostResult(o, armed.signal, seconds);
+      result[targets[i]?.label ?? String(i)] = entry;
+      kinds.push(kind);
+    });
+    return { status: overallStatus(kinds), result };
+  } finally {
+    armed.dispose();
+  }
+}
+
 /**
  * `remote-shell-cmd` (`core.remote`): runs `cmd` on each of `hosts` over SSH (ssh2) and returns
  * StackStorm's per-host map `{"<host>": {succeeded, failed, return_code, stdout, stderr}}`.
@@ -64,76 +150,18 @@ function hostEmitter(ctx: RunContext, target: SshTarget, prefixed: boolean): (s:
  * await createRemoteShellCmdRunner().run({ ...ctx, parameters: { cmd: 'uptime', hosts: 'web1,web2:2222' } });
  */
 export function createRemoteShellCmdRunner(options: RemoteShellCmdRunnerOptions = {}): Runner {
-  const maxOutputChars = options.maxOutputChars ?? 1024 * 1024;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const limits = {
+    maxOutputChars: options.maxOutputChars ?? 1024 * 1024,
+    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
+  };
   return {
     name: 'remote-shell-cmd',
     description: 'Runs a shell command on remote hosts over SSH.',
     parameters: {
       cmd: { type: 'string', required: true, description: 'Shell command to run on each host.' },
-      hosts: { type: 'string', required: true, description: 'Comma-separated hosts, `host` or `host:port`.' },
-      username: { type: 'string', description: 'Login user; defaults to the user Squall runs as.' },
-      password: { type: 'string', secret: true, description: 'Login password.' },
-      private_key: { type: 'string', secret: true, description: 'Private key text, or the path of a key file.' },
-      passphrase: { type: 'string', secret: true, description: 'Passphrase of the private key.' },
-      port: { type: 'integer', default: 22, description: 'SSH port for hosts that name none.' },
-      cwd: { type: 'string', description: 'Working directory on the remote host.' },
-      env: { type: 'object', description: 'Environment variables exported for the command.' },
-      parallel: { type: 'boolean', default: true, description: 'Run on all hosts at once rather than one by one.' },
-      sudo: { type: 'boolean', default: false, description: 'Run the command with sudo.' },
-      sudo_password: { type: 'string', secret: true, description: 'Password sudo asks for, if it asks.' },
-      timeout: { type: 'integer', default: 60, description: 'Seconds before the command is stopped.' },
+      ...REMOTE_PARAMETERS,
     },
-    async run(ctx): Promise<RunOutcome> {
-      const p = ctx.parameters;
-      const targets = parseHosts(requireString(p, 'hosts'), readNumber(p, 'port', 22));
-      const resolved = await resolveSshAuth(p);
-      if ('error' in resolved) {
-        const message = resolved.error;
-        return { status: 'failed', result: Object.fromEntries(targets.map((t) => [t.label, hostError(message)])) };
-      }
-      const auth: SshAuth = resolved;
-      const sudoPassword = readString(p, 'sudo_password');
-      const command = remoteCommand({
-        cmd: requireString(p, 'cmd'),
-        cwd: readString(p, 'cwd'),
-        env: { ...readEnv(p, 'env'), ...ctx.env },
-        sudo: readBoolean(p, 'sudo', false) && auth.username !== 'root',
-        ...(sudoPassword === undefined ? {} : { sudoPassword }),
-      });
-      const armed = armTimeout(ctx.signal, ctx.timeoutS);
-      try {
-        const runHost = (target: SshTarget): Promise<HostOutcome> =>
-          runOnHost({
-            target,
-            auth,
-            command,
-            ...(sudoPassword === undefined ? {} : { stdin: `${sudoPassword}\n` }),
-            signal: armed.signal,
-            maxOutputChars,
-            readyTimeoutMs,
-            onOutput: hostEmitter(ctx, target, targets.length > 1),
-          });
-        let outcomes: HostOutcome[];
-        if (readBoolean(p, 'parallel', true)) {
-          outcomes = await Promise.all(targets.map(runHost));
-        } else {
-          outcomes = [];
-          for (const t of targets) outcomes.push(await runHost(t)); // an aborted signal makes the rest 'stopped' at once
-        }
-        const seconds = armed.firedAfterS() ?? ctx.timeoutS;
-        const result: JsonObject = {};
-        const kinds: HostKind[] = [];
-        outcomes.forEach((o, i) => {
-          const [entry, kind] = hostResult(o, armed.signal, seconds);
-          result[targets[i]?.label ?? String(i)] = entry;
-          kinds.push(kind);
-        });
-        return { status: overallStatus(kinds), result };
-      } finally {
-        armed.dispose();
-      }
-    },
+    run: (ctx) => runRemote(ctx, { cmd: requireString(ctx.parameters, 'cmd') }, limits),
   };
 }
 

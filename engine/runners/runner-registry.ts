@@ -5,6 +5,7 @@ import { localShellCmdRunner } from './local-shell-cmd-runner.js';
 import { localShellScriptRunner } from './local-shell-script-runner.js';
 import { noopRunner } from './noop-runner.js';
 import { remoteShellCmdRunner } from './remote-shell-cmd-runner.js';
+import { remoteShellScriptRunner } from './remote-shell-script-runner.js';
 import type { Runner } from './runner.js';
 
 /** The runners one process offers, by StackStorm runner type name. */
@@ -23,7 +24,14 @@ export interface RunnerRegistry {
 
 /** Squall's built-in runners. */
 export function builtinRunners(): Runner[] {
-  return [noopRunner, localShellCmdRunner, localShellScriptRunner, remoteShellCmdRunner, httpRequestRunner];
+  return [
+    noopRunner,
+    localShellCmdRunner,
+    localShellScriptRunner,
+    remoteShellCmdRunner,
+    remoteShellScriptRunner,
+    httpRequestRunner,
+  ];
 }
 
 /**

@@ -101,6 +101,8 @@ export async function startSshd(): Promise<TestSshd> {
         'PubkeyAuthentication yes',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
+        // remote-shell-script copies its script over SFTP.
+        'Subsystem sftp internal-sftp',
         'LogLevel ERROR',
         '',
       ].join('\n'),

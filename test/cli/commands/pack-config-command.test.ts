@@ -59,6 +59,7 @@ beforeAll(async () => {
       'runner_type: local-shell-cmd',
       'parameters:',
       '  cmd:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion in the action's command
       '    default: "echo {{ config_context.api_url }} {{ config_context.port }} {{ config_context.tls.verify }} ${TOKEN:+token-set}"',
       '  env:',
       '    default:',

@@ -26,15 +26,24 @@ describe('built-in packs', () => {
     expect(core.pack?.ref).toBe('core');
     const byName = new Map(core.actions.map((a) => [a.name, a]));
     expect([...byName.keys()].sort()).toEqual([
+      'announcement',
       'ask',
       'echo',
+      'error',
       'http',
+      'inject_trigger',
       'local',
       'local_sudo',
       'noop',
       'pause',
       'remote',
+      'remote_sudo',
+      'sendmail',
+      'uuid',
     ]);
+    expect(byName.get('remote_sudo')?.parameters.sudo).toMatchObject({ default: true, immutable: true });
+    expect(byName.get('sendmail')?.parameters.to).toMatchObject({ required: true, position: 2 });
+    expect(byName.get('uuid')?.parameters.uuid_type).toMatchObject({ enum: ['uuid1', 'uuid4'], default: 'uuid4' });
     expect(byName.get('noop')?.runner_type).toBe('noop');
     expect(byName.get('ask')?.runner_type).toBe('inquirer');
     expect(byName.get('local')?.parameters.sudo).toMatchObject({ default: false, immutable: true });

@@ -1,0 +1,129 @@
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { startServer } from '../../../app/start-server.js';
+import { silentLogger } from '../../../engine/logger.js';
+
+// The built-in packs' StackStorm actions run for real, through the API of a real server.
+let server: { url: string | undefined; close(): Promise<void> };
+let dataDir: string;
+let url: string;
+let key: string;
+
+async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'st2-api-key': key, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function run(action: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const e = await api('POST', '/api/v1/executions', { action, parameters });
+  for (;;) {
+    const got = await api('GET', `/api/v1/executions/${String(e.id)}`);
+    if (!['requested', 'scheduled', 'running'].includes(String(got.status))) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'squall-builtin-actions-'));
+  const ann = join(dataDir, 'packs', 'annpack');
+  await mkdir(join(ann, 'actions'), { recursive: true });
+  await writeFile(join(ann, 'pack.yaml'), 'name: annpack\nversion: 1.0.0\ndescription: d\nauthor: a\n');
+  await writeFile(
+    join(ann, 'actions', 'say.yaml'),
+    'name: say\nrunner_type: announcement\nparameters:\n  message: {type: string, required: true}\n  channel: {type: string, required: true}\n  experimental: {type: boolean, default: true, immutable: true}\n  route: {type: string, default: chatops}\n',
+  );
+  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, logger: silentLogger });
+  url = server.url ?? '';
+  key = (parseYaml(await readFile(join(dataDir, 'credentials'), 'utf8')) as { api_key: string }).api_key;
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('core actions', () => {
+  it('core.uuid returns a uuid4 by default and a uuid1 when asked', async () => {
+    const four = await run('core.uuid', {});
+    expect(four.status).toBe('succeeded');
+    expect((four.result as { result: string }).result).toMatch(/^[0-9a-f-]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    const one = await run('core.uuid', { uuid_type: 'uuid1' });
+    expect((one.result as { result: string }).result).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-/);
+  });
+
+  it('core.error prints to stderr and succeeds', async () => {
+    const e = await run('core.error', { message: 'oops $(id)' });
+    expect(e.status).toBe('succeeded');
+    expect(e.result).toMatchObject({ stderr: 'oops $(id)', stdout: '' });
+  });
+
+  it('core.sendmail hands a MIME message to sendmail -t, headers kept on one line', async () => {
+    const out = join(dataDir, 'mail.txt');
+    const fake = join(dataDir, 'fake-sendmail');
+    await writeFile(fake, `#!/bin/sh\nprintf '%s\\n' "$*" > '${out}.args'\ncat > '${out}'\n`);
+    await chmod(fake, 0o755);
+    const e = await run('core.sendmail', {
+      sendmail_binary: fake,
+      from: 'bot@example.com',
+      to: 'ops@example.com',
+      subject: 'Deploy\nBcc: evil@example.com',
+      body: '<b>done</b> $(id)',
+    });
+    expect(e.status).toBe('succeeded');
+    const mail = await readFile(out, 'utf8');
+    expect(mail).toContain('From: bot@example.com\nTo: ops@example.com\nSubject: Deploy Bcc: evil@example.com\n');
+    expect(mail).toContain('Content-Type: text/html; charset=UTF-8\n\n<b>done</b> $(id)\n');
+    expect(await readFile(`${out}.args`, 'utf8')).toBe('-t\n');
+  });
+
+  it('core.sendmail fails clearly with exit code 2 when there is no sendmail', async () => {
+    const e = await run('core.sendmail', {
+      sendmail_binary: '/nonexistent/sendmail',
+      to: 'a@b',
+      subject: 's',
+      body: 'b',
+    });
+    expect(e.status).toBe('failed');
+    expect(e.result).toMatchObject({ return_code: 2 });
+    expect(String((e.result as { stderr: string }).stderr)).toContain('sendmail binary not found');
+  });
+
+  it('core.announcement publishes its parameters and succeeds; on the chatops route it posts to chat', async () => {
+    const general = await run('core.announcement', { message: { text: 'hello' } });
+    expect(general.status).toBe('succeeded');
+    expect(general.result).toMatchObject({ output: { message: { text: 'hello' } }, message: { text: 'hello' } });
+    // StackStorm's chatops.post_message is an announcement on the chatops route: so is this pack's action.
+    const chat = await run('annpack.say', { message: 'deployed', channel: 'ops' });
+    expect(chat.status).toBe('succeeded');
+    expect(chat.result).toMatchObject({
+      message: 'deployed',
+      channel: 'ops',
+      chat: { platform: 'cli', route: 'terminal', channel: 'ops' },
+    });
+  });
+
+  it('core.inject_trigger dispatches a trigger instance with the execution token', async () => {
+    const e = await run('core.inject_trigger', { trigger_name: 'core.st2.webhook', payload: { a: 1 } });
+    expect(e.status).toBe('succeeded');
+    const both = await run('core.inject_trigger', { trigger: 'x', trigger_name: 'y' });
+    expect(both.status).toBe('failed');
+    expect(JSON.stringify(both.result)).toContain('Give exactly one of');
+  });
+
+  it('chatops.format_execution_result formats an execution for chat', async () => {
+    const done = await run('core.local', { cmd: 'echo formatted' });
+    const f = await run('chatops.format_execution_result', { execution_id: String(done.id) });
+    expect(f.status).toBe('succeeded');
+    expect((f.result as { result: { enabled: boolean; message: string } }).result).toMatchObject({
+      enabled: true,
+      message: `core.local succeeded (${String(done.id)})\nformatted`,
+    });
+  });
+});
