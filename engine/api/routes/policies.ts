@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { issueTexts } from '../../../lib/zod-issues.js';
 import { SquallError } from '../../errors.js';
 import type { Policy } from '../../model/policy.js';
 import { POLICY_TYPES } from '../../model/policy.js';
+import { PolicyFileSchema } from '../../packs/kinds/policy-schema.js';
 import { buildPolicy } from '../../policies/build-policy.js';
 import { POLICY_TYPE_TABLE, policyTypeSpec, presentPolicyType } from '../../policies/policy-types.js';
 import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
@@ -15,6 +17,39 @@ const refParams = {
 } as const;
 
 const BOUNDS = { defaultLimit: 1000, maxLimit: 10_000 };
+
+/**
+ * A policy from an API body, checked as a pack's file is. For a change, what the body leaves out
+ * keeps its value (st2 clients PUT the whole policy back) and the pack and name stay.
+ */
+function policyFromBody(body: Record<string, unknown>, existing?: Policy): Policy {
+  const fields: Record<string, unknown> = existing
+    ? {
+        name: existing.name,
+        pack: existing.pack,
+        description: body.description ?? existing.description,
+        enabled: body.enabled ?? existing.enabled,
+        resource_ref: body.resource_ref ?? existing.resource_ref,
+        policy_type: body.policy_type ?? existing.policy_type,
+        parameters: body.parameters ?? existing.parameters,
+      }
+    : body;
+  const invalid = (problems: { field?: string | undefined; problem: string }[]) =>
+    new SquallError(
+      'SQ_POLICY_INVALID',
+      `Invalid policy: ${problems.map((p) => (p.field ? `${p.field}: ${p.problem}` : p.problem)).join('; ')}`,
+    );
+  const parsed = PolicyFileSchema.safeParse(fields);
+  if (!parsed.success) throw invalid(issueTexts(parsed.error.issues));
+  if (!parsed.data.pack) throw invalid([{ field: 'pack', problem: 'is required' }]);
+  const { policy, problems } = buildPolicy(parsed.data, {
+    pack: parsed.data.pack,
+    ...(existing ? { id: existing.id } : {}),
+    ...(existing?.metadata_file ? { metadataFile: existing.metadata_file } : {}),
+  });
+  if (!policy) throw invalid(problems);
+  return policy;
+}
 
 interface ListQuery {
   pack?: string;
@@ -82,6 +117,23 @@ export function policyRoutes(app: FastifyInstance, { deps }: RouteContext): void
     async (req) => find(req.params.ref_or_id),
   );
 
+  app.post<{ Body: Record<string, unknown> }>(
+    '/api/v1/policies',
+    {
+      config: { permission: 'policy:write' },
+      schema: { summary: 'Create a policy', tags: ['policies'], body: { type: 'object' } },
+    },
+    async (req, reply) => {
+      const policy = policyFromBody(req.body);
+      if (await store.policies.get(policy.ref)) {
+        throw new SquallError('SQ_CONFLICT', `Policy "${policy.ref}" already exists.`);
+      }
+      const saved = await store.policies.upsert(policy);
+      deps.logger.info('policy created', { component: 'api', policy: saved.ref, by: principalOf(req).user });
+      return reply.status(201).send(saved);
+    },
+  );
+
   app.put<{ Params: { ref_or_id: string }; Body: Record<string, unknown> }>(
     '/api/v1/policies/:ref_or_id',
     {
@@ -95,38 +147,7 @@ export function policyRoutes(app: FastifyInstance, { deps }: RouteContext): void
     },
     async (req) => {
       const existing = await find(req.params.ref_or_id);
-      // st2 clients PUT the whole policy back: what is absent keeps its value, server fields are ignored.
-      const b = req.body;
-      const pick = <K extends keyof Policy>(k: K): unknown => (b[k] !== undefined ? b[k] : existing[k]);
-      const policyType = pick('policy_type');
-      if (typeof policyType !== 'string' || !policyTypeSpec(policyType)) {
-        throw new SquallError(
-          'SQ_POLICY_INVALID',
-          `Invalid policy: policy_type: must be one of ${POLICY_TYPES.join(', ')}`,
-        );
-      }
-      const { policy, problems } = buildPolicy(
-        {
-          name: existing.name,
-          description: typeof pick('description') === 'string' ? (pick('description') as string) : '',
-          enabled: pick('enabled') !== false,
-          resource_ref: String(pick('resource_ref')),
-          policy_type: policyType as Policy['policy_type'],
-          parameters: pick('parameters') as Record<string, unknown>,
-        },
-        {
-          pack: existing.pack,
-          id: existing.id,
-          ...(existing.metadata_file ? { metadataFile: existing.metadata_file } : {}),
-        },
-      );
-      if (!policy) {
-        throw new SquallError(
-          'SQ_POLICY_INVALID',
-          `Invalid policy: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`,
-        );
-      }
-      const saved = await store.policies.upsert(policy);
+      const saved = await store.policies.upsert(policyFromBody(req.body, existing));
       deps.logger.info('policy changed', {
         component: 'api',
         policy: saved.ref,
@@ -134,6 +155,20 @@ export function policyRoutes(app: FastifyInstance, { deps }: RouteContext): void
         by: principalOf(req).user,
       });
       return saved;
+    },
+  );
+
+  app.delete<{ Params: { ref_or_id: string } }>(
+    '/api/v1/policies/:ref_or_id',
+    {
+      config: { permission: 'policy:write' },
+      schema: { summary: 'Delete a policy', tags: ['policies'], params: refParams },
+    },
+    async (req, reply) => {
+      const p = await find(req.params.ref_or_id);
+      await store.policies.delete(p.id);
+      deps.logger.info('policy deleted', { component: 'api', policy: p.ref, by: principalOf(req).user });
+      return reply.status(204).send();
     },
   );
 

@@ -236,6 +236,33 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
     ]);
   }, 20_000);
 
+  it('POST creates a policy, DELETE removes it, and a bad one is refused naming the field', async () => {
+    const body = {
+      pack: 'ops',
+      name: 'api_made',
+      resource_ref: 'ops.backup',
+      policy_type: 'action.concurrency',
+      parameters: { threshold: 3 },
+    };
+    const made = await call('POST', '/api/v1/policies', body);
+    expect(made).toMatchObject({
+      status: 201,
+      body: { ref: 'ops.api_made', enabled: true, parameters: { threshold: 3, action: 'delay' } },
+    });
+    expect((await call('POST', '/api/v1/policies', body)).status).toBe(409);
+    const bad = await call('POST', '/api/v1/policies', { ...body, name: 'bad', policy_type: 'action.throttle' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.faultstring).toMatch(/policy_type: must be one of action\.concurrency/);
+    const noPack = await call('POST', '/api/v1/policies', { ...body, pack: undefined, name: 'nopack' });
+    expect(noPack.body.faultstring).toMatch(/pack: is required/);
+    const del = await fetch(`${server.url}/api/v1/policies/ops.api_made`, {
+      method: 'DELETE',
+      headers: { 'St2-Api-Key': key },
+    });
+    expect(del.status).toBe(204);
+    expect((await call('GET', '/api/v1/policies/ops.api_made')).status).toBe(404);
+  });
+
   it('PUT disables a policy; the schedulers stop applying it', async () => {
     const put = await call('PUT', '/api/v1/policies/ops.one_backup', { enabled: false });
     expect(put).toMatchObject({
