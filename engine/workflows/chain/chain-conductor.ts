@@ -181,7 +181,12 @@ export class ChainConductor {
     record.updated_at = new Date().toISOString();
     if (!COMPLETED_STATUSES.has(event.status)) {
       record.status = event.status;
-      if (event.status === 'paused' && (s.status === 'running' || s.status === 'pausing')) s.status = 'paused';
+      // A paused sub-workflow, or an inquiry waiting for its answer (`pending`), pauses the chain.
+      if (
+        (event.status === 'paused' || event.status === 'pending') &&
+        (s.status === 'running' || s.status === 'pausing')
+      )
+        s.status = 'paused';
       return;
     }
     record.status = event.status;

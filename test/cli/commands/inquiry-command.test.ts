@@ -39,7 +39,10 @@ describe('squall inquiry list | get | respond', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('lists the waiting inquiry, shows it, answers it with -r, and the workflow finishes', async () => {
+  // Nine runs of the real CLI: generous on a loaded machine (a limit on waiting, not a timing assertion).
+  it('lists the waiting inquiry, shows it, answers it with -r, and the workflow finishes', {
+    timeout: 120_000,
+  }, async () => {
     const wf = await api<{ id: string }>('/api/v1/executions', {
       method: 'POST',
       body: JSON.stringify({ action: 'asktest.approve', parameters: { users: ['admin'] } }),

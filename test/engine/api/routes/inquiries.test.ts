@@ -178,6 +178,19 @@ describe('inquiries: core.ask pauses its workflow; PUT /api/v1/inquiries/{id} an
     expect(late.body.faultstring).toBe(`Inquiry "${ask}" timed out and cannot be responded to.`);
   });
 
+  it('pauses and resumes an action-chain the same way', async () => {
+    const res = await call<ExecutionJson>('admin', 'POST', '/api/v1/executions', { action: 'asktest.chain_ask' });
+    await until(res.body.id, 'paused');
+    const kids = (await call<ExecutionJson[]>('admin', 'GET', `/api/v1/executions?parent=${res.body.id}`)).body;
+    expect(kids.map((k) => k.status)).toEqual(['pending']);
+    const ask = kids[0]?.id as string;
+    expect((await call('admin', 'GET', `/api/v1/inquiries/${ask}`)).body).toMatchObject({ route: 'developers' });
+    expect((await call('alice', 'PUT', `/api/v1/inquiries/${ask}`, { response: { continue: true } })).status).toBe(200);
+    await until(res.body.id, 'succeeded');
+    const after = (await call<ExecutionJson[]>('admin', 'GET', `/api/v1/executions?parent=${res.body.id}`)).body;
+    expect(after.map((k) => k.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it("uses StackStorm's default schema ({continue: boolean}) and answers 404 for an unknown inquiry", async () => {
     const res = await call<ExecutionJson>('admin', 'POST', '/api/v1/executions', { action: 'asktest.ask_default' });
     await until(res.body.id, 'paused');
