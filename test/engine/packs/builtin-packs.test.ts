@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -184,3 +185,43 @@ function formatParams(formats: AliasFormat[]): string[] {
   const texts = formats.flatMap((f) => (typeof f === 'string' ? [f] : [f.representation ?? []].flat()));
   return texts.flatMap((t) => [...t.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1] ?? ''));
 }
+
+describe('the linux and packs built-in packs', () => {
+  it('load without problems, with StackStorm linux action names', async () => {
+    const linux = await loadPack(join(PACKS, 'linux'));
+    expect(linux.errors).toEqual([]);
+    expect(linux.actions.map((a) => a.name).sort()).toEqual([
+      'check_loadavg',
+      'check_processes',
+      'cp',
+      'dig',
+      'file_touch',
+      'lsof',
+      'lsof_pids',
+      'mv',
+      'netstat',
+      'netstat_grep',
+      'pkill',
+      'rm',
+      'rsync',
+      'scp',
+      'service',
+      'traceroute',
+      'vmstat',
+      'wait_for_ssh',
+    ]);
+    const packs = await loadPack(join(PACKS, 'packs'));
+    expect(packs.errors).toEqual([]);
+    expect(packs.actions.map((a) => a.name).sort()).toEqual(['install', 'load', 'uninstall']);
+  });
+
+  it('linux scripts get their values as arguments, never as shell text', async () => {
+    const dir = join(PACKS, 'linux', 'actions', 'scripts');
+    const { stdout } = await run(join(dir, 'check_loadavg.sh'), ['all']);
+    expect(Object.keys(JSON.parse(stdout) as object)).toEqual(['1', '5', '15']);
+    const touched = join(tmpdir(), `squall-touch-$(id)-${process.pid}`);
+    await run(join(dir, 'file_touch.sh'), [touched]);
+    expect(existsSync(touched)).toBe(true);
+    rmSync(touched);
+  });
+});
