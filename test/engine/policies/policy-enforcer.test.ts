@@ -36,6 +36,11 @@ resource_ref: ops.restart
 policy_type: action.concurrency.attr
 parameters: { threshold: 1, attributes: [host] }
 `,
+  'slow_retry.yaml': `name: slow_retry
+resource_ref: ops.slow
+policy_type: action.retry
+parameters: { retry_on: timeout, max_retry_count: 1 }
+`,
   'flaky_retry.yaml': `name: flaky_retry
 resource_ref: ops.flaky
 policy_type: action.retry
@@ -82,7 +87,7 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
     await mkdir(join(pack, 'actions'), { recursive: true });
     await mkdir(join(pack, 'policies'));
     await writeFile(join(pack, 'pack.yaml'), 'ref: ops\nname: ops\nversion: 1.0.0\ndescription: policies test\n');
-    for (const a of ['deploy', 'backup', 'restart', 'flaky'])
+    for (const a of ['deploy', 'backup', 'restart', 'flaky', 'slow'])
       await writeFile(join(pack, 'actions', `${a}.yaml`), ACTION(a));
     for (const [file, text] of Object.entries(POLICIES)) await writeFile(join(pack, 'policies', file), text);
     server = await startServer({
@@ -111,6 +116,7 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
       'ops.one_backup',
       'ops.one_deploy',
       'ops.per_host',
+      'ops.slow_retry',
     ]);
     expect(await call('GET', '/api/v1/policies/ops.one_deploy')).toMatchObject({
       status: 200,
@@ -133,7 +139,7 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
       delay: 0,
     });
     const byType = await call('GET', '/api/v1/policies?policy_type=action.retry');
-    expect(byType.body.map((p) => p.ref)).toEqual(['ops.flaky_retry']);
+    expect(byType.body.map((p) => p.ref)).toEqual(['ops.flaky_retry', 'ops.slow_retry']);
     const types = await call('GET', '/api/v1/policytypes');
     expect(types.body.map((t) => t.ref)).toEqual(['action.concurrency', 'action.concurrency.attr', 'action.retry']);
     expect((await call('GET', '/api/v1/policytypes/action.retry')).body).toMatchObject({
@@ -235,6 +241,29 @@ describe("policies (a pack's policies/, applied by the scheduler)", () => {
       'succeeded',
     ]);
   }, 20_000);
+
+  it('action.retry with retry_on: timeout retries a timed-out execution, not a failed one', async () => {
+    const timedOut = await call('POST', '/api/v1/executions', {
+      action: 'ops.slow',
+      parameters: { cmd: 'sleep 30', timeout: 1 },
+    });
+    const original = timedOut.body.id as string;
+    await reaches(original, 'timeout');
+    const retry = await waitFor(
+      async () => {
+        const { items } = await server.core.store.executions.list({ action: 'ops.slow', order: 'asc' });
+        return items.find((e) => e.id !== original && e.status === 'timeout');
+      },
+      20_000,
+      'the retry to time out too',
+    );
+    expect(retry.context.policies).toMatchObject({ retry: { retry_count: 1, retried_liveaction_id: original } });
+    const failed = await call('POST', '/api/v1/executions', { action: 'ops.slow', parameters: { cmd: 'exit 1' } });
+    await reaches(failed.body.id as string, 'failed');
+    // max_retry_count 1 reached for the first chain; the failure is not what this policy retries.
+    const { items } = await server.core.store.executions.list({ action: 'ops.slow' });
+    expect(items).toHaveLength(3);
+  }, 40_000);
 
   it('POST creates a policy, DELETE removes it, and a bad one is refused naming the field', async () => {
     const body = {
