@@ -39,6 +39,8 @@ interface VenvStamp {
   python: string;
   /** sha256 of requirements.txt when it was installed; null when none was installed. */
   requirements: string | null;
+  /** sha256 of a requirements.txt knowingly not installed (`--no-deps`), so later registrations keep skipping it. */
+  skipped?: string;
 }
 
 const STAMP = '.squall-venv.json';
@@ -96,8 +98,14 @@ export async function setupPackVenv(o: PackVenvOptions): Promise<PackVenvResult>
   }
 
   if (reqHash === null) return { venvDir, python, created, requirements: 'none' };
-  if (o.noDeps) {
+  // Skipped knowingly once (--no-deps): later registrations leave it so until the file changes or a forced retry.
+  if (o.noDeps || (!o.force && !created && stamp?.skipped === reqHash)) {
     progress(`Not installing the requirements of pack ${o.packName} (--no-deps)`);
+    await writeStamp(venvDir, {
+      python: o.python,
+      requirements: created ? null : (stamp?.requirements ?? null),
+      skipped: reqHash,
+    });
     return { venvDir, python, created, requirements: 'skipped' };
   }
   if (!o.force && usable && stamp?.requirements === reqHash) {
@@ -174,7 +182,8 @@ function run(
 async function readStamp(venvDir: string): Promise<VenvStamp | undefined> {
   try {
     const s = JSON.parse(await readFile(join(venvDir, STAMP), 'utf8')) as Partial<VenvStamp>;
-    return typeof s.python === 'string' ? { python: s.python, requirements: s.requirements ?? null } : undefined;
+    if (typeof s.python !== 'string') return undefined;
+    return { python: s.python, requirements: s.requirements ?? null, ...(s.skipped ? { skipped: s.skipped } : {}) };
   } catch {
     return undefined;
   }

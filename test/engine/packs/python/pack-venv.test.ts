@@ -67,6 +67,9 @@ describe('setupPackVenv', () => {
     // Not marked installed: the next attempt runs pip again.
     await expect(setupPackVenv(base)).rejects.toThrow(/No matching distribution/);
     expect(await setupPackVenv({ ...base, noDeps: true })).toMatchObject({ requirements: 'skipped' });
+    // Knowingly skipped: a later registration without --no-deps leaves it so; a forced retry runs pip.
+    expect(await setupPackVenv(base)).toMatchObject({ requirements: 'skipped' });
+    await expect(setupPackVenv({ ...base, force: true })).rejects.toThrow(/No matching distribution/);
   });
 
   it('names the interpreter when it cannot make the environment', async () => {
