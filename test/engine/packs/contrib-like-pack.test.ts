@@ -12,7 +12,7 @@ import { formatProblem } from '../../../engine/packs/pack-types.js';
 // A pack laid out like StackStorm Exchange packs (written for these tests): actions of many runners,
 // a workflow, a Python sensor, a rule, aliases with a regex format, a policy, a config schema
 // and a README. Every file is accepted or reported with a specific reason.
-const PACK = fileURLToPath(new URL('../../fixtures/packs/contrib_like', import.meta.url));
+const PACK = fileURLToPath(new URL('../../fixtures/exchange-packs/contrib_like', import.meta.url));
 let server: { url: string | undefined; close(): Promise<void> };
 let dataDir: string;
 let key: string;

@@ -111,7 +111,7 @@ describe('registerPacks (SQLite store)', () => {
   it('registers the built-in packs without problems', async () => {
     const report = await registerPacks(store, [builtinPacksDir()]);
     expect(report.problems).toEqual([]);
-    expect(report.packs).toEqual(['chatops', 'core', 'packs']);
+    expect(report.packs).toEqual(['chatops', 'core', 'linux', 'packs']);
     expect((await store.actions.get('core.local'))?.runner_type).toBe('local-shell-cmd');
     expect((await store.aliases.get('chatops.run'))?.action_ref).toBe('core.local');
   });
