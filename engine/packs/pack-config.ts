@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePyYaml } from '../../lib/pyyaml.js';
@@ -127,7 +128,37 @@ function withValueAt(o: JsonObject, keys: readonly string[], v: JsonValue): Json
   return { ...o, [k]: withValueAt(inner, rest, v) };
 }
 
+/**
+ * Files read, by path, with the stat they were read at. A config is checked before every run of its
+ * pack's actions, and opening two files (usually absent: ENOENT) per execution was a fifth of the
+ * CPU of a no-op execution; a stat answers whether the file changed, and an edit is still seen at
+ * the next run.
+ */
+const mappings = new Map<string, { stamp: string; doc: JsonObject | undefined }>();
+
+function stampOf(file: string): string | undefined {
+  try {
+    const st = statSync(file, { throwIfNoEntry: false, bigint: true });
+    return st === undefined ? 'absent' : `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return undefined; // not stat-able: read it, and let the read say why
+  }
+}
+
 async function readMapping(file: string): Promise<JsonObject | undefined> {
+  const stamp = stampOf(file);
+  const known = mappings.get(file);
+  if (stamp !== undefined && known?.stamp === stamp)
+    return known.doc === undefined ? undefined : structuredClone(known.doc);
+  const doc = await readMappingNow(file);
+  if (stamp !== undefined) {
+    if (mappings.size >= 1024) mappings.delete(mappings.keys().next().value as string);
+    mappings.set(file, { stamp, doc: doc === undefined ? undefined : structuredClone(doc) });
+  }
+  return doc;
+}
+
+async function readMappingNow(file: string): Promise<JsonObject | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -23,6 +23,12 @@ export class SqliteDocParts {
   readonly #hashOf = new Map<string, string>();
   /** Part JSON by hash: parsed on each read, since a document read is the caller's to change. */
   readonly #byHash = new Map<string, string>();
+  /**
+   * Parts this repo handed out on reads, with their hash: an execution read, patched and written back
+   * carries the same part object, and serialising it again on every write was most of the cost of
+   * splitting. Parts are descriptions nobody edits in place; a changed description is a new object.
+   */
+  readonly #handedOut = new WeakMap<object, string>();
 
   constructor(conn: SqliteConnection) {
     this.#conn = conn;
@@ -41,7 +47,7 @@ export class SqliteDocParts {
       if (rest === doc) rest = { ...doc };
       delete rest[f];
       refs ??= {};
-      refs[f] = this.#store(v);
+      refs[f] = this.#handedOut.get(v) ?? this.#store(v);
     }
     return { rest, refs };
   }
@@ -50,7 +56,11 @@ export class SqliteDocParts {
   join<T extends object>(rest: T, refsJson: string | null): T {
     if (refsJson === null) return rest;
     const out = rest as Record<string, unknown>;
-    for (const [f, hash] of Object.entries(JSON.parse(refsJson) as PartRefs)) out[f] = JSON.parse(this.#load(hash));
+    for (const [f, hash] of Object.entries(JSON.parse(refsJson) as PartRefs)) {
+      const part = JSON.parse(this.#load(hash)) as object;
+      this.#handedOut.set(part, hash);
+      out[f] = part;
+    }
     return rest;
   }
 

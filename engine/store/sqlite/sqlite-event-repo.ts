@@ -33,7 +33,15 @@ const COLUMNS = 'id, event, data, timestamp, parts, base';
 const isExecutionEvent = (event: string): boolean =>
   event === 'st2.execution__create' || event === 'st2.execution__update';
 
-function delta(base: JsonObject, next: JsonObject): Delta {
+/** An execution's first event: its id, its data, and (filled as needed) each field's JSON. */
+interface Chain {
+  id: number;
+  data: JsonObject;
+  json: Map<string, string>;
+}
+
+function delta(chain: Chain, next: JsonObject): Delta {
+  const base = chain.data;
   const d: Delta = {};
   for (const [k, v] of Object.entries(next)) {
     const was = base[k];
@@ -43,7 +51,11 @@ function delta(base: JsonObject, next: JsonObject): Delta {
       continue;
     }
     const json = JSON.stringify(v);
-    const wasJson = JSON.stringify(was);
+    let wasJson = chain.json.get(k);
+    if (wasJson === undefined) {
+      wasJson = JSON.stringify(was);
+      chain.json.set(k, wasJson);
+    }
     if (json === wasJson) continue;
     if (Array.isArray(v) && Array.isArray(was) && v.length > was.length && json.startsWith(wasJson.slice(0, -1))) {
       // The same elements first (their JSON is a prefix): only the tail is new.
@@ -83,7 +95,7 @@ export class SqliteEventRepo implements EventRepo {
   readonly #conn: SqliteConnection;
   readonly #parts: SqliteDocParts;
   /** Execution id → its first stored event (id and full data), for the later events' deltas. */
-  readonly #chains = new Map<string, { id: number; data: JsonObject }>();
+  readonly #chains = new Map<string, Chain>();
 
   constructor(conn: SqliteConnection, parts: SqliteDocParts) {
     this.#conn = conn;
@@ -100,7 +112,7 @@ export class SqliteEventRepo implements EventRepo {
       // Runs in the group commit, in append order, so a chain's first event is written before the rest.
       const chain = executionId === undefined ? undefined : this.#chains.get(executionId);
       if (chain !== undefined) {
-        return insert.get(e.event, JSON.stringify(delta(chain.data, e.data)), timestamp, null, chain.id) as number;
+        return insert.get(e.event, JSON.stringify(delta(chain, e.data)), timestamp, null, chain.id) as number;
       }
       const { rest, refs } =
         executionId === undefined ? { rest: e.data, refs: undefined } : this.#parts.split(e.data, SHARED);
@@ -116,7 +128,7 @@ export class SqliteEventRepo implements EventRepo {
 
   #remember(executionId: string, id: number, data: JsonObject): void {
     if (this.#chains.size >= CHAINS) this.#chains.delete(this.#chains.keys().next().value as string);
-    this.#chains.set(executionId, { id, data });
+    this.#chains.set(executionId, { id, data, json: new Map() });
   }
 
   async since(afterId: number, limit?: number): Promise<StreamEvent[]> {
