@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '../bus/bus.js';
 import type { Logger } from '../logger.js';
-import type { Execution } from '../model/execution.js';
+import { type Execution, isTerminal } from '../model/execution.js';
 import type { PolicyEnforcer } from '../policies/policy-enforcer.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionEvents } from './status-events.js';
@@ -35,8 +35,12 @@ export async function startScheduler(deps: {
     if (!e) {
       // Already scheduled (a re-published message) or canceled meanwhile: nothing to do.
       log.debug('execution not in requested state; skipped', { executionId: id });
-      // A slot taken for it is not needed any more (the holder is not going to run).
-      if (from && policies) await store.policySlots.release(id);
+      // Canceled meanwhile: its slot is not needed. Scheduled by a redelivery of the same message
+      // (the same holder took the same slot): the slot is the run's and stays until it ends.
+      if (from && policies) {
+        const now = await store.executions.get(id);
+        if (!now || isTerminal(now.status)) await store.policySlots.release(id);
+      }
       return;
     }
     events.updated(e);
