@@ -16,10 +16,13 @@ import type { ChatMessage, ChatReply, OutboundMessage, PostedRef } from './chat-
 import { answerHelp, isHelpCommand } from './help-command.js';
 import { type ChatIdentity, type IdentityOptions, mayRun, resolveIdentity } from './identity.js';
 import { owePendingResult } from './notify/pending-results.js';
+import { answerShowExecution, parseShowExecution } from './show-execution-command.js';
 
 export interface RouterOptions extends IdentityOptions {
   /** @default '!' */
   prefix: string;
+  /** The longest message a reply may be (the smallest platform's limit). @default 3500 */
+  maxLength?: number;
   publicUrl?: string;
 }
 
@@ -98,6 +101,12 @@ export class ChatRouter {
           prefix,
         ),
       };
+    }
+
+    const shown = parseShowExecution(command);
+    if (shown !== undefined) {
+      const maxLength = this.deps.options.maxLength ?? 3500;
+      return { message: await answerShowExecution(shown, { store: this.deps.store, maxLength }, who, prefix) };
     }
 
     const answered = await this.deps.inquiryCommand?.(command, who);

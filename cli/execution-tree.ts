@@ -1,3 +1,4 @@
+import { taskLabel } from '../engine/workflows/task-position.js';
 import type { ApiClient } from './api-client.js';
 import { type ExecutionJson, formatDuration, isTerminalStatus } from './execution-view.js';
 import { type Colors, colorStatus } from './output.js';
@@ -39,11 +40,7 @@ export function renderTaskTree(c: Colors, nodes: readonly TaskNode[], indent = '
   nodes.forEach((n, i) => {
     const last = i === nodes.length - 1;
     const e = n.execution;
-    // Orquesta's tasks carry `orquesta`, action-chain's `chain` (StackStorm's context keys).
-    const orq = (e.context?.orquesta ?? e.context?.chain) as
-      | { task_name?: string; item_id?: number; route?: number }
-      | undefined;
-    const name = `${orq?.task_name ?? '?'}${orq?.item_id === undefined ? '' : `[${orq.item_id}]`}${orq?.route ? ` (route ${orq.route})` : ''}`;
+    const name = taskLabel({ context: e.context ?? { user: '' } });
     const mark = e.status === 'succeeded' ? c.green('✔') : isTerminalStatus(e.status) ? c.red('✖') : c.cyan('…');
     const took = formatDuration(e);
     const parts = [

@@ -14,6 +14,7 @@ import type { AdapterRegistry } from '../adapter-registry.js';
 import type { ChatAdapter, ChatTarget, MessageTone, OutboundMessage, Platform } from '../chat-adapter.js';
 import { sendInquiryPost } from './inquiry-posts.js';
 import { renderResult } from './render-result.js';
+import { taskSummary, workflowTasks } from './task-summary.js';
 
 export interface ChatPostsDeps {
   bus: Bus;
@@ -70,11 +71,16 @@ export async function startChatPosts(
     const e = await store.executions.get(r.result_of);
     if (!e) return { text: `No execution has id ${r.result_of}.`, tone: 'warning' };
     const alias = e.context.chat?.alias_ref ? await store.aliases.get(e.context.chat.alias_ref) : undefined;
+    const tasks = await workflowTasks(store, e);
     return renderResult(
       e,
       deps.present(e),
       alias,
-      { maxLength: adapter.capabilities.maxMessageLength, prefix: deps.prefix },
+      {
+        maxLength: adapter.capabilities.maxMessageLength,
+        prefix: deps.prefix,
+        ...(tasks ? { tasks: taskSummary(tasks) } : {}),
+      },
       (error) => log.warn('alias result template failed', { executionId: e.id, error }),
     );
   }

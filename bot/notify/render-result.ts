@@ -59,6 +59,8 @@ export interface RenderResultOptions {
   /** Where the full output can be read. */
   moreUrl?: string;
   prefix: string;
+  /** For a workflow: its tasks summarised (bot/notify/task-summary.ts), shown above the output. */
+  tasks?: string;
 }
 
 /**
@@ -97,10 +99,12 @@ export function renderResult(
     }
   }
   const output = resultOutput(e);
-  const c = cut(output, opts.maxLength - title.length - 64, pointer);
+  const summary = opts.tasks === undefined ? undefined : cut(opts.tasks, Math.floor(opts.maxLength / 3), '').text;
+  const c = cut(output, opts.maxLength - title.length - 64 - (summary?.length ?? 0), pointer);
+  const note = c.cut ? pointer : output ? '' : '(no output)';
   return {
     title,
-    text: c.cut ? pointer : output ? '' : '(no output)',
+    text: summary === undefined ? note : [summary, note].filter(Boolean).join('\n'),
     ...(output ? { code: c.text } : {}),
     tone,
     ...(c.cut && opts.moreUrl ? { moreUrl: opts.moreUrl } : {}),

@@ -9,6 +9,7 @@ import type { ChatTarget, OutboundMessage, PostedRef } from '../chat-adapter.js'
 import { ackKey } from '../router.js';
 import { postedKey } from './pending-results.js';
 import { renderResult } from './render-result.js';
+import { taskSummary, workflowTasks } from './task-summary.js';
 
 export interface ResultConsumerDeps {
   bus: Bus;
@@ -88,12 +89,18 @@ export async function startResultConsumer(deps: ResultConsumerDeps): Promise<Sub
       const moreUrl = deps.publicUrl
         ? `${deps.publicUrl.replace(/\/$/, '')}/api/v1/executions/${e.id}/output`
         : undefined;
+      const tasks = chat ? await workflowTasks(deps.store, e) : undefined;
       const msg: OutboundMessage | undefined = chat
         ? renderResult(
             e,
             deps.present(e),
             alias,
-            { maxLength: adapter.capabilities.maxMessageLength, prefix: deps.prefix, ...(moreUrl ? { moreUrl } : {}) },
+            {
+              maxLength: adapter.capabilities.maxMessageLength,
+              prefix: deps.prefix,
+              ...(moreUrl ? { moreUrl } : {}),
+              ...(tasks ? { tasks: taskSummary(tasks) } : {}),
+            },
             (error) => log.warn('alias result template failed', { executionId: e.id, alias: alias?.ref, error }),
           )
         : { text: n.message ?? `Action ${e.action.ref} ${e.status}.` };

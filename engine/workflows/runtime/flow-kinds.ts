@@ -37,15 +37,6 @@ export interface FlowServices {
   readonly decrypt?: (stored: string) => string;
 }
 
-/** Where a child execution sits in its workflow, under the context key its kind uses. */
-export interface TaskPosition {
-  readonly workflow_execution_id: string;
-  readonly task_name: string;
-  readonly task_id: string;
-  readonly route: number;
-  readonly item_id?: number;
-}
-
 /**
  * A kind of workflow the engine runs: a row per runner type whose executions are flows of child
  * executions. The engine stores, steps, recovers, pauses and cancels them all the same way.
@@ -154,15 +145,6 @@ const FLOW_KINDS: ReadonlyMap<string, FlowKind> = new Map([orquesta, actionChain
 /** The kind of a workflow runner, or undefined for a runner that is not one. */
 export function flowKind(runner: string): FlowKind | undefined {
   return FLOW_KINDS.get(runner);
-}
-
-/** A child's position in its workflow, whichever kind it is. */
-export function taskPosition(child: Execution): TaskPosition | undefined {
-  for (const k of FLOW_KINDS.values()) {
-    const p = child.context[k.contextKey] as TaskPosition | undefined;
-    if (p !== undefined && typeof p === 'object' && typeof p.task_id === 'string') return p;
-  }
-  return undefined;
 }
 
 function chainParent(e: Execution): Record<string, unknown> {

@@ -14,14 +14,8 @@ import type { JsonObject } from '../../model/json.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowRecord } from '../../store/workflow-repo.js';
 import { type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
-import {
-  type FlowConductor,
-  type FlowKind,
-  type FlowServices,
-  flowKind,
-  type TaskPosition,
-  taskPosition,
-} from './flow-kinds.js';
+import { type TaskPosition, taskPosition } from '../task-position.js';
+import { type FlowConductor, type FlowKind, type FlowServices, flowKind } from './flow-kinds.js';
 
 export interface WorkflowEngineDeps {
   store: Store;
