@@ -71,12 +71,15 @@ describe('authentication', () => {
       headers: admin,
     });
     const open = new Set(['/health', '/auth/v1/tokens', '/auth/v1/tokens/validate']);
+    // Signing a browser out clears its cookies even when its token has already lapsed.
+    const openMethods = new Set(['delete /auth/v1/session']);
     const checked: string[] = [];
     for (const [path, ops] of Object.entries(doc.body.paths)) {
       if (open.has(path)) continue;
       const concrete = path.replace(/\{[^}]+\}/g, 'x0');
       for (const method of Object.keys(ops)) {
         if (!['get', 'post', 'put', 'delete', 'patch'].includes(method)) continue;
+        if (openMethods.has(`${method} ${path}`)) continue;
         const r = await call(
           s.url,
           method.toUpperCase(),

@@ -6,7 +6,7 @@ import { POLICY_TYPES } from '../../model/policy.js';
 import { PolicyFileSchema } from '../../packs/kinds/policy-schema.js';
 import { buildPolicy } from '../../policies/build-policy.js';
 import { POLICY_TYPE_TABLE, policyTypeSpec, presentPolicyType } from '../../policies/policy-types.js';
-import { pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
+import { type PagingQuery, pageOfList, pagingQuerySchema, resolvePaging, setPagingHeaders } from '../paging.js';
 import { principalOf } from '../request-auth.js';
 import type { RouteContext } from '../route-context.js';
 
@@ -172,13 +172,17 @@ export function policyRoutes(app: FastifyInstance, { deps }: RouteContext): void
     },
   );
 
-  app.get(
+  app.get<{ Querystring: PagingQuery }>(
     '/api/v1/policytypes',
     {
       config: { permission: 'policy:read' },
-      schema: { summary: 'List the policy types Squall enforces', tags: ['policies'] },
+      schema: {
+        summary: 'List the policy types Squall enforces',
+        tags: ['policies'],
+        querystring: { type: 'object', properties: pagingQuerySchema },
+      },
     },
-    async () => POLICY_TYPE_TABLE.map(presentPolicyType),
+    async (req, reply) => pageOfList(reply, POLICY_TYPE_TABLE, req.query).map(presentPolicyType),
   );
 
   app.get<{ Params: { ref_or_id: string } }>(

@@ -80,7 +80,8 @@ export function sessionRoutes(app: FastifyInstance, { deps }: RouteContext): voi
         user = (await auth.authenticate({ headers: { 'st2-api-key': apiKey } })).user;
       } else {
         if (!username || password === undefined) {
-          throw new SquallError('SQ_BAD_REQUEST', 'Give username and password, or api_key');
+          // No credentials at all is an authentication failure, as on POST /auth/v1/tokens.
+          throw new SquallError('SQ_UNAUTHORIZED', 'Unauthorized - give username and password, or api_key');
         }
         const found = await auth.verifyPassword(username, password, { address: req.ip });
         if (!found) throw new SquallError('SQ_UNAUTHORIZED', 'Unauthorized - Invalid user name or password.');

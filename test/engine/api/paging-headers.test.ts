@@ -17,6 +17,8 @@ const LIST_ROUTES = [
   '/api/v1/inquiries',
   '/api/v1/keys',
   '/api/v1/packs',
+  '/api/v1/policies',
+  '/api/v1/policytypes',
   '/api/v1/rules',
   '/api/v1/sensortypes',
   '/api/v1/ruleenforcements',
