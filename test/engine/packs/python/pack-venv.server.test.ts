@@ -35,6 +35,8 @@ describe('pack environments through squall start and the CLI', () => {
     const packs = join(dir.path, 'packs');
     writePack(packs, 'goodpy', 'squallgood==1.0');
     writePack(packs, 'badpy', 'squalllater==1.0');
+    writePack(join(dir.path, 'src'), 'installpy', 'squallgood==1.0');
+    writePack(join(dir.path, 'src'), 'unmetpy', 'squall-never-built==1.0');
     server = await startServer({
       dataDir: data,
       config: {
@@ -94,5 +96,16 @@ describe('pack environments through squall start and the CLI', () => {
     const unknown = await squall(['pack', 'setup-venv', 'nosuchpack']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no pack named "nosuchpack"');
+  });
+
+  it('squall pack install sets up the environment from the wheel folder; an unmet requirement installs nothing', async () => {
+    const ok = await squall(['pack', 'install', join(dir.path, 'src', 'installpy')]);
+    expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+    expect((await runWhich('installpy')).result.result?.value).toBe('good 1.0');
+    const unmet = await squall(['pack', 'install', join(dir.path, 'src', 'unmetpy')]);
+    expect(unmet.code).toBe(1);
+    expect(unmet.stderr + unmet.stdout).toContain('No matching distribution found for squall-never-built==1.0');
+    expect(await server.core.store.packs.get('unmetpy')).toBeUndefined();
+    expect(await server.core.store.actions.get('unmetpy.which')).toBeUndefined();
   });
 });
