@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { basename, posix } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
 import { Client, type SFTPWrapper } from 'ssh2';
 import type { ParamSpecs } from '../model/action.js';
 import { actionFile } from './action-file.js';
@@ -59,6 +59,21 @@ export function createRemoteShellScriptRunner(options: RemoteShellCmdRunnerOptio
   };
 }
 
+/** Copies a local folder, if it exists, to `remote` over SFTP (files 0644, folders 0755). */
+async function putTree(sftp: SFTPWrapper, local: string, remote: string): Promise<void> {
+  const entries = await readdir(local, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return;
+  const call = (f: (cb: (err: Error | null | undefined) => void) => void): Promise<void> =>
+    new Promise((res, rej) => f((err) => (err ? rej(err) : res())));
+  await call((cb) => sftp.mkdir(remote, { mode: 0o755 }, cb));
+  for (const e of entries) {
+    const from = join(local, e.name);
+    const to = posix.join(remote, e.name);
+    if (e.isDirectory()) await putTree(sftp, from, to);
+    else if (e.isFile()) await call((cb) => sftp.fastPut(from, to, { mode: 0o644 }, cb));
+  }
+}
+
 function startFailure(error: string): RunOutcome {
   return {
     status: 'failed',
@@ -100,7 +115,13 @@ function upload(
               local,
               remoteScript,
               { mode: 0o744 },
-              step(`put ${remoteScript}`, () => finish()),
+              step(`put ${remoteScript}`, () => {
+                // StackStorm copies the entry point's `lib` folder along with it.
+                putTree(sftp, join(dirname(local), 'lib'), posix.join(remoteDir, 'lib')).then(
+                  () => finish(),
+                  (e: Error) => finish(`Could not copy the script to ${target.label} (lib): ${e.message}`),
+                );
+              }),
             ),
           ),
         );

@@ -22,10 +22,11 @@ describe.skipIf(unavailable !== undefined && !required)('remote-shell-script run
     host = `127.0.0.1:${sshd.port}`;
     pack = mkdtempSync(join(tmpdir(), 'squall-rscript-pack-'));
     remoteDir = mkdtempSync(join(tmpdir(), 'squall-rscript-remote-'));
-    mkdirSync(join(pack, 'actions'));
+    mkdirSync(join(pack, 'actions', 'lib', 'sub'), { recursive: true });
+    writeFileSync(join(pack, 'actions', 'lib', 'sub', 'helper.sh'), 'echo from-lib\n');
     writeFileSync(
       join(pack, 'actions', 'show.sh'),
-      '#!/bin/sh\nprintf "dir=%s\\n" "$(dirname "$0")"\nfor a in "$@"; do printf "arg=[%s]\\n" "$a"; done\nprintf "env=[%s]\\n" "$ST2_PARAM_NAME"\nexit "$EXIT_WITH"\n',
+      '#!/bin/sh\nprintf "dir=%s\\n" "$(dirname "$0")"\nfor a in "$@"; do printf "arg=[%s]\\n" "$a"; done\nprintf "env=[%s]\\n" "$ST2_PARAM_NAME"\n. "$(dirname "$0")/lib/sub/helper.sh"\nexit "$EXIT_WITH"\n',
     );
   });
   afterAll(async () => {
@@ -57,6 +58,7 @@ describe.skipIf(unavailable !== undefined && !required)('remote-shell-script run
     expect(stdout).toContain("arg=[it's $(rm -rf /) `x`]");
     expect(stdout).toContain('arg=[--count=3]');
     expect(stdout).toContain("env=[it's $(rm -rf /) `x`]");
+    expect(stdout).toContain('from-lib');
     expect(readdirSync(remoteDir)).toEqual([]);
   });
 
