@@ -32,6 +32,10 @@ COPY --from=build /opt/squall/node_modules node_modules
 COPY --from=build /opt/squall/dist dist
 COPY bin bin
 COPY packs packs
+# Squall's Python side (the python-script wrapper, the sensor wrapper, the st2common shim), compiled
+# here because the node user cannot write bytecode caches next to it.
+COPY python python
+RUN python3 -m compileall -q python
 ENV NODE_ENV=production SQUALL_HOME=/var/lib/squall
 RUN mkdir -p /var/lib/squall && chown node:node /var/lib/squall
 USER node
