@@ -16,6 +16,7 @@ import type { WorkflowRecord } from '../../store/workflow-repo.js';
 import { type TaskStatus, WORKFLOW_COMPLETED } from '../conductor/conductor-state.js';
 import { type TaskPosition, taskPosition } from '../task-position.js';
 import { type FlowConductor, type FlowKind, type FlowServices, flowKind } from './flow-kinds.js';
+import { type WorkflowSecrets, workflowSecrets } from './workflow-secrets.js';
 
 export interface WorkflowEngineDeps {
   store: Store;
@@ -89,7 +90,8 @@ export class WorkflowEngine {
       const kind = kindOf(e);
       const from = rerunOf(e);
       const previous = from === undefined ? undefined : await this.#deps.store.workflows.get(from.ref);
-      if (from !== undefined && previous === undefined)
+      const original = from === undefined ? undefined : await this.#deps.store.executions.get(from.ref);
+      if (from !== undefined && (previous === undefined || original === undefined))
         throw new SquallError('SQ_VALIDATION', `execution ${from.ref} has no workflow state to re-run from`);
       // A re-run from tasks carries on the original run: its definition as it was, its results.
       const definition = previous === undefined ? await readDefinition(e, pack) : String(previous.definition);
@@ -100,16 +102,17 @@ export class WorkflowEngine {
         conductor =
           previous === undefined || from === undefined
             ? kind.start(spec, e, services)
-            : kind.rerun(spec, previous.state, from.tasks, e, services);
+            : kind.rerun(spec, this.#secretsOf(original as Execution).open(previous.state), from.tasks, e, services);
       } catch (err) {
         if (err instanceof SquallError && err.code === 'SQ_BAD_REQUEST')
           throw new SquallError('SQ_VALIDATION', err.message);
         throw err;
       }
+      const stored = (await this.#deps.store.executions.get(e.id)) ?? e;
       await this.#deps.store.workflows.create({
         id: e.id,
         definition,
-        state: conductor.state as unknown as JsonObject,
+        state: this.#secretsOf(stored).seal(structuredClone(conductor.state) as unknown as JsonObject),
         active: true,
         pending: [],
         applied: [],
@@ -367,6 +370,11 @@ export class WorkflowEngine {
     this.#deadlines.set(e.id, timer);
   }
 
+  /** How the state of workflow execution `e` (as stored) holds its secret inputs. */
+  #secretsOf(e: Execution): WorkflowSecrets {
+    return workflowSecrets(e, () => this.#deps.executions.parametersOf(e));
+  }
+
   /** Adds the children a step requested to the workflow execution's `children`, in one write. */
   async #linkChildren(id: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -490,10 +498,11 @@ export class WorkflowEngine {
       if (record === undefined || execution === undefined) return undefined;
       const kind = kindOf(execution);
       const spec = this.#spec(record, execution);
+      const secrets = this.#secretsOf(execution);
       const conductor = kind.restore(
         spec,
         // Fresh from the store, owned by this attempt: the conductor may change it in place.
-        record.state,
+        secrets.open(record.state),
         await this.#services(kind, String(record.definition), execution),
       );
       const doc = {
@@ -502,7 +511,7 @@ export class WorkflowEngine {
       };
       if (record.active && !isTerminal(execution.status)) change(conductor, doc, execution);
       const written = await store.workflows.update(id, record.rev, {
-        state: conductor.state as unknown as JsonObject,
+        state: secrets.seal(conductor.state as unknown as JsonObject),
         active: record.active && !isTerminal(execution.status),
         pending: doc.pending as unknown as JsonObject[],
         applied: [...doc.applied],
