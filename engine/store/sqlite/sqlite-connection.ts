@@ -208,16 +208,20 @@ export class SqliteConnection {
     return new SquallError('SQ_STORE_UNAVAILABLE', `${what}: SQLite store used before init() or after close()`);
   }
 
-  /** Commits queued writes, then closes the file. */
-  close(): void {
+  /**
+   * Stops the checkpointer (its connection is closed before this one, so nothing touches the files
+   * once this resolves), commits queued writes, then closes the file.
+   */
+  async close(): Promise<void> {
+    const checkpointer = this.#checkpointer;
+    this.#checkpointer = undefined;
+    await checkpointer?.stop();
     this.#flush();
     this.#statements.clear();
     const db = this.#db;
     this.#db = undefined;
-    const checkpointer = this.#checkpointer;
-    this.#checkpointer = undefined;
     if (db?.open && checkpointer !== undefined) {
-      // The checkpointer's connection keeps SQLite from folding the WAL in at close: done here, once.
+      // Another process may still have the file open, which keeps SQLite from folding the WAL in at close.
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } catch {
@@ -225,6 +229,5 @@ export class SqliteConnection {
       }
     }
     if (db?.open) db.close();
-    void checkpointer?.stop();
   }
 }

@@ -78,7 +78,7 @@ export async function createSqliteStore(
       if (applied.length > 0) log.info('SQLite schema migrated', { path: cfg.path, versions: applied });
     },
     async close() {
-      conn.close();
+      await conn.close();
     },
   };
 }
