@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     ['workflow transition', async () => (await import('./workflow-bench.js')).benchWorkflowTransition()],
     ['workflow with-items', async () => (await import('./workflow-bench.js')).benchWorkflowItems()],
     ['python action', async () => (await import('./python-bench.js')).benchPythonAction()],
+    ['web history', async () => (await import('./web-bench.js')).benchWeb()],
   ];
   const only = process.argv[2]?.split(',').filter(Boolean);
   let failures = 0;

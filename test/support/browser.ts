@@ -1,26 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { REPO } from './squall-process.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const WIDE = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
-
-/** Debian's Chromium, headless, as the end-to-end tests and the web bench drive it. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with apt-get install -y chromium (.ci/run does)`);
-  }
-  if (!existsSync(join(REPO, 'dist', 'web', 'index.html'))) {
-    throw new Error('dist/web is missing: run npm run build first (it builds the web UI)');
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
-  });
-}
 
 /** Screenshots of the page at both widths, under test-results/ (named after the test). */
 export async function screenshotBothWidths(page: Page, name: string, dir = join(REPO, 'test-results')): Promise<void> {

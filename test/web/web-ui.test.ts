@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { tempDir } from '../../bench/bench-util.js';
-import { launchChromium, PHONE, screenshotBothWidths, WIDE } from '../support/browser.js';
+import { launchChromium } from '../../bench/chromium.js';
+import { PHONE, screenshotBothWidths, WIDE } from '../support/browser.js';
 import { apiClient, REPO, type SquallProcess, startSquallProcess } from '../support/squall-process.js';
 
 const WFTEST = join(REPO, 'test', 'fixtures', 'workflow-packs', 'wftest');
@@ -227,15 +228,42 @@ describe('web UI in Chromium against squall start', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
-  it('tries a command against the aliases and degrades on a missing inquiries route', async () => {
+  it('tries a command against the aliases', async () => {
     const page = await newPage();
     await signIn(page, '/aliases');
     await page.getByRole('textbox', { name: 'Command' }).fill('run date on localhost');
     await page.getByRole('button', { name: 'Match' }).click();
     await page.getByText(/Matches/).waitFor();
-    await page.getByRole('link', { name: 'Inquiries' }).click();
+  });
+
+  it('answers an inquiry from a form built from its schema', async () => {
+    const ask = await api<{ id: string }>('POST', '/api/v1/executions', {
+      action: 'core.ask',
+      parameters: {
+        schema: {
+          type: 'object',
+          properties: {
+            approved: { type: 'boolean', description: 'Go ahead?' },
+            reason: { type: 'string', enum: ['tested', 'urgent'] },
+          },
+          required: ['approved', 'reason'],
+        },
+      },
+    });
+    expect(ask.status).toBe(201);
+    const page = await newPage();
+    await signIn(page, '/inquiries');
+    const form = page.getByRole('form', { name: 'Respond' });
+    await form.waitFor();
+    await form.getByLabel('approved').check();
+    await form.getByLabel('reason').selectOption('urgent');
+    await shoot(page, 'inquiry');
+    await form.getByRole('button', { name: 'Respond' }).click();
+    await page.getByText('No inquiry is waiting for an answer.').waitFor();
     await expect
-      .poll(async () => (await page.locator('main').textContent()) ?? '')
-      .toMatch(/No inquiry is waiting|does not serve inquiries/);
+      .poll(async () => (await api<{ status: string }>('GET', `/api/v1/executions/${ask.body.id}`)).body.status)
+      .toBe('succeeded');
+    const done = await api<{ result: unknown }>('GET', `/api/v1/executions/${ask.body.id}`);
+    expect(JSON.stringify(done.body.result)).toContain('urgent');
   });
 });

@@ -25,11 +25,13 @@ function executionSchema(): Schema {
   s.index({ status: 1, updated_at: 1 });
   // The queue (requested, delayed, scheduled) oldest first: the policy sweep, /metrics, filtered lists.
   s.index({ status: 1, start_timestamp: 1 });
-  s.index({ 'action.ref': 1, start_timestamp: -1 });
   // A policy's delayed executions of one action, oldest first, when a slot frees.
   s.index({ 'action.ref': 1, status: 1, start_timestamp: 1 });
-  s.index({ 'context.user': 1, start_timestamp: -1 });
-  s.index({ parent: 1 });
+  // The history view's filters, each in page order (newest first), as on SQLite (migration 21).
+  s.index({ status: 1, start_timestamp: -1, _id: -1 });
+  s.index({ 'action.ref': 1, start_timestamp: -1, _id: -1 });
+  s.index({ 'context.user': 1, start_timestamp: -1, _id: -1 });
+  s.index({ parent: 1, start_timestamp: -1, _id: -1 });
   return s;
 }
 

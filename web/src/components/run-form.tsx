@@ -115,10 +115,13 @@ export function RunForm({
   given,
   submitLabel,
   onSubmit,
+  keepDefaults = false,
 }: {
   parameters: Record<string, ActionParameter> | undefined;
   given?: Record<string, unknown>;
   submitLabel: string;
+  /** Send every value, defaults too (an inquiry's response), rather than leave defaults to the server. */
+  keepDefaults?: boolean;
   onSubmit: (parameters: Record<string, unknown>) => Promise<void>;
 }) {
   const fields = useMemo(() => fieldsOf(parameters), [parameters]);
@@ -140,7 +143,7 @@ export function RunForm({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const built = buildParameters(fields, values);
+    const built = buildParameters(fields, values, { keepDefaults });
     setErrors(built.errors);
     if (Object.keys(built.errors).length > 0) return;
     setBusy(true);

@@ -83,16 +83,21 @@ export interface Built {
 
 /**
  * The `parameters` to send: typed from the form's text; empty inputs and values equal to the default
- * are left out so that the server applies the action's own default.
+ * are left out so that the server applies the action's own default. With `keepDefaults` (an inquiry's
+ * response, which must be whole) every value given is sent, and every checkbox.
  */
-export function buildParameters(fields: Field[], values: Record<string, FormValue>): Built {
+export function buildParameters(
+  fields: Field[],
+  values: Record<string, FormValue>,
+  opts: { keepDefaults?: boolean } = {},
+): Built {
   const parameters: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {
     const raw = values[f.name];
     if (f.kind === 'boolean') {
       const b = raw === true;
-      if (b !== (f.default === true)) parameters[f.name] = b;
+      if (opts.keepDefaults || b !== (f.default === true)) parameters[f.name] = b;
       continue;
     }
     const text = typeof raw === 'string' ? raw : '';
@@ -122,7 +127,7 @@ export function buildParameters(fields: Field[], values: Record<string, FormValu
         parameters[f.name] = text;
     }
   }
-  for (const f of fields) {
+  for (const f of opts.keepDefaults ? [] : fields) {
     if (
       f.name in parameters &&
       f.kind !== 'secret' &&

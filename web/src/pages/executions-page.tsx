@@ -1,6 +1,6 @@
 import { type InfiniteData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type FormEvent, useMemo, useRef } from 'react';
+import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ApiAnswer, call } from '../api/client.ts';
 import { useStream } from '../api/stream.ts';
@@ -42,54 +42,60 @@ function FilterForm({ filters }: { filters: HistoryFilters }) {
     if (scope === 'top' || (scope === 'children' && next.parent)) next.scope = scope;
     setSearch(filtersToSearch(next));
   };
+  const active = Object.keys(filters).filter((k) => k !== 'parent').length;
+  // Open on wide screens; on a phone the filters would push the rows out of view.
+  const [open] = useState(() => !window.matchMedia('(max-width: 700px)').matches);
   return (
-    <form className="filters" onSubmit={apply} aria-label="Filter executions" key={JSON.stringify(filters)}>
-      <label>
-        Status
-        <select name="status" defaultValue={filters.status ?? ''}>
-          <option value="">any</option>
-          {STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Action
-        <input name="action" placeholder="core.local" defaultValue={filters.action ?? ''} />
-      </label>
-      <label>
-        User
-        <input name="user" defaultValue={filters.user ?? ''} />
-      </label>
-      <label>
-        Started after
-        <input name="after" type="datetime-local" defaultValue={filters.after ?? ''} />
-      </label>
-      <label>
-        Started before
-        <input name="before" type="datetime-local" defaultValue={filters.before ?? ''} />
-      </label>
-      <label>
-        Show
-        <select name="scope" defaultValue={filters.scope ?? ''}>
-          <option value="">all executions</option>
-          <option value="top">top-level only</option>
-          <option value="children">children of…</option>
-        </select>
-      </label>
-      <label>
-        Parent id
-        <input name="parent" defaultValue={filters.parent ?? ''} />
-      </label>
-      <div className="filter-buttons">
-        <button type="submit" className="primary">
-          Filter
-        </button>
-        <button type="button" onClick={() => setSearch(new URLSearchParams())}>
-          Clear
-        </button>
-      </div>
-    </form>
+    <details className="filter-box" open={open}>
+      <summary>Filters{active > 0 ? ` (${active} active)` : ''}</summary>
+      <form className="filters" onSubmit={apply} aria-label="Filter executions" key={JSON.stringify(filters)}>
+        <label>
+          Status
+          <select name="status" defaultValue={filters.status ?? ''}>
+            <option value="">any</option>
+            {STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Action
+          <input name="action" placeholder="core.local" defaultValue={filters.action ?? ''} />
+        </label>
+        <label>
+          User
+          <input name="user" defaultValue={filters.user ?? ''} />
+        </label>
+        <label>
+          Started after
+          <input name="after" type="datetime-local" defaultValue={filters.after ?? ''} />
+        </label>
+        <label>
+          Started before
+          <input name="before" type="datetime-local" defaultValue={filters.before ?? ''} />
+        </label>
+        <label>
+          Show
+          <select name="scope" defaultValue={filters.scope ?? ''}>
+            <option value="">all executions</option>
+            <option value="top">top-level only</option>
+            <option value="children">children of…</option>
+          </select>
+        </label>
+        <label>
+          Parent id
+          <input name="parent" defaultValue={filters.parent ?? ''} />
+        </label>
+        <div className="filter-buttons">
+          <button type="submit" className="primary">
+            Filter
+          </button>
+          <button type="button" onClick={() => setSearch(new URLSearchParams())}>
+            Clear
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
 

@@ -33,7 +33,8 @@ export function schemaParameters(schema: JsonSchema | undefined): Record<string,
 }
 
 export function InquiriesPage() {
-  const { can } = useSession();
+  const { can, state } = useSession();
+  const me = state.status === 'signed-in' ? state.session.user : '';
   const queries = useQueryClient();
   const q = useQuery({ queryKey: ['inquiries'], queryFn: ({ signal }) => get<Inquiry[]>('/api/v1/inquiries', signal) });
   return (
@@ -68,10 +69,11 @@ export function InquiriesPage() {
                   For {[...(i.users ?? []), ...(i.roles ?? []).map((r) => `role ${r}`)].join(', ')}
                 </p>
               ) : null}
-              {can('execution:run') || can('inquiry:respond') ? (
+              {can('inquiry:respond') || i.users?.includes(me) === true ? (
                 <RunForm
                   parameters={schemaParameters(i.schema)}
                   submitLabel="Respond"
+                  keepDefaults
                   onSubmit={async (response) => {
                     await call(`/api/v1/inquiries/${i.id}`, { method: 'PUT', body: { id: i.id, response } });
                     await queries.invalidateQueries({ queryKey: ['inquiries'] });

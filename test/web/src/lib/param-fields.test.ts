@@ -69,6 +69,15 @@ describe('run form fields from action parameters', () => {
     });
   });
 
+  it('sends every value and checkbox with keepDefaults (an inquiry response must be whole)', () => {
+    const fields = fieldsOf({ continue: { type: 'boolean', required: true }, note: { type: 'string', default: 'ok' } });
+    expect(buildParameters(fields, initialValues(fields), { keepDefaults: true }).parameters).toEqual({
+      continue: false,
+      note: 'ok',
+    });
+    expect(buildParameters(fields, initialValues(fields)).parameters).toEqual({});
+  });
+
   it('checks JSON editors by kind', () => {
     expect(jsonProblem('[1]', 'array')).toBeUndefined();
     expect(jsonProblem('null', 'object')).toMatch(/JSON object/);
