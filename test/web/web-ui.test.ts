@@ -234,6 +234,39 @@ describe('web UI in Chromium against squall start', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
+  it('masks datastore secrets, with Reveal for an admin and none for a viewer', async () => {
+    expect(
+      (await api('PUT', '/api/v1/keys/web_token', { name: 'web_token', value: 's3cr3t-value', secret: true })).status,
+    ).toBe(200);
+    const page = await newPage();
+    await signIn(page, '/keys');
+    const row = page.getByRole('row', { name: /web_token/ });
+    await row.getByText('********').waitFor();
+    expect(await page.locator('main').textContent()).not.toContain('s3cr3t-value');
+    await row.getByRole('button', { name: 'Reveal web_token' }).click();
+    await row.getByText('s3cr3t-value').waitFor();
+    const viewer = await newPage();
+    await signIn(viewer, '/keys', { username: 'vera', password: 'viewer-pass-1' });
+    await viewer
+      .getByRole('row', { name: /web_token/ })
+      .getByText('********')
+      .waitFor();
+    expect(await viewer.getByRole('button', { name: /Reveal/ }).count()).toBe(0);
+  });
+
+  it('registers a pack from the Packs page', async () => {
+    const page = await newPage();
+    await signIn(page, '/packs');
+    const card = page.locator('.card', { hasText: 'chatops' }).first();
+    await card.getByRole('button', { name: 'Register' }).click();
+    await card
+      .getByRole('status')
+      .getByText(/Registered chatops/)
+      .waitFor();
+    await card.getByRole('button', { name: 'chatops' }).click();
+    await card.getByRole('link', { name: 'chatops.post_message' }).waitFor();
+  });
+
   it('tries a command against the aliases', async () => {
     const page = await newPage();
     await signIn(page, '/aliases');
