@@ -77,14 +77,20 @@ describe('crash test: kill -9 in the middle of workflows, restart, every workflo
       // No task handed out twice, no child run twice.
       expect(new Set(names).size).toBe(names.length);
       for (const k of kids) expect(k.log.filter((l) => l.status === 'running').length).toBeLessThanOrEqual(1);
-      // A task whose runner died mid-run is abandoned (its outcome is unknown): that workflow fails.
-      if (kids.some((k) => k.status === 'abandoned')) {
+      // A task whose runner died mid-run is abandoned (its outcome is unknown). As in Orquesta, an
+      // abandoned task whose transition has no `when` is remediated by it (t0..t8 each go on to the
+      // next task), so only an abandoned last task, t9, fails the workflow.
+      const abandoned = kids.filter((k) => k.status === 'abandoned');
+      expect(abandoned.length).toBeLessThanOrEqual(1);
+      if (abandoned.some((k) => (k.context.orquesta as { task_name: string }).task_name === `t${TASKS - 1}`)) {
         expect(wf?.status).toBe('failed');
         continue;
       }
       expect(wf?.status).toBe('succeeded');
       expect(kids).toHaveLength(TASKS);
       expect(wf?.result).toEqual({ output: { done: 'succeeded' } });
+      // The one abandoned task, if any, did not stop its successor from running.
+      if (abandoned.length > 0) expect(kids.filter((k) => k.status === 'succeeded')).toHaveLength(TASKS - 1);
       if (unfinishedBefore.some((u) => u.id === id)) resumed++;
     }
     expect(resumed).toBeGreaterThan(0);
