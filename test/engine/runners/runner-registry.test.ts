@@ -12,6 +12,7 @@ describe('runner registry', () => {
       'local-shell-cmd',
       'local-shell-script',
       'remote-shell-cmd',
+      'remote-shell-script',
       'http-request',
     ]);
     expect(reg.has('local-shell-cmd')).toBe(true);
@@ -31,7 +32,7 @@ describe('runner registry', () => {
     const reg = createRunnerRegistry([custom, loud]);
     expect(reg.get('orquesta')).toBe(custom);
     expect(reg.get('noop')?.description).toBe('replacement');
-    expect(reg.list()).toHaveLength(6);
+    expect(reg.list()).toHaveLength(7);
   });
 
   it('noop succeeds with StackStorm result', async () => {
