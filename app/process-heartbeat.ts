@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../engine/logger.js';
 import { PROCESS_HEARTBEAT_MS, type ProcessInfo, type ProcessRepo } from '../engine/store/process-repo.js';
+import { instanceId } from '../lib/instance-id.js';
 import { packageVersion } from '../lib/package-version.js';
 
 /** Rows of processes gone this long are deleted by whichever process beats next. */
@@ -29,7 +29,7 @@ export async function startProcessHeartbeat(deps: {
   intervalMs?: number;
 }): Promise<ProcessHeartbeat> {
   const log = deps.logger.child({ component: 'heartbeat' });
-  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const id = instanceId();
   const started = new Date().toISOString();
   let state: ProcessInfo['state'] = 'running';
   const beat = async (): Promise<void> => {

@@ -6,6 +6,7 @@ import type { JsonObject } from '../../engine/model/json.js';
 import type { OutboxItem, OutboxRepo } from '../../engine/store/outbox-repo.js';
 import { backoffDelay } from '../../lib/backoff.js';
 import { type Deferred, deferred } from '../../lib/deferred.js';
+import { instanceId } from '../../lib/instance-id.js';
 import { Sleeper } from '../../lib/sleeper.js';
 
 /** What went wrong with one send, decided by the platform's sender (it knows the platform's errors). */
@@ -36,6 +37,13 @@ export interface ChannelOutboxOptions {
   retryBaseMs?: number;
   /** @default 60000 */
   retryMaxMs?: number;
+  /** Who this sender is in the items' claims; unique per bot process (and per outbox in it). @default instanceId() */
+  owner?: string;
+  /**
+   * How long a claim holds without renewal: a sender renews its claims every third of this, and takes
+   * over another's items once their claim lapsed (that sender died). @default 30000
+   */
+  claimMs?: number;
 }
 
 interface Entry {
@@ -67,6 +75,8 @@ const waiter = (): Deferred<JsonObject> => deferred<JsonObject>({ quiet: true })
  * platform's under its own queue prefix, so a restart gives them back to the right sender); each
  * channel sends in order, at about one message per `minIntervalMs` after a short burst, waits out
  * 429 Retry-After, and during an outage retries with back-off without ever dropping a message.
+ * Each item is claimed by the sender that queued or took it over (a lease renewed while it lives), so
+ * with two bot processes every message is sent by one of them only.
  * Re-enqueueing a message with the key of one still pending returns the pending one.
  */
 export class ChannelOutbox {
@@ -80,6 +90,8 @@ export class ChannelOutbox {
   readonly #restoredSent = new Map<string, JsonObject>();
   #stopped = false;
   #chain: Promise<void> = Promise.resolve();
+  #ticker: NodeJS.Timeout | undefined;
+  #adopting: Promise<number> | undefined;
 
   constructor(opts: ChannelOutboxOptions) {
     this.#prefix = `${opts.platform}:`;
@@ -88,22 +100,66 @@ export class ChannelOutbox {
       burst: 3,
       retryBaseMs: 1000,
       retryMaxMs: 60_000,
+      owner: instanceId(),
+      claimMs: 30_000,
       ...opts,
     };
   }
 
-  /** Loads what a previous run left queued and starts sending it; returns how many items. */
+  /**
+   * Takes over what no live sender holds (left by a previous run, or by a bot process that died) and
+   * starts sending it; returns how many items. Items another live bot process is sending stay its own;
+   * if that process dies, this one takes them over once their claim lapsed (checked with each renewal).
+   */
   async restore(): Promise<number> {
-    const pending = await this.#o.repo.pending(this.#prefix);
-    for (const item of pending) {
+    this.#tick();
+    return this.#adopt();
+  }
+
+  #adopt(): Promise<number> {
+    // One scan at a time: two overlapping scans would both see an item as not yet in a lane.
+    this.#adopting ??= this.#adoptOnce().finally(() => {
+      this.#adopting = undefined;
+    });
+    return this.#adopting;
+  }
+
+  async #adoptOnce(): Promise<number> {
+    const now = new Date().toISOString();
+    let count = 0;
+    for (const item of await this.#o.repo.pending(this.#prefix)) {
+      if (this.#stopped) break;
       const key = typeof item.payload.key === 'string' ? item.payload.key : item.id;
       if (this.#byKey.has(key)) continue;
+      const held = item.owner !== null && item.owner !== this.#o.owner && (item.claimed_until ?? '') > now;
+      if (held) continue;
+      if (!(await this.#o.repo.claim(item.id, this.#o.owner, this.#claimUntil(), now))) continue;
+      // Still checked after the await: an enqueue of the same key may have come in meanwhile.
+      if (this.#byKey.has(key)) continue;
       this.#add({ item, key, waiter: waiter(), restored: true });
+      count += 1;
     }
-    if (pending.length > 0)
-      this.#o.logger.info(`resending queued ${this.#o.label} messages`, { count: pending.length });
+    if (count > 0) this.#o.logger.info(`resending queued ${this.#o.label} messages`, { count });
     for (const lane of this.#lanes.values()) this.#kick(lane);
-    return pending.length;
+    return count;
+  }
+
+  #claimUntil(): string {
+    return new Date(Date.now() + this.#o.claimMs).toISOString();
+  }
+
+  // Renews this sender's claims (so nobody takes over what it is sending) and takes over lapsed ones.
+  #tick(): void {
+    if (this.#ticker || this.#stopped) return;
+    this.#ticker = setInterval(() => {
+      void this.#o.repo
+        .renew(this.#prefix, this.#o.owner, this.#claimUntil())
+        .then(() => this.#adopt())
+        .catch((e: unknown) =>
+          this.#o.logger.warn(`could not renew the ${this.#o.label} outbox's claims; will retry`, { err: String(e) }),
+        );
+    }, this.#o.claimMs / 3);
+    this.#ticker.unref();
   }
 
   /**
@@ -121,11 +177,14 @@ export class ChannelOutbox {
       // A caller redelivering after the restart (its bus message, its sweep) must not post it twice.
       const sentBefore = this.#restoredSent.get(key);
       if (sentBefore) return { sent: Promise.resolve(sentBefore) };
+      this.#tick();
       const item = await this.#o.repo.enqueue({
         id: newId(),
         queue: `${this.#prefix}${channel}`,
         payload: { ...payload, key },
         due_at: new Date().toISOString(),
+        owner: this.#o.owner,
+        claimed_until: this.#claimUntil(),
       });
       const entry: Entry = { item, key, waiter: waiter() };
       this.#kick(this.#add(entry));
@@ -148,11 +207,23 @@ export class ChannelOutbox {
     return this.#byKey.size;
   }
 
-  /** Stops sending; pending items stay in the store and their callers get SQ_CHAT_UNAVAILABLE. */
+  /**
+   * Stops sending; pending items stay in the store, released for another bot process (or the next
+   * start) to take over at once, and their callers get SQ_CHAT_UNAVAILABLE.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    clearInterval(this.#ticker);
     this.#pause.wakeAll();
-    await Promise.allSettled([...this.#pumps]);
+    await Promise.allSettled([...this.#pumps, this.#adopting]);
+    if (this.#byKey.size > 0) {
+      // Best effort: claims left behind lapse after `claimMs` and are taken over then.
+      await this.#o.repo
+        .release(this.#prefix, this.#o.owner)
+        .catch((e: unknown) =>
+          this.#o.logger.warn(`could not release the ${this.#o.label} outbox's claims`, { err: String(e) }),
+        );
+    }
     for (const e of this.#byKey.values()) {
       e.waiter.reject(
         new SquallError(
@@ -221,6 +292,16 @@ export class ChannelOutbox {
       await this.#sleep(Date.parse(entry.item.due_at) - Date.now());
       await this.#takeToken(lane);
       if (this.#stopped) return;
+      // Checked right before each attempt: only the holder sends, so two bot processes never both do.
+      if (!(await this.#holds(entry))) {
+        log.info(`another ${this.#o.label} sender took over a queued message`, { op: entry.item.payload.op });
+        this.#done(lane, entry);
+        entry.waiter.reject(
+          new SquallError('SQ_CHAT_UNAVAILABLE', `another ${this.#o.label} sender took over the message`),
+        );
+        continue;
+      }
+      if (this.#stopped) return;
       let result: JsonObject;
       try {
         result = await this.#o.send(entry.item.payload);
@@ -255,6 +336,10 @@ export class ChannelOutbox {
       }
       entry.waiter.resolve(result);
     }
+  }
+
+  #holds(entry: Entry): Promise<boolean> {
+    return this.#o.repo.claim(entry.item.id, this.#o.owner, this.#claimUntil(), new Date().toISOString());
   }
 
   #done(lane: Lane, entry: Entry): void {

@@ -1,4 +1,4 @@
-import type { OutboxItem, OutboxRepo } from '../outbox-repo.js';
+import type { NewOutboxItem, OutboxItem, OutboxRepo } from '../outbox-repo.js';
 import { guard, isDuplicateKey } from './mongo-errors.js';
 import { type MongoModel, nextSeq } from './mongo-models.js';
 import { type OutboxDoc, raw } from './mongo-types.js';
@@ -11,12 +11,17 @@ function toItem(d: OutboxDoc): OutboxItem {
     due_at: d.due_at,
     attempts: d.attempts,
     created_at: d.created_at,
+    // Items stored before claims existed have neither field.
+    owner: d.owner ?? null,
+    claimed_until: d.claimed_until ?? null,
   };
 }
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+const inQueues = (queuePrefix: string) => ({ queue: { $regex: `^${escapeRegex(queuePrefix)}` } });
 
 /** Per-channel chat outboxes; `seq` from the `outbox` counter keeps each queue in enqueue order. */
 export class MongoOutboxRepo implements OutboxRepo {
@@ -28,7 +33,7 @@ export class MongoOutboxRepo implements OutboxRepo {
     this.#counters = counters;
   }
 
-  async enqueue(item: Omit<OutboxItem, 'attempts' | 'created_at'> & { attempts?: number }): Promise<OutboxItem> {
+  async enqueue(item: NewOutboxItem): Promise<OutboxItem> {
     return guard(`enqueueing outbox item ${item.id}`, async () => {
       const existing = await this.#model.findById(item.id).lean<OutboxDoc>().exec();
       if (existing) return toItem(existing);
@@ -40,6 +45,8 @@ export class MongoOutboxRepo implements OutboxRepo {
         due_at: item.due_at,
         attempts: item.attempts ?? 0,
         created_at: new Date().toISOString(),
+        owner: item.owner ?? null,
+        claimed_until: item.claimed_until ?? null,
       };
       try {
         await raw<OutboxDoc>(this.#model).insertOne(doc);
@@ -60,7 +67,7 @@ export class MongoOutboxRepo implements OutboxRepo {
     const docs = await guard('reading outbox heads', () =>
       this.#model
         .aggregate<OutboxDoc>([
-          { $match: { queue: { $regex: `^${escapeRegex(queuePrefix)}` } } },
+          { $match: inQueues(queuePrefix) },
           { $sort: { seq: 1 } },
           { $group: { _id: '$queue', head: { $first: '$$ROOT' } } },
           { $replaceRoot: { newRoot: '$head' } },
@@ -74,11 +81,7 @@ export class MongoOutboxRepo implements OutboxRepo {
 
   async pending(queuePrefix: string): Promise<OutboxItem[]> {
     const docs = await guard('reading the outbox', () =>
-      this.#model
-        .find({ queue: { $regex: `^${escapeRegex(queuePrefix)}` } })
-        .sort({ seq: 1 })
-        .lean<OutboxDoc[]>()
-        .exec(),
+      this.#model.find(inQueues(queuePrefix)).sort({ seq: 1 }).lean<OutboxDoc[]>().exec(),
     );
     return docs.map(toItem);
   }
@@ -91,5 +94,34 @@ export class MongoOutboxRepo implements OutboxRepo {
 
   async remove(id: string): Promise<void> {
     await guard(`removing outbox item ${id}`, () => this.#model.deleteOne({ _id: id }).exec());
+  }
+
+  async claim(id: string, owner: string, until: string, now: string): Promise<boolean> {
+    // One conditional update is the compare-and-set: of two senders racing, only one matches.
+    // `owner: null` also matches items stored before claims existed (no field).
+    const r = await guard(`claiming outbox item ${id}`, () =>
+      this.#model
+        .updateOne(
+          { _id: id, $or: [{ owner: null }, { owner }, { claimed_until: null }, { claimed_until: { $lte: now } }] },
+          { $set: { owner, claimed_until: until } },
+        )
+        .exec(),
+    );
+    return r.matchedCount === 1;
+  }
+
+  async renew(queuePrefix: string, owner: string, until: string): Promise<number> {
+    const r = await guard('renewing outbox claims', () =>
+      this.#model.updateMany({ ...inQueues(queuePrefix), owner }, { $set: { claimed_until: until } }).exec(),
+    );
+    return r.matchedCount;
+  }
+
+  async release(queuePrefix: string, owner: string): Promise<void> {
+    await guard('releasing outbox claims', () =>
+      this.#model
+        .updateMany({ ...inQueues(queuePrefix), owner }, { $set: { owner: null, claimed_until: null } })
+        .exec(),
+    );
   }
 }

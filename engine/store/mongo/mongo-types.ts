@@ -40,6 +40,9 @@ export interface OutboxDoc {
   due_at: string;
   attempts: number;
   created_at: string;
+  /** Absent on items stored before claims existed. */
+  owner?: string | null;
+  claimed_until?: string | null;
 }
 
 export interface DedupDoc {

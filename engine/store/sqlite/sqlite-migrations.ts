@@ -306,6 +306,16 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX executions_user;
     `,
   },
+  {
+    version: 22,
+    name: 'outbox items owned by one sender (claim with a lease)',
+    // Two bot processes (scale-out, or around a restart) must not both send one message: the sender
+    // holding the item's claim sends it; another takes it over only once the claim lapsed.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN owner TEXT;
+      ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+    `,
+  },
 ];
 
 /**

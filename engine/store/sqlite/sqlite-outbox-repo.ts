@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../model/json.js';
-import type { OutboxItem, OutboxRepo } from '../outbox-repo.js';
+import type { NewOutboxItem, OutboxItem, OutboxRepo } from '../outbox-repo.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
@@ -10,9 +10,12 @@ interface OutboxRow {
   due_at: string;
   attempts: number;
   created_at: string;
+  owner: string | null;
+  claimed_until: string | null;
 }
 
-const OUTBOX_COLUMNS = 'id, queue, payload, due_at, attempts, created_at';
+const OUTBOX_COLUMNS = 'id, queue, payload, due_at, attempts, created_at, owner, claimed_until';
+const PREFIX = 'substr(queue, 1, ?) = ?';
 
 function toItem(r: OutboxRow): OutboxItem {
   return {
@@ -22,6 +25,8 @@ function toItem(r: OutboxRow): OutboxItem {
     due_at: r.due_at,
     attempts: r.attempts,
     created_at: r.created_at,
+    owner: r.owner,
+    claimed_until: r.claimed_until,
   };
 }
 
@@ -33,13 +38,14 @@ export class SqliteOutboxRepo implements OutboxRepo {
     this.#conn = conn;
   }
 
-  async enqueue(item: Omit<OutboxItem, 'attempts' | 'created_at'> & { attempts?: number }): Promise<OutboxItem> {
+  async enqueue(item: NewOutboxItem): Promise<OutboxItem> {
     const conn = this.#conn;
     const tx = conn.db.transaction(() => {
       // An id seen before is a retry of the same enqueue: keep the first and return it.
       conn
         .prepare(
-          `INSERT INTO outbox (id, queue, payload, due_at, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)
+          `INSERT INTO outbox (id, queue, payload, due_at, attempts, created_at, owner, claimed_until)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO NOTHING`,
         )
         .run(
@@ -49,6 +55,8 @@ export class SqliteOutboxRepo implements OutboxRepo {
           item.due_at,
           item.attempts ?? 0,
           new Date().toISOString(),
+          item.owner ?? null,
+          item.claimed_until ?? null,
         );
       return conn.prepare<OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id = ?`).get(item.id);
     });
@@ -63,7 +71,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
       this.#conn
         .prepare<OutboxRow>(
           `SELECT ${OUTBOX_COLUMNS} FROM outbox
-           WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE substr(queue, 1, ?) = ? GROUP BY queue)
+           WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE ${PREFIX} GROUP BY queue)
              AND due_at <= ?
            ORDER BY seq`,
         )
@@ -75,7 +83,7 @@ export class SqliteOutboxRepo implements OutboxRepo {
   async pending(queuePrefix: string): Promise<OutboxItem[]> {
     const rows = guard('reading the outbox', () =>
       this.#conn
-        .prepare<OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE substr(queue, 1, ?) = ? ORDER BY seq`)
+        .prepare<OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ${PREFIX} ORDER BY seq`)
         .all(queuePrefix.length, queuePrefix),
     );
     return rows.map(toItem);
@@ -90,6 +98,35 @@ export class SqliteOutboxRepo implements OutboxRepo {
   async remove(id: string): Promise<void> {
     await this.#conn.write(`removing outbox item ${id}`, () =>
       this.#conn.prepare('DELETE FROM outbox WHERE id = ?').run(id),
+    );
+  }
+
+  async claim(id: string, owner: string, until: string, now: string): Promise<boolean> {
+    const r = await this.#conn.write(`claiming outbox item ${id}`, () =>
+      this.#conn
+        .prepare(
+          `UPDATE outbox SET owner = ?, claimed_until = ?
+           WHERE id = ? AND (owner IS NULL OR owner = ? OR claimed_until IS NULL OR claimed_until <= ?)`,
+        )
+        .run(owner, until, id, owner, now),
+    );
+    return r.changes === 1;
+  }
+
+  async renew(queuePrefix: string, owner: string, until: string): Promise<number> {
+    const r = await this.#conn.write('renewing outbox claims', () =>
+      this.#conn
+        .prepare(`UPDATE outbox SET claimed_until = ? WHERE owner = ? AND ${PREFIX}`)
+        .run(until, owner, queuePrefix.length, queuePrefix),
+    );
+    return r.changes;
+  }
+
+  async release(queuePrefix: string, owner: string): Promise<void> {
+    await this.#conn.write('releasing outbox claims', () =>
+      this.#conn
+        .prepare(`UPDATE outbox SET owner = NULL, claimed_until = NULL WHERE owner = ? AND ${PREFIX}`)
+        .run(owner, queuePrefix.length, queuePrefix),
     );
   }
 }

@@ -20,6 +20,15 @@ class TestPlatform {
   classify = (e: unknown): SendFailure => e as SendFailure;
 }
 
+/** A platform that is down for as long as the test runs. */
+function downPlatform(): TestPlatform {
+  const down = new TestPlatform();
+  down.send = async () => {
+    throw { kind: 'unavailable', reason: 'down' } satisfies SendFailure;
+  };
+  return down;
+}
+
 describe('the per-channel outbox, for any platform', () => {
   let dir: ReturnType<typeof tempDir>;
   let store: Store;
@@ -36,8 +45,9 @@ describe('the per-channel outbox, for any platform', () => {
     dir.remove();
   });
 
-  function outbox(platform: string, p: TestPlatform): ChannelOutbox {
+  function outbox(platform: string, p: TestPlatform, over: { claimMs?: number } = {}): ChannelOutbox {
     const o = new ChannelOutbox({
+      ...over,
       platform,
       label: platform.toUpperCase(),
       repo: store.outbox,
@@ -69,10 +79,7 @@ describe('the per-channel outbox, for any platform', () => {
   });
 
   it('keeps each platform to its own queues across a restart', async () => {
-    const down = new TestPlatform();
-    down.send = async () => {
-      throw { kind: 'unavailable', reason: 'down' } satisfies SendFailure;
-    };
+    const down = downPlatform();
     const first = outbox('slack', down);
     const queued = await first.enqueue('C1', 'k1', { text: 'for slack' });
     await first.stop();
@@ -87,10 +94,7 @@ describe('the per-channel outbox, for any platform', () => {
   });
 
   it('sends a restored message once when its caller asks again after the restart, with the same key', async () => {
-    const down = new TestPlatform();
-    down.send = async () => {
-      throw { kind: 'unavailable', reason: 'down' } satisfies SendFailure;
-    };
+    const down = downPlatform();
     const first = outbox('slack', down);
     const queued = await first.enqueue('C1', 'post:1', { text: 'once' });
     await first.stop();
@@ -106,5 +110,60 @@ describe('the per-channel outbox, for any platform', () => {
     // A key never restored is sent as usual.
     await second.send('C1', 'post:2', { text: 'twice' });
     expect(up.sent.map((m) => m.text)).toEqual(['once', 'twice']);
+  });
+
+  it('leaves a message another live bot process is sending to it, and sends each message once', async () => {
+    // Bot A is in the middle of sending (the platform has not answered yet) when bot B starts.
+    let answer: (() => void) | undefined;
+    const a = new TestPlatform();
+    const aSend = a.send;
+    a.send = async (p) => {
+      await new Promise<void>((r) => {
+        answer = r;
+      });
+      return aSend(p);
+    };
+    const botA = outbox('slack', a);
+    const sending = botA.send('C1', 'result:1', { text: 'one' });
+    await expect.poll(() => answer).toBeDefined();
+
+    const b = new TestPlatform();
+    const botB = outbox('slack', b);
+    expect(await botB.restore()).toBe(0);
+    answer?.();
+    expect(await sending).toEqual({ ok: true, n: 1 });
+    await botB.send('C1', 'result:2', { text: 'two' });
+    expect(a.sent.map((m) => m.text)).toEqual(['one']);
+    expect(b.sent.map((m) => m.text)).toEqual(['two']);
+    expect(await store.outbox.pending('slack:')).toEqual([]);
+  });
+
+  it("takes over a dead bot process's messages once their claim lapsed, in order", async () => {
+    const soon = new Date(Date.now() + 200).toISOString();
+    for (const n of [1, 2, 3])
+      await store.outbox.enqueue({
+        id: `m${n}`,
+        queue: 'slack:C1',
+        payload: { text: `m${n}`, key: `k${n}` },
+        due_at: new Date().toISOString(),
+        owner: 'dead-bot',
+        claimed_until: soon,
+      });
+    const p = new TestPlatform();
+    const o = outbox('slack', p, { claimMs: 60 });
+    // Still held: a live process could be sending them right now.
+    expect(await o.restore()).toBe(0);
+    await expect.poll(() => p.sent.map((m) => m.text)).toEqual(['m1', 'm2', 'm3']);
+    await expect.poll(() => store.outbox.pending('slack:')).toEqual([]);
+  });
+
+  it('hands its queued messages to the next bot process at once when it stops', async () => {
+    const down = downPlatform();
+    const first = outbox('slack', down);
+    const queued = await first.enqueue('C1', 'k1', { text: 'queued' });
+    expect((await store.outbox.pending('slack:'))[0]?.owner).toEqual(expect.any(String));
+    await first.stop();
+    await expect(queued.sent).rejects.toThrow(/stopped/);
+    expect((await store.outbox.pending('slack:'))[0]).toMatchObject({ owner: null, claimed_until: null });
   });
 });

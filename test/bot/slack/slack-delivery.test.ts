@@ -114,6 +114,21 @@ describe('Slack adapter delivery: outbox, rate limits, outages, restarts, long o
     expect(fake.ok('chat.postMessage').every((c) => c.args.thread_ts === '1700.1')).toBe(true);
   });
 
+  it('posts every message exactly once when a second bot process starts while the first is mid-send', async () => {
+    const a = await start();
+    fake.down();
+    const sending = ['first', 'second', 'third'].map((t) => a.adapter.post(C1, { text: t }));
+    // Bot A is retrying them against the outage when bot B starts on the same store and restores.
+    await expect.poll(async () => (await store.outbox.pending('slack:C1')).length).toBe(3);
+    const b = await start();
+    const fromB = b.adapter.post(C1, { text: 'from B' });
+    fake.up();
+    await Promise.all([...sending, fromB]);
+    expect(texts().filter((t) => t !== 'from B')).toEqual(['first', 'second', 'third']);
+    expect([...texts()].sort()).toEqual(['first', 'from B', 'second', 'third']);
+    await expect.poll(async () => (await store.outbox.pending('slack:')).length).toBe(0);
+  });
+
   it('drops a message Slack refuses for good, tells the caller, and sends the next one', async () => {
     const h = await start();
     fake.fail('chat.postMessage', { error: 'channel_not_found' });

@@ -42,5 +42,83 @@ export function outboxRepoContract(current: () => Store): void {
       await store.outbox.remove('a2');
       expect(await store.outbox.pending('q:')).toEqual([]);
     });
+
+    it('gives an item to one of two owners racing for it, and to another only once the claim lapsed', async () => {
+      const until = '2030-01-01T00:01:30.000Z';
+      await store.outbox.enqueue({ id: 'c1', queue: 'slack:C', payload: { n: 1 }, due_at: past });
+      const [a, b] = await Promise.all([
+        store.outbox.claim('c1', 'bot-a', until, now),
+        store.outbox.claim('c1', 'bot-b', until, now),
+      ]);
+      expect([a, b].filter(Boolean)).toHaveLength(1);
+      const winner = a ? 'bot-a' : 'bot-b';
+      const loser = a ? 'bot-b' : 'bot-a';
+      expect((await store.outbox.pending('slack:'))[0]).toMatchObject({ owner: winner, claimed_until: until });
+      // The holder renews its own claim; the other cannot take it while it holds.
+      expect(await store.outbox.claim('c1', winner, later, now)).toBe(true);
+      expect(await store.outbox.claim('c1', loser, later, until)).toBe(false);
+      // Lapsed (the holder died): the other takes it over, and the old holder no longer holds it.
+      expect(await store.outbox.claim('c1', loser, '2030-01-01T00:03:00.000Z', later)).toBe(true);
+      expect(await store.outbox.claim('c1', winner, '2030-01-01T00:04:00.000Z', later)).toBe(false);
+      expect((await store.outbox.pending('slack:'))[0]).toMatchObject({ owner: loser });
+      await store.outbox.remove('c1');
+      expect(await store.outbox.claim('c1', winner, later, now)).toBe(false);
+    });
+
+    it('stores an item already claimed, renews and releases one owner claims per queue prefix', async () => {
+      await store.outbox.enqueue({
+        id: 'a1',
+        queue: 'slack:A',
+        payload: {},
+        due_at: past,
+        owner: 'bot-a',
+        claimed_until: now,
+      });
+      await store.outbox.enqueue({
+        id: 'a2',
+        queue: 'slack:B',
+        payload: {},
+        due_at: past,
+        owner: 'bot-a',
+        claimed_until: now,
+      });
+      await store.outbox.enqueue({
+        id: 't1',
+        queue: 'teams:A',
+        payload: {},
+        due_at: past,
+        owner: 'bot-a',
+        claimed_until: now,
+      });
+      await store.outbox.enqueue({
+        id: 'b1',
+        queue: 'slack:A',
+        payload: {},
+        due_at: past,
+        owner: 'bot-b',
+        claimed_until: now,
+      });
+      const u1 = await store.outbox.enqueue({ id: 'u1', queue: 'slack:A', payload: {}, due_at: past });
+      expect(u1).toMatchObject({ owner: null, claimed_until: null });
+      expect(await store.outbox.claim('a1', 'bot-b', later, past)).toBe(false);
+
+      expect(await store.outbox.renew('slack:', 'bot-a', later)).toBe(2);
+      const byId = async () => new Map((await store.outbox.pending('')).map((i) => [i.id, i]));
+      let items = await byId();
+      expect(items.get('a1')).toMatchObject({ owner: 'bot-a', claimed_until: later });
+      expect(items.get('a2')).toMatchObject({ owner: 'bot-a', claimed_until: later });
+      expect(items.get('t1')).toMatchObject({ owner: 'bot-a', claimed_until: now });
+      expect(items.get('b1')).toMatchObject({ owner: 'bot-b', claimed_until: now });
+      expect(await store.outbox.claim('a1', 'bot-b', later, now)).toBe(false);
+
+      await store.outbox.release('slack:', 'bot-a');
+      items = await byId();
+      expect(items.get('a1')).toMatchObject({ owner: null, claimed_until: null });
+      expect(items.get('t1')).toMatchObject({ owner: 'bot-a' });
+      expect(items.get('b1')).toMatchObject({ owner: 'bot-b' });
+      // Released: anyone may take it at once, even before the old claim's time.
+      expect(await store.outbox.claim('a1', 'bot-b', later, past)).toBe(true);
+      expect(await store.outbox.claim('u1', 'bot-b', later, past)).toBe(true);
+    });
   });
 }
