@@ -25,6 +25,7 @@ import {
   invalidConfigMessage,
   loadPackConfig,
   type PackConfigFiles,
+  packConfigSecrets,
   readPackConfig,
 } from '../engine/packs/pack-config.js';
 import { type RegisterReport, type RegisterRequest, registerPacks } from '../engine/packs/pack-registrar.js';
@@ -64,6 +65,8 @@ export interface EngineCore {
   packConfigFiles(pack: string): Promise<PackConfigFiles>;
   /** Why a pack's actions must not run: its config does not match its schema (file, key, problem). */
   packConfigProblem(pack: string): Promise<string | undefined>;
+  /** The values of a pack's secret config options, rendered as `user`'s actions see them: masked in their output. */
+  packConfigSecrets(pack: string, user?: string): Promise<string[]>;
   executions: ExecutionService;
   /** Orquesta workflows: started by the `orquesta` runner, advanced by the workflows role. */
   workflows: WorkflowEngine;
@@ -252,6 +255,7 @@ export async function createEngineCore(
     kv,
     packConfig: (pack, user) => loadPackConfig(packConfigDeps, pack, user),
     packConfigFiles: (pack) => readPackConfig(packConfigDeps, pack),
+    packConfigSecrets: (pack, user) => packConfigSecrets(packConfigDeps, pack, user),
     packConfigProblem: async (pack) => {
       try {
         const { problems } = await readPackConfig(packConfigDeps, pack);

@@ -48,6 +48,11 @@ export async function startWorker(
     group: consumerGroup(runnerRole),
     parametersOf: (e) => core.executions.parametersOf(e),
     refusal: (e) => core.packConfigProblem(e.action.pack),
+    configSecrets: (pack, user) => core.packConfigSecrets(pack, user),
+    // StackStorm deletes an action's token when the action ends rather than leaving it to expire.
+    actionEnvDone: async (env) => {
+      if (env.ST2_ACTION_AUTH_TOKEN) await core.auth.revokeToken(env.ST2_ACTION_AUTH_TOKEN);
+    },
     actionEnv: async (e: Execution) => {
       if (!SHELL_RUNNERS.has(e.runner_type)) return {};
       const env: Record<string, string> = {

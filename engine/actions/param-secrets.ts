@@ -20,10 +20,13 @@ export function maskSecrets(specs: ParamSpecs, values: Record<string, unknown>):
  * secret containing another is masked whole.
  */
 export function secretValues(specs: ParamSpecs, values: Record<string, unknown>): string[] {
+  return secretStrings(Object.entries(values).flatMap(([name, value]) => (specs[name]?.secret ? [value] : [])));
+}
+
+/** The masking forms (see secretValues) of values that are secret whatever their source: parameters, pack config. */
+export function secretStrings(values: readonly unknown[]): string[] {
   const found = new Set<string>();
-  for (const [name, value] of Object.entries(values)) {
-    if (specs[name]?.secret) collect(value, found, true);
-  }
+  for (const value of values) collect(value, found, true);
   return [...found].sort((a, b) => b.length - a.length);
 }
 

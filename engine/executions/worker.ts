@@ -31,6 +31,13 @@ export interface WorkerDeps {
   parametersOf: (e: Execution) => JsonObject;
   /** Extra environment for an execution's child processes (API URL, a short-lived token, ...). */
   actionEnv?: (e: Execution) => Promise<Record<string, string>>;
+  /**
+   * The values of the secret options of a pack's config (`self.config` of its Python actions), masked
+   * like secret parameters. Called for every run: must be cheap for a pack without a config.
+   */
+  configSecrets?: (pack: string, user?: string) => Promise<string[]>;
+  /** Called once the runner is done with what `actionEnv` gave (revokes its token). */
+  actionEnvDone?: (env: Record<string, string>) => Promise<void>;
   /** Why an execution must not run (its pack's config is invalid), checked before its runner starts. */
   refusal?: (e: Execution) => Promise<string | undefined>;
 }
@@ -156,6 +163,8 @@ export class Worker {
       unopened = (err as Error).message;
     }
     const secrets = secretValues(runners.specsOf(e.action), parameters);
+    const fromConfig = await this.#configSecrets(e, log);
+    if (fromConfig.length > 0) secrets.push(...fromConfig.filter((s) => !secrets.includes(s)));
     const mask = secrets.length > 0 ? (s: string) => maskText(s, secrets) : (s: string) => s;
     const controller = new AbortController();
     this.#running.set(id, controller);
@@ -192,18 +201,26 @@ export class Worker {
         // What runs it sees the secrets in clear; the stored execution keeps them sealed.
         const opened: Execution = { ...e, parameters };
         const env = this.#deps.actionEnv ? await this.#deps.actionEnv(opened) : {};
-        outcome = await runner.run({
-          execution: opened,
-          action: e.action,
-          pack,
-          parameters,
-          signal: controller.signal,
-          timeoutS,
-          emit: (stream, data) => output.write(stream, data),
-          env,
-          logger: log,
-          processGroupStarted,
-        });
+        try {
+          outcome = await runner.run({
+            execution: opened,
+            action: e.action,
+            pack,
+            parameters,
+            signal: controller.signal,
+            timeoutS,
+            emit: (stream, data) => output.write(stream, data),
+            env,
+            logger: log,
+            processGroupStarted,
+          });
+        } finally {
+          await this.#deps
+            .actionEnvDone?.(env)
+            .catch((err: unknown) =>
+              log.warn('could not release the action environment', { error: (err as Error).message }),
+            );
+        }
       }
     } catch (err) {
       // The message may quote a parameter value: mask it before it reaches the log.
@@ -256,6 +273,17 @@ export class Worker {
     events.updated(done);
     this.#deps.waiters.settle(done);
     await bus.publish('execution.completed', completedMessage(done));
+  }
+
+  /** A config that cannot be read or rendered fails the run where its runner loads it; none to mask then. */
+  async #configSecrets(e: Execution, log: Logger): Promise<string[]> {
+    if (!this.#deps.configSecrets) return [];
+    try {
+      return await this.#deps.configSecrets(e.action.pack, e.context.user);
+    } catch (err) {
+      log.debug('pack config secrets unavailable', { error: (err as Error).message });
+      return [];
+    }
   }
 
   /** `running → pending`: it waits for an answer (an inquiry already answered has moved on, and wins). */

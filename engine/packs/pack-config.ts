@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePyYaml } from '../../lib/pyyaml.js';
+import { secretStrings } from '../actions/param-secrets.js';
 import type { KeyLookup } from '../datastore/kv-lookup.js';
 import { collectKvRefs, loadKvContext } from '../datastore/kv-template-context.js';
 import { SquallError } from '../errors.js';
@@ -77,6 +78,24 @@ export async function loadPackConfig(deps: PackConfigDeps, pack: string, user?: 
     }
   }
   return withConfigDefaults(schema, decryptSecretRefs(schema, given, rendered, deps.decrypt));
+}
+
+/**
+ * The rendered values of a pack's `secret: true` options, for masking in what its actions print and
+ * return, as StackStorm hides them. A pack without a config file costs one stat (cached reads, as for
+ * the config check before every run) and nothing more: the hot path of `core.noop`.
+ *
+ * @throws SquallError SQ_PACK_INVALID as loadPackConfig does
+ */
+export async function packConfigSecrets(deps: PackConfigDeps, pack: string, user?: string): Promise<string[]> {
+  // Without a file the config is the schema's defaults: published with the pack, so nothing to hide.
+  if ((await readMapping(join(deps.configsDir, `${pack}.yaml`))) === undefined) return [];
+  const { schema, problems } = await readPackConfig(deps, pack);
+  const paths = secretConfigPaths(schema);
+  // An invalid config refuses the run before any action sees it.
+  if (paths.length === 0 || problems.length > 0) return [];
+  const config = await loadPackConfig(deps, pack, user);
+  return secretStrings(paths.map((path) => valueAt(config, path.split('.'))));
 }
 
 const SINGLE_KV_REF = /^\{\{\s*st2kv\.(?:system|user)\.[\w.]+\s*\}\}$/;

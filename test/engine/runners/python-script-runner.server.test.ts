@@ -10,6 +10,7 @@ import { captureLogs } from '../../support/log-capture.js';
 
 const PACK_DIR = fileURLToPath(new URL('../../fixtures/engine-packs/pyactions/', import.meta.url));
 const SECRET = 'Sq-python-secret-5d1c8e';
+const CONFIG_SECRET = 'Sq-config-secret-9b7a41';
 
 describe('python-script actions through the real server', () => {
   const dir = tempDir('squall-python-');
@@ -45,13 +46,25 @@ describe('python-script actions through the real server', () => {
 
   beforeAll(async () => {
     await mkdir(join(dir.path, 'configs'), { recursive: true });
-    await writeFile(join(dir.path, 'configs', 'pyactions.yaml'), 'api_url: https://api.example.test\n');
+    await writeFile(
+      join(dir.path, 'configs', 'pyactions.yaml'),
+      [
+        'api_url: https://api.example.test',
+        // A secret option rendered from an encrypted datastore key, as packs keep their passwords.
+        "password: '{{ st2kv.system.cfg_password | decrypt_kv }}'",
+        '',
+      ].join('\n'),
+    );
     server = await startServer({
       dataDir: dir.path,
       config: { api: { port: 0 }, chat: { shell: false }, packs: { paths: [PACK_DIR] } },
       logger: logs.logger,
     });
     key = (await readCredentials(dir.path))?.api_key ?? '';
+    await server.core.kv.set(
+      { scope: 'st2kv.system', name: 'cfg_password', value: CONFIG_SECRET, secret: true },
+      'test',
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -90,7 +103,11 @@ describe('python-script actions through the real server', () => {
 
   it("gives self.config the pack's config file with the schema's defaults", async () => {
     const e = await run('pyactions.conf');
-    expect((e.result as { result: unknown }).result).toEqual({ api_url: 'https://api.example.test', retries: 5 });
+    expect((e.result as { result: unknown }).result).toEqual({
+      api_url: 'https://api.example.test',
+      retries: 5,
+      password: '********',
+    });
   });
 
   it('masks a secret parameter in stdout, stderr, the result and the logs', async () => {
@@ -104,5 +121,27 @@ describe('python-script actions through the real server', () => {
     expect(output.text).toContain('token=********');
     expect(output.text).not.toContain(SECRET);
     expect(logs.text()).not.toContain(SECRET);
+  });
+
+  it("masks the pack's secret config values in stdout, the result and the output; other values show", async () => {
+    const e = await run('pyactions.confsecret');
+    expect(e.status, JSON.stringify(e.result)).toBe('succeeded');
+    expect(e.result).toMatchObject({
+      stdout: 'password=******** api_url=https://api.example.test\n',
+      result: { password: '********', api_url: 'https://api.example.test' },
+    });
+    expect(JSON.stringify(e)).not.toContain(CONFIG_SECRET);
+    const output = await api('GET', `/api/v1/executions/${e.id}/output`);
+    expect(output.text).toContain('password=******** api_url=https://api.example.test');
+    expect(output.text).not.toContain(CONFIG_SECRET);
+    expect(logs.text()).not.toContain(CONFIG_SECRET);
+  });
+
+  it("revokes the execution's token when the action ends", async () => {
+    const e = await run('pyactions.token');
+    const token = (e.result as { result: unknown }).result;
+    expect(typeof token).toBe('string');
+    const res = await fetch(`${server.url}/api/v1/executions/${e.id}`, { headers: { 'X-Auth-Token': String(token) } });
+    expect(res.status).toBe(401);
   });
 });
