@@ -103,7 +103,9 @@ export function ExecutionPage() {
   });
   const cancel = useMutation({
     mutationFn: () => call<Execution>(`/api/v1/executions/${id}`, { method: 'DELETE' }),
-    onSuccess: (r) => queries.setQueryData(key, r.data),
+    // The stream may already have said `canceled` before this answer (`canceling`) arrives: keep the later news.
+    onSuccess: (r) =>
+      queries.setQueryData<Execution>(key, (old) => (old !== undefined && isFinished(old.status) ? old : r.data)),
   });
 
   if (q.isPending) return <Loading what="the execution" />;
