@@ -21,19 +21,28 @@ async function api(method: string, path: string, body?: unknown): Promise<Record
   return (await res.json()) as Record<string, unknown>;
 }
 
-async function run(action: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const e = await api('POST', '/api/v1/executions', { action, parameters });
+async function finished(id: string): Promise<Record<string, unknown>> {
   for (;;) {
-    const got = await api('GET', `/api/v1/executions/${String(e.id)}`);
+    const got = await api('GET', `/api/v1/executions/${id}`);
     if (!['requested', 'scheduled', 'running'].includes(String(got.status))) return got;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function run(action: string, parameters: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const e = await api('POST', '/api/v1/executions', { action, parameters });
+  return finished(String(e.id));
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'squall-builtin-actions-'));
   const ann = join(dataDir, 'packs', 'annpack');
   await mkdir(join(ann, 'actions'), { recursive: true });
+  await mkdir(join(ann, 'aliases'), { recursive: true });
+  await writeFile(
+    join(ann, 'aliases', 'echo.yaml'),
+    'name: echo\naction_ref: core.echo\nformats:\n  - "say {{message}}"\n',
+  );
   await writeFile(join(ann, 'pack.yaml'), 'name: annpack\nversion: 1.0.0\ndescription: d\nauthor: a\n');
   await writeFile(
     join(ann, 'actions', 'say.yaml'),
@@ -125,5 +134,32 @@ describe('core actions', () => {
       enabled: true,
       message: `core.local succeeded (${String(done.id)})\nformatted`,
     });
+  });
+});
+
+describe('chatops alias actions', () => {
+  it('chatops.match returns the matching alias and the parameters taken from the text', async () => {
+    const e = await run('chatops.match', { text: 'say hello $(id)' });
+    expect(e.status).toBe('succeeded');
+    const result = (e.result as { result: Record<string, unknown> }).result;
+    expect(result).toMatchObject({
+      actionalias: { ref: 'annpack.echo', action_ref: 'core.echo' },
+      parameters: { message: 'hello $(id)' },
+    });
+  });
+
+  it('chatops.match fails naming the problem when no alias matches', async () => {
+    const e = await run('chatops.match', { text: 'nothing like this' });
+    expect(e.status).toBe('failed');
+    expect(JSON.stringify(e.result)).toContain('chatops.match: the API refused');
+  });
+
+  it('chatops.match_and_execute runs the matching alias', async () => {
+    const e = await run('chatops.match_and_execute', { text: 'say hi there', user: 'alice' });
+    expect(e.status).toBe('succeeded');
+    const results = (e.result as { result: { results: { execution: { id: string } }[] } }).result.results;
+    expect(results).toHaveLength(1);
+    const child = await finished(results[0]!.execution.id);
+    expect(child).toMatchObject({ status: 'succeeded', result: { stdout: 'hi there' } });
   });
 });
