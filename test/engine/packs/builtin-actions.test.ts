@@ -40,6 +40,12 @@ beforeAll(async () => {
   await mkdir(join(ann, 'actions'), { recursive: true });
   await mkdir(join(ann, 'aliases'), { recursive: true });
   await writeFile(
+    join(ann, 'config.schema.yaml'),
+    'token: {type: string, secret: true}\nregion: {type: string, default: eu}\n',
+  );
+  await mkdir(join(dataDir, 'configs'), { recursive: true });
+  await writeFile(join(dataDir, 'configs', 'annpack.yaml'), 'token: s3cret-value\n');
+  await writeFile(
     join(ann, 'aliases', 'echo.yaml'),
     'name: echo\naction_ref: core.echo\nformats:\n  - "say {{message}}"\n',
   );
@@ -161,5 +167,32 @@ describe('chatops alias actions', () => {
     expect(results).toHaveLength(1);
     const child = await finished(results[0]!.execution.id);
     expect(child).toMatchObject({ status: 'succeeded', result: { stdout: 'hi there' } });
+  });
+});
+
+describe('packs actions', () => {
+  it('packs.get shows an installed pack and fails naming an unknown one', async () => {
+    const e = await run('packs.get', { pack: 'annpack' });
+    expect(e.status).toBe('succeeded');
+    expect((e.result as { result: Record<string, unknown> }).result).toMatchObject({
+      name: 'annpack',
+      version: '1.0.0',
+    });
+    const missing = await run('packs.get', { pack: 'nosuchpack' });
+    expect(missing.status).toBe('failed');
+    expect(JSON.stringify(missing.result)).toContain('packs.get: the API refused (HTTP 404)');
+  });
+
+  it('packs.get_config shows the config with secrets masked', async () => {
+    const e = await run('packs.get_config', { pack: 'annpack' });
+    expect(e.status).toBe('succeeded');
+    expect(JSON.stringify(e.result)).not.toContain('s3cret-value');
+    expect(JSON.stringify(e.result)).toContain('********');
+  });
+
+  it('packs.setup_virtualenv sets up the environment through the API and registers the pack', async () => {
+    const e = await run('packs.setup_virtualenv', { packs: ['annpack'] });
+    expect(e.status).toBe('succeeded');
+    expect(JSON.stringify(e.result)).toContain('annpack');
   });
 });

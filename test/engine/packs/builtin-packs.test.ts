@@ -212,7 +212,14 @@ describe('the linux and packs built-in packs', () => {
     ]);
     const packs = await loadPack(join(PACKS, 'packs'));
     expect(packs.errors).toEqual([]);
-    expect(packs.actions.map((a) => a.name).sort()).toEqual(['install', 'load', 'uninstall']);
+    expect(packs.actions.map((a) => a.name).sort()).toEqual([
+      'get',
+      'get_config',
+      'install',
+      'load',
+      'setup_virtualenv',
+      'uninstall',
+    ]);
   });
 
   it('linux scripts get their values as arguments, never as shell text', async () => {

@@ -1,0 +1,1 @@
+../../../chatops/actions/lib/squall_api.py
