@@ -196,3 +196,18 @@ describe('packs actions', () => {
     expect(JSON.stringify(e.result)).toContain('annpack');
   });
 });
+
+describe('linux actions', () => {
+  it('linux.diag_loadavg runs linux.check_loadavg on the host first, and fails when it cannot reach it', async () => {
+    const wf = await run('linux.diag_loadavg', { hostname: '127.0.0.1:1' });
+    expect(wf.status).toBe('failed');
+    const res = await fetch(`${url}/api/v1/executions?parent=${String(wf.id)}`, { headers: { 'st2-api-key': key } });
+    const kids = (await res.json()) as {
+      action: { ref: string };
+      parameters: Record<string, unknown>;
+      status: string;
+    }[];
+    expect(kids.map((k) => k.action.ref)).toEqual(['linux.check_loadavg']);
+    expect(kids[0]).toMatchObject({ status: 'failed', parameters: { hosts: '127.0.0.1:1', period: 'all' } });
+  });
+});

@@ -194,6 +194,7 @@ describe('the linux and packs built-in packs', () => {
       'check_loadavg',
       'check_processes',
       'cp',
+      'diag_loadavg',
       'dig',
       'file_touch',
       'lsof',
