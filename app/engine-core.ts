@@ -146,6 +146,7 @@ export async function createEngineCore(
     createPackManagementRunner({
       installer: () => installer as PackInstaller,
       register: (packs) => register(packs ? { packs } : {}),
+      indexUrls: config.packIndexUrls,
     }),
     createInquirerRunner(() => inquiries),
   ]);

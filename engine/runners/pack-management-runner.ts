@@ -1,5 +1,6 @@
 import { SquallError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
+import { findInIndex, searchIndex } from '../packs/install/pack-index.js';
 import type { PackInstaller } from '../packs/install/pack-installer.js';
 import type { RegisterReport } from '../packs/pack-registrar.js';
 import { formatProblem } from '../packs/pack-types.js';
@@ -9,6 +10,8 @@ export interface PackManagementDeps {
   /** Built after the runner registry (it registers packs through the engine), hence a getter. */
   installer(): PackInstaller;
   register(packs?: string[]): Promise<RegisterReport>;
+  /** `packs.index_url`, for search and show. */
+  indexUrls: readonly string[];
 }
 
 type Operation = (ctx: RunContext, deps: PackManagementDeps, say: (line: string) => void) => Promise<JsonObject>;
@@ -33,6 +36,18 @@ const OPERATIONS: Record<string, Operation> = {
   },
   async uninstall(ctx, deps, say) {
     return { packs: await deps.installer().uninstall(strings(ctx.parameters.packs), say) };
+  },
+  async search(ctx, deps) {
+    return { packs: await searchIndex(deps.indexUrls, String(ctx.parameters.query ?? '')) };
+  },
+  async show(ctx, deps) {
+    const pack = String(ctx.parameters.pack ?? '');
+    if (deps.indexUrls.length === 0)
+      throw new SquallError(
+        'SQ_PACK_NOT_FOUND',
+        `No pack index is configured (packs.index_url) to show "${pack}" from.`,
+      );
+    return { pack: await findInIndex(deps.indexUrls, pack) };
   },
   async load(ctx, deps, say) {
     const packs = strings(ctx.parameters.packs);

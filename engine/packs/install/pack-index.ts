@@ -21,17 +21,7 @@ export async function findInIndex(urls: readonly string[], name: string): Promis
       'SQ_PACK_NOT_FOUND',
       `"${name}" is not a folder or a git URL, and no pack index is configured (packs.index_url) to look it up`,
     );
-  const problems: string[] = [];
-  let readable = 0;
-  for (const url of urls) {
-    let packs: JsonObject;
-    try {
-      packs = await readIndex(url);
-    } catch (e) {
-      problems.push(`${url}: ${(e as Error).message}`);
-      continue;
-    }
-    readable++;
+  for (const { url, packs } of await readIndexes(urls)) {
     const entry = packs[name];
     if (entry && typeof entry === 'object' && !Array.isArray(entry)) {
       if (typeof entry.repo_url !== 'string' || entry.repo_url === '')
@@ -39,8 +29,43 @@ export async function findInIndex(urls: readonly string[], name: string): Promis
       return entry as IndexEntry;
     }
   }
-  if (readable === 0) throw new SquallError('SQ_PACK_INVALID', `No results from the index: ${problems.join('; ')}`);
   throw new SquallError('SQ_PACK_NOT_FOUND', `No record of the "${name}" pack in the index.`);
+}
+
+/**
+ * StackStorm's `packs.search`: the packs of the configured indexes whose name, description, keywords
+ * or author contain the query (case-insensitive), by ref; earlier indexes win.
+ *
+ * @throws SquallError SQ_PACK_NOT_FOUND when no index is configured, SQ_PACK_INVALID when none can be read
+ */
+export async function searchIndex(urls: readonly string[], query: string): Promise<JsonObject> {
+  if (urls.length === 0)
+    throw new SquallError('SQ_PACK_NOT_FOUND', 'No pack index is configured (packs.index_url) to search.');
+  const wanted = query.toLowerCase();
+  const found: JsonObject = {};
+  for (const { packs } of await readIndexes(urls)) {
+    for (const [ref, entry] of Object.entries(packs)) {
+      if (ref in found || !entry || typeof entry !== 'object' || Array.isArray(entry)) continue;
+      const fields = [ref, entry.name, entry.description, entry.author, entry.keywords].flat();
+      if (fields.some((f) => typeof f === 'string' && f.toLowerCase().includes(wanted))) found[ref] = entry;
+    }
+  }
+  return found;
+}
+
+/** The readable indexes, in order; unreadable ones are tolerated while one can be read. */
+async function readIndexes(urls: readonly string[]): Promise<{ url: string; packs: JsonObject }[]> {
+  const problems: string[] = [];
+  const read: { url: string; packs: JsonObject }[] = [];
+  for (const url of urls) {
+    try {
+      read.push({ url, packs: await readIndex(url) });
+    } catch (e) {
+      problems.push(`${url}: ${(e as Error).message}`);
+    }
+  }
+  if (read.length === 0) throw new SquallError('SQ_PACK_INVALID', `No results from the index: ${problems.join('; ')}`);
+  return read;
 }
 
 async function readIndex(url: string): Promise<JsonObject> {

@@ -54,7 +54,27 @@ beforeAll(async () => {
     join(ann, 'actions', 'say.yaml'),
     'name: say\nrunner_type: announcement\nparameters:\n  message: {type: string, required: true}\n  channel: {type: string, required: true}\n  experimental: {type: boolean, default: true, immutable: true}\n  route: {type: string, default: chatops}\n',
   );
-  server = await startServer({ host: '127.0.0.1', port: 0, dataDir, logger: silentLogger });
+  const index = {
+    metadata: {},
+    packs: {
+      cloudy: {
+        name: 'cloudy',
+        description: 'Cloud things',
+        keywords: ['aws'],
+        version: '2.0.0',
+        repo_url: 'file:///x',
+      },
+      other: { name: 'other', description: 'Other things', version: '1.0.0', repo_url: 'file:///y' },
+    },
+  };
+  await writeFile(join(dataDir, 'index.json'), JSON.stringify(index));
+  server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logger: silentLogger,
+    config: { packs: { index_url: join(dataDir, 'index.json') } },
+  });
   url = server.url ?? '';
   key = (parseYaml(await readFile(join(dataDir, 'credentials'), 'utf8')) as { api_key: string }).api_key;
 }, 60_000);
@@ -171,6 +191,17 @@ describe('chatops alias actions', () => {
 });
 
 describe('packs actions', () => {
+  it('packs.search finds index entries by keyword; packs.show shows one and names an unknown one', async () => {
+    const found = await run('packs.search', { query: 'AWS' });
+    expect(found.status).toBe('succeeded');
+    expect(Object.keys((found.result as { packs: object }).packs)).toEqual(['cloudy']);
+    const shown = await run('packs.show', { pack: 'other' });
+    expect(shown.result).toMatchObject({ pack: { name: 'other', version: '1.0.0' } });
+    const missing = await run('packs.show', { pack: 'nope' });
+    expect(missing.status).toBe('failed');
+    expect(missing.result).toMatchObject({ error: 'No record of the "nope" pack in the index.' });
+  });
+
   it('packs.get shows an installed pack and fails naming an unknown one', async () => {
     const e = await run('packs.get', { pack: 'annpack' });
     expect(e.status).toBe('succeeded');

@@ -218,7 +218,9 @@ describe('the linux and packs built-in packs', () => {
       'get_config',
       'install',
       'load',
+      'search',
       'setup_virtualenv',
+      'show',
       'uninstall',
     ]);
   });
