@@ -37,6 +37,9 @@ const OPERATIONS: Record<string, Operation> = {
   async uninstall(ctx, deps, say) {
     return { packs: await deps.installer().uninstall(strings(ctx.parameters.packs), say) };
   },
+  async unload(ctx, deps, say) {
+    return { packs: await deps.installer().unload(strings(ctx.parameters.packs), say) };
+  },
   async search(ctx, deps) {
     return { packs: await searchIndex(deps.indexUrls, String(ctx.parameters.query ?? '')) };
   },

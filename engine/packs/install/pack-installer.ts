@@ -260,6 +260,25 @@ export class PackInstaller {
   }
 
   /**
+   * StackStorm's `packs.unload`: unregisters each pack (every kind of content); its files stay, so
+   * `packs.load` registers it again.
+   */
+  async unload(refs: readonly string[], progress: (line: string) => void): Promise<JsonObject> {
+    if (refs.length === 0) throw new SquallError('SQ_BAD_REQUEST', 'give at least one pack to unload');
+    const out: JsonObject = {};
+    for (const ref of refs) {
+      if (this.deps.builtinRefs.has(ref))
+        throw new SquallError('SQ_PACK_INVALID', `pack "${ref}" is built into Squall and cannot be unloaded`);
+      if (!(await this.deps.store.packs.get(ref)))
+        throw new SquallError('SQ_PACK_NOT_FOUND', `pack "${ref}" is not registered`);
+      const removed = await unregisterPack(this.deps.store, ref);
+      progress(`Unloaded ${ref}: ${countsText(removed)}`);
+      out[ref] = removed;
+    }
+    return out;
+  }
+
+  /**
    * StackStorm's `packs.uninstall`: unregisters each pack (every kind of content) and deletes its
    * folder and virtual environment; its config file (`<data_dir>/configs/<pack>.yaml`) stays.
    */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,10 @@ beforeAll(async () => {
     },
   };
   await writeFile(join(dataDir, 'index.json'), JSON.stringify(index));
+  const unloadme = join(dataDir, 'packs', 'unloadme');
+  await mkdir(join(unloadme, 'actions'), { recursive: true });
+  await writeFile(join(unloadme, 'pack.yaml'), 'name: unloadme\nversion: 1.0.0\ndescription: d\nauthor: a\n');
+  await writeFile(join(unloadme, 'actions', 'x.yaml'), 'name: x\nrunner_type: noop\n');
   server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -191,6 +196,18 @@ describe('chatops alias actions', () => {
 });
 
 describe('packs actions', () => {
+  it('packs.unload unregisters a pack and keeps its files; a built-in pack is refused', async () => {
+    expect((await api('GET', '/api/v1/actions/unloadme.x')).ref).toBe('unloadme.x');
+    const e = await run('packs.unload', { packs: ['unloadme'] });
+    expect(e.status).toBe('succeeded');
+    expect(e.result).toMatchObject({ packs: { unloadme: { actions: 1 } } });
+    const res = await fetch(`${url}/api/v1/actions/unloadme.x`, { headers: { 'st2-api-key': key } });
+    expect(res.status).toBe(404);
+    expect(existsSync(join(dataDir, 'packs', 'unloadme', 'pack.yaml'))).toBe(true);
+    const core = await run('packs.unload', { packs: ['core'] });
+    expect(core.result).toMatchObject({ error: 'pack "core" is built into Squall and cannot be unloaded' });
+  });
+
   it('packs.search finds index entries by keyword; packs.show shows one and names an unknown one', async () => {
     const found = await run('packs.search', { query: 'AWS' });
     expect(found.status).toBe('succeeded');

@@ -222,6 +222,7 @@ describe('the linux and packs built-in packs', () => {
       'setup_virtualenv',
       'show',
       'uninstall',
+      'unload',
     ]);
   });
 
