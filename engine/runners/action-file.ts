@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunContext } from './runner.js';
 
@@ -15,6 +16,19 @@ export function actionFile(ctx: RunContext): string | { error: string } {
   const rel = relative(ctx.pack.path, file);
   if (rel.startsWith('..') || isAbsolute(rel)) {
     return { error: `entry_point "${entry}" of ${ctx.action.ref} is outside pack ${ctx.pack.ref}` };
+  }
+  return file;
+}
+
+/**
+ * `actionFile`, and the file must exist: the script runners refuse to start without it, naming it
+ * as `what` (`Script`, `Python action file`).
+ */
+export async function existingActionFile(ctx: RunContext, what: string): Promise<string | { error: string }> {
+  const file = actionFile(ctx);
+  if (typeof file !== 'string') return file;
+  if (!(await stat(file).catch(() => undefined))?.isFile()) {
+    return { error: `${what} ${file} of ${ctx.action.ref} does not exist` };
   }
   return file;
 }

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { delimiter, join, relative } from 'node:path';
 import { installRoot } from '../../lib/install-root.js';
 import type { ParamSpecs } from '../model/action.js';
@@ -6,7 +5,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import { isStorableJson } from '../model/json-limits.js';
 import { isExecutable } from '../packs/pack-files.js';
 import { packVenvDir, venvPython } from '../packs/python/venv-paths.js';
-import { actionFile } from './action-file.js';
+import { existingActionFile } from './action-file.js';
 import {
   childEnv,
   type ProcessEnd,
@@ -141,11 +140,8 @@ export function createPythonScriptRunner(deps: PythonScriptRunnerDeps, options?:
     description: "Runs a pack's Python action class, parameters as keyword arguments of run().",
     parameters: PARAMETERS,
     async run(ctx) {
-      const file = actionFile(ctx);
+      const file = await existingActionFile(ctx, 'Python action file');
       if (typeof file !== 'string') return notStarted(file.error);
-      if (!(await stat(file).catch(() => undefined))?.isFile()) {
-        return notStarted(`Python action file ${file} of ${ctx.action.ref} does not exist`);
-      }
       const python = await interpreterFor(deps, ctx.action.pack);
       if (!(await isExecutable(python))) {
         return notStarted(`Python interpreter ${python} does not exist or is not executable (packs.python)`);

@@ -142,6 +142,14 @@ export async function runRemote(
   }
 }
 
+/** Output and connection limits of the SSH runners, from their options. */
+export function remoteLimits(options: RemoteShellCmdRunnerOptions): { maxOutputChars: number; readyTimeoutMs: number } {
+  return {
+    maxOutputChars: options.maxOutputChars ?? 1024 * 1024,
+    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
+  };
+}
+
 /**
  * `remote-shell-cmd` (`core.remote`): runs `cmd` on each of `hosts` over SSH (ssh2) and returns
  * StackStorm's per-host map `{"<host>": {succeeded, failed, return_code, stdout, stderr}}`.
@@ -150,10 +158,7 @@ export async function runRemote(
  * await createRemoteShellCmdRunner().run({ ...ctx, parameters: { cmd: 'uptime', hosts: 'web1,web2:2222' } });
  */
 export function createRemoteShellCmdRunner(options: RemoteShellCmdRunnerOptions = {}): Runner {
-  const limits = {
-    maxOutputChars: options.maxOutputChars ?? 1024 * 1024,
-    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
-  };
+  const limits = remoteLimits(options);
   return {
     name: 'remote-shell-cmd',
     description: 'Runs a shell command on remote hosts over SSH.',

@@ -1,10 +1,15 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import { Client, type SFTPWrapper } from 'ssh2';
 import type { ParamSpecs } from '../model/action.js';
-import { actionFile } from './action-file.js';
+import { existingActionFile } from './action-file.js';
 import { shellQuote } from './remote-command.js';
-import { REMOTE_PARAMETERS, type RemoteShellCmdRunnerOptions, runRemote } from './remote-shell-cmd-runner.js';
+import {
+  REMOTE_PARAMETERS,
+  type RemoteShellCmdRunnerOptions,
+  remoteLimits,
+  runRemote,
+} from './remote-shell-cmd-runner.js';
 import type { RunContext, Runner, RunOutcome } from './runner.js';
 import { readString } from './runner-params.js';
 import { actionParams, scriptArguments, scriptEnv } from './script-args.js';
@@ -25,19 +30,14 @@ const PARAMETERS: ParamSpecs = {
  * environment variables, then removes the folder. Results as `remote-shell-cmd`'s, per host.
  */
 export function createRemoteShellScriptRunner(options: RemoteShellCmdRunnerOptions = {}): Runner {
-  const limits = {
-    maxOutputChars: options.maxOutputChars ?? 1024 * 1024,
-    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
-  };
+  const limits = remoteLimits(options);
   return {
     name: 'remote-shell-script',
     description: "Copies an action's script to remote hosts over SFTP and runs it there.",
     parameters: PARAMETERS,
     async run(ctx: RunContext): Promise<RunOutcome> {
-      const file = actionFile(ctx);
+      const file = await existingActionFile(ctx, 'Script');
       if (typeof file !== 'string') return startFailure(file.error);
-      if (!(await stat(file).catch(() => undefined))?.isFile())
-        return startFailure(`Script ${file} of ${ctx.action.ref} does not exist`);
       const p = ctx.parameters;
       const own = actionParams(p, PARAMETERS);
       const args = scriptArguments(ctx.action.parameters, PARAMETERS, own, readString(p, 'kwarg_op') ?? '--');
