@@ -52,27 +52,61 @@ const REPLAY_DEDUP_MS = 30_000;
 export class StreamHub {
   readonly #listeners = new Set<Listener>();
   #sub: Subscription | undefined;
+  #started = false;
+  /** Subscribes and cancels one at a time, in the order clients came and went. */
+  #reconciling: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: { store: Store; bus: Bus; logger: Logger }) {}
 
   async start(): Promise<void> {
-    this.#sub = await this.deps.bus.subscribe('stream.events', async ({ events }) => {
-      for (const e of events) {
-        for (const l of this.#listeners) {
-          // One client whose socket broke must not cost the others this event.
-          try {
-            l(e);
-          } catch (err) {
-            this.deps.logger.warn('stream client failed to take an event', { id: e.id, error: (err as Error).message });
-          }
-        }
-      }
-    });
+    this.#started = true;
+    await this.#reconcile();
   }
 
   async stop(): Promise<void> {
-    await this.#sub?.cancel();
+    this.#started = false;
     this.#listeners.clear();
+    await this.#reconcile();
+  }
+
+  /** Whether the hub holds a bus subscription (only while a client listens). */
+  get subscribed(): boolean {
+    return this.#sub !== undefined;
+  }
+
+  readonly #fanOut = async ({ events }: { events: StreamBroadcast[] }): Promise<void> => {
+    for (const e of events) {
+      for (const l of this.#listeners) {
+        // One client whose socket broke must not cost the others this event.
+        try {
+          l(e);
+        } catch (err) {
+          this.deps.logger.warn('stream client failed to take an event', { id: e.id, error: (err as Error).message });
+        }
+      }
+    }
+  };
+
+  /**
+   * Holds the bus subscription only while some client listens: each subscriber gets its own copy of
+   * every broadcast, parsed, and with nobody to pass it to that was most of the garbage an execution
+   * left in embedded mode (and the GC pauses behind the latency tail).
+   */
+  #reconcile(): Promise<void> {
+    const next = this.#reconciling
+      .catch(() => {})
+      .then(async () => {
+        const want = this.#started && this.#listeners.size > 0;
+        if (want && this.#sub === undefined) {
+          this.#sub = await this.deps.bus.subscribe('stream.events', this.#fanOut);
+        } else if (!want && this.#sub !== undefined) {
+          const sub = this.#sub;
+          this.#sub = undefined;
+          await sub.cancel();
+        }
+      });
+    this.#reconciling = next;
+    return next;
   }
 
   /**
@@ -101,7 +135,17 @@ export class StreamHub {
     const detach = () => {
       if (forget) clearTimeout(forget);
       this.#listeners.delete(listener);
+      this.#reconcile().catch((err: unknown) =>
+        this.deps.logger.warn('could not leave the stream broadcast', { error: (err as Error).message }),
+      );
     };
+    try {
+      // Subscribed before the replay reads the store: an event stored later is broadcast later.
+      await this.#reconcile();
+    } catch (err) {
+      detach();
+      throw err;
+    }
     if (lastEventId !== undefined) {
       try {
         let after = lastEventId;

@@ -186,6 +186,28 @@ describe('StreamHub', () => {
     expect(got.map((e) => e.event)).toEqual(['test.isolation']);
   });
 
+  it('holds its bus subscription only while a client listens, and delivers live events after rejoining', async () => {
+    for (const d of detachers.splice(0)) d();
+    await waitFor(() => (hub.subscribed ? undefined : true), 5_000, 'the hub to leave the broadcast');
+    h.stream.emit('test.nobody', {});
+    await h.stream.drain();
+    const got = await attach(ALL);
+    expect(hub.subscribed).toBe(true);
+    h.stream.emit('test.rejoined', {});
+    await h.stream.drain();
+    await waitFor(() => (got.length > 0 ? true : undefined), 5_000, 'the live event');
+    expect(got.map((e) => e.event)).toEqual(['test.rejoined']);
+    // Clients coming and going at once: subscribed while one remains, not once all have gone.
+    const quick = await Promise.all([1, 2, 3].map(() => hub.attach(ALL, undefined, () => {})));
+    for (const d of detachers.splice(0)) d();
+    quick[0]!();
+    quick[1]!();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(hub.subscribed).toBe(true);
+    quick[2]!();
+    await waitFor(() => (hub.subscribed ? undefined : true), 5_000, 'the hub to leave the broadcast');
+  });
+
   it('does not keep a client whose replay failed', async () => {
     h.stream.emit('test.replay-fail', {});
     await h.stream.drain();
