@@ -316,6 +316,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
     `,
   },
+  {
+    version: 25,
+    name: 'trigger instance indexes: status only for the instances still owed, time without id',
+    // Nearly every instance ends `processed` and stays so: the recovery sweep and the API's owed-status
+    // filters look for the others, so only they are indexed (queries name their status as literals so
+    // that SQLite sees they fall inside the index; `processed` pages go by the time index). Pages order
+    // by (occurrence_time, id): ties on the time are rare and SQLite sorts just those by id.
+    sql: `
+      DROP INDEX trigger_instances_status;
+      CREATE INDEX trigger_instances_status ON trigger_instances (status, updated_at)
+        WHERE status = 'pending' OR status = 'processing' OR status = 'processing_failed';
+      DROP INDEX trigger_instances_time;
+      CREATE INDEX trigger_instances_time ON trigger_instances (occurrence_time);
+    `,
+  },
 ];
 
 /**

@@ -4,24 +4,30 @@ import type { PurgeRequest } from '../purge.js';
 import type { TriggerInstanceFilter, TriggerInstanceRepo } from '../trigger-instance-repo.js';
 import { placeholders, purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
+import {
+  INSTANCE_COLUMNS as COLUMNS,
+  instanceFromRow as fromRow,
+  type InstanceRow,
+  instanceDoc,
+} from './sqlite-trigger-instance-codec.js';
 
-interface InstanceRow {
-  doc: string;
-  status: TriggerInstanceStatus;
-  updated_at: string;
+const STATUSES: ReadonlySet<string> = new Set<TriggerInstanceStatus>([
+  'pending',
+  'processing',
+  'processed',
+  'processing_failed',
+]);
+
+/**
+ * `status` is one of these, as literals ORed: SQLite uses the partial trigger_instances_status index
+ * (migration 25) only when it can see at prepare time that the query falls inside its condition.
+ */
+function statusIn(statuses: readonly TriggerInstanceStatus[]): string {
+  const known = statuses.filter((s) => STATUSES.has(s));
+  return known.length === 0 ? '0' : `(${known.map((s) => `status = '${s}'`).join(' OR ')})`;
 }
 
-const COLUMNS = 'doc, status, updated_at';
-
-/** The stored document with the status columns laid over it (status changes write only the columns). */
-function fromRow(row: InstanceRow): TriggerInstance {
-  const t = JSON.parse(row.doc) as TriggerInstance;
-  t.status = row.status;
-  t.updated_at = row.updated_at;
-  return t;
-}
-
-/** Trigger instances as one JSON document plus the columns the API and the recovery sweep filter on. */
+/** Trigger instances as columns the API and the recovery sweep filter on, plus a JSON document of the rest. */
 export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
   readonly #conn: SqliteConnection;
 
@@ -36,7 +42,7 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
           `INSERT INTO trigger_instances (id, trigger, status, occurrence_time, updated_at, doc)
            VALUES (?, ?, ?, ?, ?, ?)`,
         )
-        .run(t.id, t.trigger, t.status, t.occurrence_time, t.updated_at, JSON.stringify(t)),
+        .run(t.id, t.trigger, t.status, t.occurrence_time, t.updated_at, instanceDoc(t)),
     );
     return t;
   }
@@ -61,9 +67,7 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
       args.push(filter.traceTag);
     }
     if (filter.status !== undefined) {
-      const statuses = typeof filter.status === 'string' ? [filter.status] : filter.status;
-      where.push(statuses.length === 0 ? '0' : `status IN (${placeholders(statuses.length)})`);
-      args.push(...statuses);
+      where.push(statusIn(typeof filter.status === 'string' ? [filter.status] : filter.status));
     }
     if (filter.occurredAfter !== undefined) {
       where.push('occurrence_time > ?');

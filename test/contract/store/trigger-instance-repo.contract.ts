@@ -64,6 +64,27 @@ export function triggerInstanceRepoContract(current: () => Store): void {
       expect(await store.triggerInstances.list({ limit: 0 })).toEqual({ items: [], total: 3 });
     });
 
+    it('orders instances that occurred at the same moment by id, both ways, in every filter', async () => {
+      const at = '2026-01-02T10:00:00.000Z';
+      const [x, y, z] = [
+        instance({ occurrence_time: at }),
+        instance({ occurrence_time: at }),
+        instance({ occurrence_time: at }),
+      ];
+      const tied = [x, y, z];
+      const before = instance({ occurrence_time: '2026-01-02T09:59:59.999Z' });
+      for (const t of [y, before, z, x]) await store.triggerInstances.create(t);
+      const byId = tied.map((t) => t.id).sort();
+      const ids = async (f: Parameters<Store['triggerInstances']['list']>[0]) =>
+        (await store.triggerInstances.list(f)).items.map((t) => t.id);
+      const window = { occurredAfter: before.occurrence_time, occurredBefore: '2026-01-02T10:00:00.001Z' };
+      expect(await ids(window)).toEqual([...byId].reverse());
+      expect(await ids({ ...window, order: 'asc' })).toEqual(byId);
+      expect(await ids({ occurredAfter: '2026-01-02T09:00:00.000Z', order: 'asc' })).toEqual([before.id, ...byId]);
+      expect(await ids({ ...window, status: 'pending', limit: 2, offset: 1 })).toEqual([byId[1], byId[0]]);
+      expect(await ids({ traceTag: byId[2], order: 'asc' })).toEqual([byId[2]]);
+    });
+
     it('moves the status only from an expected one, stamping updated_at, and finds stale ones by it', async () => {
       const t = instance();
       await store.triggerInstances.create(t);
