@@ -47,7 +47,7 @@ export async function startNotifier(deps: {
   const log = deps.logger.child({ component: 'notifier' });
   const triggers = createTriggerDispatcher(deps);
   return bus.consume('execution.completed', deps.group, async ({ id }) => {
-    if ((await store.marks.get(notifiedKey(id))) !== undefined) return;
+    if (await isNotified(store, id)) return;
     const e = await store.executions.get(id);
     if (!e || !isTerminal(e.status)) return;
     const parameters = maskSecrets(runners.specsOf(e.action), e.parameters);
@@ -93,8 +93,9 @@ export async function startNotifier(deps: {
         });
       }
     }
+    // Last: once it is stored, everything above is out (see isNotified).
     await triggers.dispatch({
-      id: derivedId(id, 'actiontrigger'),
+      id: actionTriggerId(id),
       trigger: 'core.st2.generic.actiontrigger',
       payload: {
         execution_id: id,
@@ -108,18 +109,20 @@ export async function startNotifier(deps: {
       },
       ...(e.context.trace_context ? { trace_tag: e.context.trace_context.trace_tag } : {}),
     });
-    await store.marks.set(notifiedKey(id), true, {
-      expiresAt: new Date(Date.now() + NOTIFIED_MARK_TTL_MS).toISOString(),
-    });
   });
 }
 
-/** Written once an execution's notify and triggers are out; the sweep owes those without it. */
-function notifiedKey(executionId: string): string {
-  return `notified:${executionId}`;
+function actionTriggerId(executionId: string): string {
+  return derivedId(executionId, 'actiontrigger');
 }
 
-const NOTIFIED_MARK_TTL_MS = 7 * 86_400_000;
+/**
+ * Whether an execution's notify and triggers are out: its actiontrigger instance, which the notifier
+ * stores last, exists. (Older versions also wrote a `notified:<id>` mark; it expires on its own.)
+ */
+async function isNotified(store: Store, executionId: string): Promise<boolean> {
+  return (await store.triggerInstances.get(actionTriggerId(executionId))) !== undefined;
+}
 const SWEEP_CURSOR = 'notifier:swept_until';
 const PAGE = 500;
 
@@ -127,8 +130,8 @@ const PAGE = 500;
  * The safety net under `execution.completed`: the in-process bus forgets a message when the process
  * dies right after an execution's terminal write (and a broker can lose one too). Every so often,
  * executions that ended since the last sweep (a cursor in the store; a new store starts from now)
- * and carry no `notified` marker are published again; the notifier's marker and its trigger
- * instance ids, derived from the execution, make a second delivery emit nothing twice.
+ * and have no actiontrigger instance yet are published again; that instance, stored last, and the
+ * trigger instance ids, derived from the execution, make a second delivery emit nothing twice.
  */
 export class NotifierSweep {
   #timer: NodeJS.Timeout | undefined;
@@ -167,7 +170,7 @@ export class NotifierSweep {
           for (const e of page.items) {
             // Ended before the window (and changed since, e.g. a chat delivery noted): not this sweep's.
             if (e.end_timestamp !== undefined && e.end_timestamp < from) continue;
-            if ((await store.marks.get(notifiedKey(e.id))) !== undefined) continue;
+            if (await isNotified(store, e.id)) continue;
             await bus.publish('execution.completed', completedMessage(e));
             resent++;
           }

@@ -198,6 +198,19 @@ describe('notifier', () => {
     });
   });
 
+  it('sends nothing twice for a redelivered execution.completed', async () => {
+    const first = await notified('core.noop', {}, { 'on-complete': { routes: ['chat', 'email'] } });
+    expect(first.chat).toHaveLength(1);
+    await h.bus.publish('execution.completed', { id: first.e.id });
+    await h.bus.publish('execution.completed', { id: first.e.id });
+    // Behind the redeliveries in the queue: once this one's trigger is out, they were handled.
+    await notified('core.noop', {}, undefined);
+    const again = await collect(first.e);
+    expect(again.chat).toEqual(first.chat);
+    expect(again.notifyTriggers).toEqual(first.notifyTriggers);
+    expect(again.actionTriggers).toHaveLength(1);
+  });
+
   it('sends nothing for a notify section without routes', async () => {
     const r = await notified('core.noop', {}, { 'on-complete': { message: 'nobody hears this' } });
     expect(r.chat).toEqual([]);
