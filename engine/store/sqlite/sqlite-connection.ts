@@ -53,6 +53,23 @@ function restrictToOwner(path: string): void {
   for (const p of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(p)) chmodSync(p, 0o600);
 }
 
+/**
+ * Work a repo leaves to the end of each group commit, registered once with `onCommit`: its writes
+ * gather what they owe in memory, and `beforeCommit` stores it in one go (the stream's events, one
+ * segment row per commit, see sqlite-event-repo.ts), which is cheaper and far smaller than a row per write.
+ */
+export interface CommitHook {
+  /**
+   * Runs inside the transaction, after the batch's writes and before COMMIT (also when none of them
+   * was this repo's). Throwing fails the whole batch, as an I/O error does: every write in it rejects.
+   */
+  beforeCommit(): void;
+  /** The batch committed: what `beforeCommit` stored is there for good. Must not throw (the writes settle after it). */
+  committed(): void;
+  /** The batch did not commit: what its writes gathered for `beforeCommit` is to be forgotten. */
+  rolledBack(): void;
+}
+
 interface PendingWrite {
   what: string;
   run: () => unknown;
@@ -78,6 +95,7 @@ export class SqliteConnection {
   #pending: PendingWrite[] = [];
   #flushScheduled = false;
   #checkpointer: { stop(): Promise<void> } | undefined;
+  readonly #hooks: CommitHook[] = [];
 
   constructor(path: string) {
     this.#path = path;
@@ -156,6 +174,11 @@ export class SqliteConnection {
     });
   }
 
+  /** Registers work to do at the end of every group commit (see CommitHook); once per repo. */
+  onCommit(hook: CommitHook): void {
+    this.#hooks.push(hook);
+  }
+
   readonly #flush = (): void => {
     this.#flushScheduled = false;
     const batch = this.#pending;
@@ -168,6 +191,7 @@ export class SqliteConnection {
     }
     const failAll = (e: unknown, what: string) => {
       const err = mapSqliteError(e, what, 'SQ_STORE_UNAVAILABLE');
+      for (const h of this.#hooks) h.rolledBack();
       for (const w of batch) w.reject(err);
     };
     try {
@@ -191,12 +215,15 @@ export class SqliteConnection {
       }
     }
     try {
+      // A hook's rows belong to the writes of this batch: if they cannot be stored, neither is the batch.
+      for (const h of this.#hooks) h.beforeCommit();
       this.prepare('COMMIT').run();
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');
       failAll(e, 'committing SQLite writes');
       return;
     }
+    for (const h of this.#hooks) h.committed();
     batch.forEach((w, i) => {
       const o = outcomes[i]!;
       if (o.ok) w.resolve(o.value);

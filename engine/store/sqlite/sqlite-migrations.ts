@@ -331,6 +331,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX trigger_instances_time ON trigger_instances (occurrence_time);
     `,
   },
+  {
+    version: 23,
+    name: 'stream events stored as segments, one per group commit',
+    // One row per commit holds all the events appended in it (deflated when there are enough to pay),
+    // instead of a row per event: 64 events deflated together take ~3% of their rows' bytes. Ids come
+    // from event_ids (never reused, even once purge emptied the segments), carrying on from the old
+    // table's. The old table keeps its rows for reading until purge empties it; it gets no new rows,
+    // and its purge scans it in id order, so the timestamp index goes.
+    sql: `
+      CREATE TABLE event_segments (
+        first_id INTEGER PRIMARY KEY,
+        last_id INTEGER NOT NULL,
+        newest_ms INTEGER NOT NULL,
+        codec INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
+      CREATE TABLE event_ids (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        last INTEGER NOT NULL
+      );
+      INSERT INTO event_ids (one, last)
+        VALUES (1, max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0),
+                       coalesce((SELECT max(id) FROM events), 0)));
+      DROP INDEX events_timestamp;
+    `,
+  },
 ];
 
 /**
