@@ -14,6 +14,7 @@ import type { PurgeRequest } from '../purge.js';
 import { placeholders, type SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDocParts } from './sqlite-doc-parts.js';
 import { guard } from './sqlite-errors.js';
+import { writeBackExecutionFields } from './sqlite-trigger-instance-repo.js';
 
 interface ExecutionRow {
   doc: string;
@@ -215,6 +216,7 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         .all(req.before, req.limit ?? -1);
       if (ids.length === 0) return 0;
       const list = JSON.stringify(ids);
+      writeBackExecutionFields(conn, ids, COLUMNS, this.#fromRow);
       conn.prepare('DELETE FROM output WHERE execution_id IN (SELECT value FROM json_each(?))').run(list);
       conn.prepare('DELETE FROM workflows WHERE id IN (SELECT value FROM json_each(?))').run(list);
       return conn.prepare('DELETE FROM executions WHERE id IN (SELECT value FROM json_each(?))').run(list).changes;

@@ -43,8 +43,9 @@ export async function createSqliteStore(
   const log = deps.logger.child({ component: 'store', store: 'sqlite' });
   const conn = new SqliteConnection(cfg.path);
   const parts = new SqliteDocParts(conn);
+  const executions = new SqliteExecutionRepo(conn, parts);
   return {
-    executions: new SqliteExecutionRepo(conn, parts),
+    executions,
     output: new SqliteOutputRepo(conn),
     packs: new SqliteCatalogRepo<Pack>(conn, { table: 'packs', noun: 'pack', pack: (p) => p.ref }),
     actions: new SqliteCatalogRepo<Action>(conn, { table: 'actions', noun: 'action', pack: (a) => a.pack }),
@@ -58,7 +59,7 @@ export async function createSqliteStore(
     dedup: new SqliteDedupRepo(conn),
     marks: new SqliteMarkRepo(conn),
     leases: new SqliteLeaseRepo(conn),
-    triggerInstances: new SqliteTriggerInstanceRepo(conn),
+    triggerInstances: new SqliteTriggerInstanceRepo(conn, executions),
     kv: new SqliteKvRepo(conn),
     rules: new SqliteCatalogRepo<Rule>(conn, { table: 'rules', noun: 'rule', pack: (r) => r.pack }),
     triggerTypes: new SqliteCatalogRepo<PackTriggerType>(conn, {

@@ -1,4 +1,6 @@
-import type { JsonObject } from '../../model/json.js';
+import { derivedId } from '../../ids.js';
+import type { Execution, ExecutionStatus } from '../../model/execution.js';
+import type { JsonObject, JsonValue } from '../../model/json.js';
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
 
 /** A trigger_instances row: the columns the store filters and sorts on, and the rest as `doc`. */
@@ -14,12 +16,84 @@ export interface InstanceRow {
 export const INSTANCE_COLUMNS = 'id, trigger, status, occurrence_time, updated_at, doc';
 
 /**
- * The document stored for an instance: everything but the fields its columns hold. `trace_tag` stays
- * (the trigger_instances_trace index reads it from the document).
+ * An instance as read from its row. When `ref` is set, the payload holds only `execution_id` and
+ * `parameters` of an actiontrigger payload, and the rest is that execution's own (see withExecution).
  */
-export function instanceDoc(t: TriggerInstance): string {
+export interface DecodedInstance {
+  instance: TriggerInstance;
+  ref?: string;
+}
+
+/** The notifier's actiontrigger payload, its fields in its order. */
+const ACTION_PAYLOAD = [
+  'execution_id',
+  'status',
+  'start_timestamp',
+  'action_name',
+  'action_ref',
+  'runner_ref',
+  'parameters',
+  'result',
+] as const;
+
+/**
+ * Statuses whose execution never changes what an actiontrigger payload shows of it afterwards. Not
+ * `abandoned`: the sweeper records in its result what became of its processes once they are stopped.
+ */
+const SETTLED: ReadonlySet<ExecutionStatus> = new Set<ExecutionStatus>(['succeeded', 'failed', 'timeout', 'canceled']);
+
+/** What an actiontrigger payload says of its execution. */
+export type ExecutionFields = ReturnType<typeof executionFields>;
+
+/** What an actiontrigger payload says of its execution, as the notifier builds it. */
+export function executionFields(e: Execution) {
+  return {
+    status: e.status,
+    start_timestamp: e.start_timestamp,
+    action_name: e.action.name,
+    action_ref: e.action.ref,
+    runner_ref: e.runner_type,
+    result: e.result ?? {},
+  };
+}
+
+/**
+ * The execution an instance's payload may refer to: the notifier's actiontrigger for it (its id
+ * derived from the execution's, its payload in the notifier's shape and order).
+ */
+export function referredExecution(t: TriggerInstance): string | undefined {
+  const p = t.payload;
+  const keys = Object.keys(p);
+  if (t.trigger !== 'core.st2.generic.actiontrigger' || keys.length !== ACTION_PAYLOAD.length) return undefined;
+  if (keys.some((k, i) => k !== ACTION_PAYLOAD[i] || p[k] === undefined)) return undefined;
+  if (typeof p.execution_id !== 'string') return undefined;
+  return t.id === derivedId(p.execution_id, 'actiontrigger') ? p.execution_id : undefined;
+}
+
+/** Whether the payload's execution fields are, to the letter, what the (settled) execution `e` holds. */
+export function payloadIsExecutions(t: TriggerInstance, e: Execution): boolean {
+  if (!SETTLED.has(e.status)) return false;
+  return Object.entries(executionFields(e)).every(([k, v]) => JSON.stringify(t.payload[k]) === JSON.stringify(v));
+}
+
+/** Whether `f` are an execution's fields small enough to keep in memory a while. */
+export function smallFields(f: ExecutionFields): boolean {
+  return JSON.stringify(f.result).length <= 4096;
+}
+
+/**
+ * The document stored for an instance: everything but the fields its columns hold. `trace_tag` stays
+ * (the trigger_instances_trace index reads it from the document). `byRef`: the payload's execution
+ * fields are left out and read from the execution (`payload_ref` instead of `payload` says so).
+ */
+export function instanceDoc(t: TriggerInstance, byRef = false): string {
   const { id: _id, trigger: _trigger, status: _status, occurrence_time: _at, updated_at: _updated, ...rest } = t;
-  return JSON.stringify(rest);
+  if (!byRef) return JSON.stringify(rest);
+  const { payload, ...others } = rest;
+  return JSON.stringify({
+    ...others,
+    payload_ref: { execution_id: payload.execution_id, parameters: payload.parameters },
+  });
 }
 
 /**
@@ -27,24 +101,43 @@ export function instanceDoc(t: TriggerInstance): string {
  * so). A row written before the columns were left out of the document (it has `id`) reads as it did:
  * the whole document with the status columns laid over it (status changes write only the columns).
  */
-export function instanceFromRow(row: InstanceRow): TriggerInstance {
+export function decodeInstance(row: InstanceRow): DecodedInstance {
   const doc = JSON.parse(row.doc) as JsonObject;
   if (typeof doc.id === 'string') {
     const t = doc as unknown as TriggerInstance;
     t.status = row.status;
     t.updated_at = row.updated_at;
-    return t;
+    return { instance: t };
   }
-  const { parameters, payload, trace_tag, ...extra } = doc as unknown as Omit<TriggerInstance, keyof InstanceRow>;
-  return {
+  const { parameters, payload, payload_ref, trace_tag, ...extra } = doc as unknown as Omit<
+    TriggerInstance,
+    keyof InstanceRow
+  > & { payload_ref?: JsonObject };
+  const instance: TriggerInstance = {
     id: row.id,
     trigger: row.trigger,
     parameters,
-    payload,
+    payload: payload_ref ?? payload,
     occurrence_time: row.occurrence_time,
     status: row.status,
     trace_tag,
     updated_at: row.updated_at,
     ...extra,
   };
+  return payload_ref === undefined ? { instance } : { instance, ref: String(payload_ref.execution_id) };
+}
+
+/** A decoded instance whose payload refers to an execution, with the payload whole again: `f` are its fields. */
+export function withExecution(t: TriggerInstance, f: ExecutionFields): TriggerInstance {
+  const payload: JsonObject = {
+    execution_id: t.payload.execution_id as string,
+    status: f.status,
+    start_timestamp: f.start_timestamp,
+    action_name: f.action_name,
+    action_ref: f.action_ref,
+    runner_ref: f.runner_ref,
+    parameters: t.payload.parameters as JsonValue,
+    result: f.result,
+  };
+  return { ...t, payload };
 }

@@ -53,7 +53,7 @@ describe('action triggers across a kill -9', () => {
     const terminalWithoutTrigger = reader.prepare(
       `SELECT COUNT(*) FROM executions e WHERE e.status = 'succeeded' AND NOT EXISTS (
          SELECT 1 FROM trigger_instances t WHERE t.trigger = 'core.st2.generic.actiontrigger'
-         AND json_extract(t.doc, '$.payload.execution_id') = e.id)`,
+         AND coalesce(json_extract(t.doc, '$.payload.execution_id'), json_extract(t.doc, '$.payload_ref.execution_id')) = e.id)`,
     );
     const succeeded = reader.prepare(`SELECT COUNT(*) FROM executions WHERE status = 'succeeded'`);
     const deadline = Date.now() + 30_000;
