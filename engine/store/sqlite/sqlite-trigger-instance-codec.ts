@@ -82,18 +82,22 @@ export function smallFields(f: ExecutionFields): boolean {
 }
 
 /**
- * The document stored for an instance: everything but the fields its columns hold. `trace_tag` stays
- * (the trigger_instances_trace index reads it from the document). `byRef`: the payload's execution
- * fields are left out and read from the execution (`payload_ref` instead of `payload` says so).
+ * The document stored for an instance: everything but the fields its columns hold, and `parameters`
+ * only when there are some (most triggers take none). `trace_tag` stays (the trigger_instances_trace
+ * index reads it from the document). `byRef`: the payload's execution fields are left out and read
+ * from the execution (`payload_ref` instead of `payload` says so).
  */
 export function instanceDoc(t: TriggerInstance, byRef = false): string {
   const { id: _id, trigger: _trigger, status: _status, occurrence_time: _at, updated_at: _updated, ...rest } = t;
-  if (!byRef) return JSON.stringify(rest);
-  const { payload, ...others } = rest;
-  return JSON.stringify({
-    ...others,
-    payload_ref: { execution_id: payload.execution_id, parameters: payload.parameters },
-  });
+  const { parameters, payload, ...others } = rest;
+  const doc: JsonObject = isEmptyObject(parameters) ? others : { parameters, ...others };
+  if (!byRef) doc.payload = payload;
+  else doc.payload_ref = { execution_id: payload.execution_id, parameters: payload.parameters } as JsonObject;
+  return JSON.stringify(doc);
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 }
 
 /**
@@ -111,12 +115,12 @@ export function decodeInstance(row: InstanceRow): DecodedInstance {
   }
   const { parameters, payload, payload_ref, trace_tag, ...extra } = doc as unknown as Omit<
     TriggerInstance,
-    keyof InstanceRow
-  > & { payload_ref?: JsonObject };
+    keyof InstanceRow | 'parameters'
+  > & { parameters?: JsonObject; payload_ref?: JsonObject };
   const instance: TriggerInstance = {
     id: row.id,
     trigger: row.trigger,
-    parameters,
+    parameters: parameters ?? {},
     payload: payload_ref ?? payload,
     occurrence_time: row.occurrence_time,
     status: row.status,

@@ -42,10 +42,13 @@ const instance = (id: string, over: Partial<TriggerInstance> = {}): TriggerInsta
 describe('SQLite trigger instances', () => {
   it('stores the document without what its columns hold, and reads back what was given, fields in order', async () => {
     const path = tempPath();
-    const t = instance('aaaaaaaaaaaaaaaaaaaaaaaa');
+    const t = instance('aaaaaaaaaaaaaaaaaaaaaaaa', { parameters: { url: 'alerts' } });
+    const none = instance('abababababababababababab');
     await withStore(path, async (s) => {
       await s.triggerInstances.create(t);
+      await s.triggerInstances.create(none);
       expect(JSON.stringify(await s.triggerInstances.get(t.id))).toBe(JSON.stringify(t));
+      expect(JSON.stringify(await s.triggerInstances.get(none.id))).toBe(JSON.stringify(none));
       const moved = await s.triggerInstances.setStatus(t.id, ['pending'], 'processed');
       expect(moved).toEqual({ ...t, status: 'processed', updated_at: moved?.updated_at });
       expect(JSON.stringify((await s.triggerInstances.list({ traceTag: t.trace_tag })).items)).toBe(
@@ -54,8 +57,11 @@ describe('SQLite trigger instances', () => {
     });
     const db = new Database(path, { readonly: true });
     try {
-      const doc = JSON.parse(db.prepare('SELECT doc FROM trigger_instances WHERE id = ?').pluck().get(t.id) as string);
-      expect(Object.keys(doc)).toEqual(['parameters', 'payload', 'trace_tag']);
+      const doc = (id: string) =>
+        JSON.parse(db.prepare('SELECT doc FROM trigger_instances WHERE id = ?').pluck().get(id) as string);
+      expect(Object.keys(doc(t.id)).sort()).toEqual(['parameters', 'payload', 'trace_tag']);
+      // Empty trigger parameters are not stored.
+      expect(Object.keys(doc(none.id)).sort()).toEqual(['payload', 'trace_tag']);
     } finally {
       db.close();
     }
@@ -177,7 +183,6 @@ describe('SQLite trigger instances', () => {
       );
     });
     expect(storedDoc(path, t.id)).toEqual({
-      parameters: {},
       payload_ref: { execution_id: t.payload.execution_id, parameters: { cmd: 'echo ********' } },
       trace_tag: t.trace_tag,
     });
@@ -192,7 +197,7 @@ describe('SQLite trigger instances', () => {
       expect(await s.executions.get(String(t.payload.execution_id))).toBeUndefined();
       expect(JSON.stringify(await s.triggerInstances.get(t.id))).toBe(JSON.stringify(processed));
     });
-    expect(storedDoc(path, t.id)).toEqual({ parameters: {}, payload: t.payload, trace_tag: t.trace_tag });
+    expect(storedDoc(path, t.id)).toEqual({ payload: t.payload, trace_tag: t.trace_tag });
   });
 
   it('stores the payload whole when it is not to the letter its settled execution’s, or the instance is not the notifier’s', async () => {
