@@ -14,17 +14,24 @@ import type { PurgeRequest } from '../purge.js';
 import { placeholders, type SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDocParts } from './sqlite-doc-parts.js';
 import { guard } from './sqlite-errors.js';
+import {
+  columnsOf,
+  decodeExecution,
+  type ExecutionColumns,
+  encodeExecution,
+  encodeParts,
+  partsJson,
+} from './sqlite-execution-codec.js';
 import { writeBackExecutionFields } from './sqlite-trigger-instance-repo.js';
 
-interface ExecutionRow {
+interface ExecutionRow extends ExecutionColumns {
   doc: string;
-  heartbeat_at: string | null;
   parts: string | null;
 }
 
 /** Fields stored once in doc_parts (see sqlite-doc-parts.ts), the same for every execution of an action. */
 const SHARED = ['action'] as const;
-const COLUMNS = 'doc, heartbeat_at, parts';
+const COLUMNS = 'id, status, user, start_timestamp, updated_at, heartbeat_at, doc, parts';
 
 const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -56,21 +63,19 @@ export class SqliteExecutionRepo implements ExecutionRepo {
     this.#parts = parts;
   }
 
-  /** The stored document with its parts and the heartbeat column laid over it (heartbeats write only the column). */
-  readonly #fromRow = (row: ExecutionRow): Execution => {
-    const e = this.#parts.join(JSON.parse(row.doc) as Execution, row.parts);
-    if (row.heartbeat_at !== null) e.heartbeat_at = row.heartbeat_at;
-    return e;
-  };
+  /** The stored document with its parts and the columns it was stored without (sqlite-execution-codec.ts). */
+  readonly #fromRow = (row: ExecutionRow): Execution =>
+    this.#parts.join(decodeExecution(row.doc, row), partsJson(row.parts));
 
-  /** The document and parts columns of an execution; inside a write. */
-  #stored(e: Execution): [string, string | null] {
+  /** The document and parts columns of an execution written with `cols`; inside a write. */
+  #stored(e: Execution, cols: ExecutionColumns): [string, string | null] {
     const { rest, refs } = this.#parts.split(e as unknown as JsonObject, SHARED);
-    return [JSON.stringify(rest), refs === undefined ? null : JSON.stringify(refs)];
+    return [encodeExecution(rest, cols), encodeParts(refs)];
   }
 
   async create(e: NewExecution): Promise<Execution> {
     const execution = completeExecution(e);
+    const cols = columnsOf(execution);
     await this.#conn.write(`creating execution ${e.id}`, () =>
       this.#conn
         .prepare(
@@ -78,15 +83,15 @@ export class SqliteExecutionRepo implements ExecutionRepo {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          execution.id,
-          execution.status,
+          cols.id,
+          cols.status,
           execution.action.ref,
-          execution.context.user ?? null,
+          cols.user,
           execution.parent ?? null,
-          execution.start_timestamp,
-          execution.updated_at,
-          execution.heartbeat_at ?? null,
-          ...this.#stored(execution),
+          cols.start_timestamp,
+          cols.updated_at,
+          cols.heartbeat_at,
+          ...this.#stored(execution, cols),
         ),
     );
     return execution;
@@ -176,18 +181,12 @@ export class SqliteExecutionRepo implements ExecutionRepo {
         .get(id, ...expected);
       if (row === undefined) return undefined;
       const next = patched(this.#fromRow(row), patch, new Date().toISOString());
+      const cols = columnsOf(next, row);
       conn
         .prepare(
           'UPDATE executions SET status = ?, heartbeat_at = ?, updated_at = ?, user = ?, doc = ?, parts = ? WHERE id = ?',
         )
-        .run(
-          next.status,
-          next.heartbeat_at ?? null,
-          next.updated_at,
-          next.context.user ?? null,
-          ...this.#stored(next),
-          id,
-        );
+        .run(cols.status, cols.heartbeat_at, cols.updated_at, cols.user, ...this.#stored(next, cols), id);
       return next;
     });
   }

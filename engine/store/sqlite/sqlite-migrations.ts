@@ -357,6 +357,30 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX events_timestamp;
     `,
   },
+  {
+    version: 24,
+    name: 'narrow execution indexes',
+    // The covering indexes of version 21 repeated each row's id and filter columns four times: a
+    // quarter of the bytes an execution added to the file. These lead with one filter column and the
+    // page order, as before, so a page still reads its 50 rows in order (ties on the start millisecond
+    // are put in id order as they come) and a count over one filter reads one index. `parent` follows,
+    // at one byte for a top-level execution, so that "top-level only" with any filter is counted from
+    // the index too; a count mixing two of status, action and user reads the rows one of them narrows
+    // to. Rows are not rewritten: an older version's row (its whole document as JSON) reads as it is
+    // (sqlite-execution-codec.ts) and takes the lean form at its next update.
+    sql: `
+      DROP INDEX executions_start;
+      DROP INDEX executions_status_start;
+      DROP INDEX executions_parent_start;
+      DROP INDEX executions_action_start;
+      DROP INDEX executions_user_start;
+      CREATE INDEX executions_start ON executions (start_timestamp, parent);
+      CREATE INDEX executions_status_start ON executions (status, start_timestamp, parent);
+      CREATE INDEX executions_action_start ON executions (action_ref, start_timestamp, parent);
+      CREATE INDEX executions_user_start ON executions (user, start_timestamp, parent);
+      CREATE INDEX executions_parent_start ON executions (parent, start_timestamp) WHERE parent IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -1,11 +1,14 @@
 import type { OutputChunk, OutputStream } from '../../model/execution.js';
-import { TERMINAL_STATUSES } from '../../model/execution.js';
+import { EXECUTION_STATUSES, TERMINAL_STATUSES } from '../../model/execution.js';
 import type { OutputRepo } from '../output-repo.js';
 import type { PurgeRequest } from '../purge.js';
 import { purgeRows, type SqliteConnection } from './sqlite-connection.js';
 import { guard } from './sqlite-errors.js';
 
-const UNDER_WAY = `SELECT id FROM executions WHERE status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+// Named statuses, not `NOT IN` the terminal ones: executions_status finds these few rows, where
+// `NOT IN` read every execution (no index holds both status and id).
+const NOT_TERMINAL = EXECUTION_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
+const UNDER_WAY = `SELECT id FROM executions WHERE status IN (${NOT_TERMINAL.map((s) => `'${s}'`).join(', ')})`;
 
 /** Execution output: AUTOINCREMENT makes `seq` grow across the whole store, never reused. */
 export class SqliteOutputRepo implements OutputRepo {
