@@ -32,6 +32,7 @@ const IN_COLUMNS = ['id', 'status', 'start_timestamp', 'updated_at', 'heartbeat_
 const END_IS_LAST = 1;
 const TRACE_IS_ID_BEFORE = 2;
 const CONTEXT_LEFT_EMPTY = 4;
+const RUNNER_IS_ACTIONS = 8;
 
 /**
  * The stored form of an execution document (its shared parts already taken out, sqlite-doc-parts.ts).
@@ -46,14 +47,15 @@ const CONTEXT_LEFT_EMPTY = 4;
  * other entry is kept as it is. Flag END_IS_LAST: `end_timestamp` is the last entry's time.
  * Flag TRACE_IS_ID_BEFORE: `context.trace_context` is `{trace_tag}` with the id minted just before
  * the execution's (what a request without a trace gets, create-execution-service.ts). Flag
- * CONTEXT_LEFT_EMPTY: nothing else is in the context, which is left out.
+ * CONTEXT_LEFT_EMPTY: nothing else is in the context, which is left out. Flag RUNNER_IS_ACTIONS:
+ * `runner_type` is the action's (`actionRunner`; decoding reads it from the joined action).
  *
  * Every rule applies only where decoding gives back exactly what was encoded, so reads return what
  * was written. A document the rules cannot describe (a log that is not a list, or holds lists; no
  * `children`, `attempts` or column field) is stored whole, as before. An old row's document is a
  * JSON object, and is read as it is.
  */
-export function encodeExecution(doc: Doc, cols: ExecutionColumns): string {
+export function encodeExecution(doc: Doc, cols: ExecutionColumns, actionRunner?: unknown): string {
   const { log, children, attempts } = doc;
   if (!Array.isArray(log) || children === undefined || attempts === undefined || !hasColumnFields(doc)) {
     return JSON.stringify(doc);
@@ -103,16 +105,25 @@ export function encodeExecution(doc: Doc, cols: ExecutionColumns): string {
       case 'end_timestamp':
         if (flags & END_IS_LAST) continue;
         break;
+      case 'runner_type':
+        if (v === actionRunner && typeof v === 'string') {
+          flags |= RUNNER_IS_ACTIONS;
+          continue;
+        }
+        break;
     }
     rest[k] = v;
   }
   return JSON.stringify(flags === 0 ? [rest, entries] : [rest, entries, flags]);
 }
 
-/** The document a row holds, whichever form it is in, with the columns' fields laid over it. */
-export function decodeExecution(json: string, cols: ExecutionColumns): Execution {
+/**
+ * The document a row holds, whichever form it is in, with the columns' fields laid over it and
+ * `join` putting back its shared parts (sqlite-doc-parts.ts), which the lean form reads from.
+ */
+export function decodeExecution(json: string, cols: ExecutionColumns, join: (doc: Doc) => Doc): Execution {
   const stored = JSON.parse(json) as Doc | [Doc, unknown[], number?];
-  const e = Array.isArray(stored) ? expand(stored, cols) : stored;
+  const e = Array.isArray(stored) ? expand([join(stored[0]), stored[1], stored[2]], cols) : join(stored);
   // Heartbeats write only the column (SqliteExecutionRepo.heartbeat), so it wins over the document.
   if (cols.heartbeat_at !== null) e.heartbeat_at = cols.heartbeat_at;
   return e as unknown as Execution;
@@ -132,6 +143,7 @@ function expand([rest, entries, flags = 0]: [Doc, unknown[], number?], cols: Exe
       };
     }
   }
+  if (flags & RUNNER_IS_ACTIONS) rest.runner_type = (rest.action as Doc).runner_type;
   rest.children ??= [];
   rest.attempts ??= 0;
   // The column, as when encoding: a document's own start_timestamp (kept when it differs) is not the base.

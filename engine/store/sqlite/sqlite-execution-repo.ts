@@ -65,12 +65,12 @@ export class SqliteExecutionRepo implements ExecutionRepo {
 
   /** The stored document with its parts and the columns it was stored without (sqlite-execution-codec.ts). */
   readonly #fromRow = (row: ExecutionRow): Execution =>
-    this.#parts.join(decodeExecution(row.doc, row), partsJson(row.parts));
+    decodeExecution(row.doc, row, (doc) => this.#parts.join(doc, partsJson(row.parts)));
 
   /** The document and parts columns of an execution written with `cols`; inside a write. */
   #stored(e: Execution, cols: ExecutionColumns): [string, string | null] {
     const { rest, refs } = this.#parts.split(e as unknown as JsonObject, SHARED);
-    return [encodeExecution(rest, cols), encodeParts(refs)];
+    return [encodeExecution(rest, cols, e.action?.runner_type), encodeParts(refs)];
   }
 
   async create(e: NewExecution): Promise<Execution> {
