@@ -36,7 +36,8 @@ COPY packs packs
 # here because the node user cannot write bytecode caches next to it.
 COPY python python
 RUN python3 -m compileall -q python
-ENV NODE_ENV=production SQUALL_HOME=/var/lib/squall
+# The young generation bin/squall.js explains (`node bin/squall.js` bypasses its shebang).
+ENV NODE_ENV=production SQUALL_HOME=/var/lib/squall NODE_OPTIONS=--max-semi-space-size=32
 RUN mkdir -p /var/lib/squall && chown node:node /var/lib/squall
 USER node
 VOLUME ["/var/lib/squall"]

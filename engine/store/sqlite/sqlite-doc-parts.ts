@@ -30,8 +30,23 @@ export class SqliteDocParts {
    */
   readonly #handedOut = new WeakMap<object, string>();
 
+  /** Hashes known to be in doc_parts: inserted by a transaction that committed (parts are never deleted). */
+  readonly #committed = new Set<string>();
+  /** Hashes inserted by the transaction under way. */
+  #inserted: string[] = [];
+
   constructor(conn: SqliteConnection) {
     this.#conn = conn;
+    conn.onCommit({
+      beforeCommit: () => {},
+      committed: () => {
+        for (const h of this.#inserted) if (this.#committed.size < CACHE) this.#committed.add(h);
+        this.#inserted = [];
+      },
+      rolledBack: () => {
+        this.#inserted = [];
+      },
+    });
   }
 
   /**
@@ -71,9 +86,13 @@ export class SqliteDocParts {
       hash = createHash('sha256').update(json).digest('base64url').slice(0, 22);
       remember(this.#hashOf, json, hash);
     }
-    // Cheap when present (a primary-key probe); written every time so that a part whose first
-    // transaction failed is stored by the next document that needs it.
-    this.#conn.prepare('INSERT OR IGNORE INTO doc_parts (hash, doc) VALUES (?, ?)').run(hash, json);
+    // Written until a transaction that wrote it has committed, so that a part whose first transaction
+    // failed is stored by the next document that needs it; after that the probe is skipped (it was
+    // one statement in every execution and event write).
+    if (!this.#committed.has(hash)) {
+      this.#conn.prepare('INSERT OR IGNORE INTO doc_parts (hash, doc) VALUES (?, ?)').run(hash, json);
+      this.#inserted.push(hash);
+    }
     if (!this.#byHash.has(hash)) remember(this.#byHash, hash, json);
     return hash;
   }
