@@ -42,8 +42,9 @@ const MAX_DEAD_LETTERS = 10_000;
 
 /**
  * One work queue: a consumer group, or a single subscriber's private copy of a broadcast topic.
- * Dispatch runs in one `setImmediate` pass per event-loop turn (never a timer per message), gives
- * messages round-robin to consumers with free prefetch slots, and lets I/O run between passes.
+ * Dispatch runs in one pass per event-loop turn (never a timer per message; `setImmediate` for work
+ * queues, so that I/O runs between passes, a microtask for broadcasts, see #schedule), and gives
+ * messages round-robin to consumers with free prefetch slots.
  */
 export class MemoryQueue {
   readonly #backlog = new Deque<Envelope>();
@@ -107,7 +108,13 @@ export class MemoryQueue {
   #schedule(): void {
     if (this.#scheduled || this.#closed || this.#backlog.length === 0 || this.#consumers.length === 0) return;
     this.#scheduled = true;
-    setImmediate(this.#dispatch);
+    // A broadcast reaches its subscribers before anything the publisher does next: a rules change
+    // announced before a PUT answers must be seen by the rules engine before a trigger instance
+    // dispatched after that answer, and immediates of different queues do not keep publish order
+    // (a work queue's pass already scheduled delivers a message published after the broadcast).
+    // Work queues stay on setImmediate, so that a long backlog lets I/O run between passes.
+    if (this.#opts.broadcast) queueMicrotask(this.#dispatch);
+    else setImmediate(this.#dispatch);
   }
 
   readonly #dispatch = (): void => {

@@ -21,6 +21,25 @@ describe('memory bus', () => {
     await bus.close();
   });
 
+  it('delivers a broadcast before a work-queue message published after it, even with that queue pass already due', async () => {
+    const bus = await createMemoryBus({ kind: 'memory' }, { logger: silentLogger });
+    const order: string[] = [];
+    await bus.consume('trigger.instance', 'rules', async (m) => {
+      order.push(`work:${m.id}`);
+    });
+    await bus.subscribe('rules.changed', async () => {
+      order.push('broadcast');
+    });
+    // The first publish schedules the work queue's pass; the broadcast and the second message follow
+    // before it runs, as a rules change and a trigger dispatched after the API answered do.
+    await bus.publish('trigger.instance', { id: 'a' });
+    await bus.publish('rules.changed', { at: 'now' });
+    await bus.publish('trigger.instance', { id: 'b' });
+    await waitFor(() => (order.length === 3 ? true : undefined), 5_000, 'all three deliveries');
+    expect(order.indexOf('broadcast')).toBeLessThan(order.indexOf('work:b'));
+    await bus.close();
+  });
+
   it('returns from close() after the grace period when a handler never settles', async () => {
     const bus = await createMemoryBus({ kind: 'memory', closeGraceMs: 50 }, { logger: silentLogger });
     let started = false;
