@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../app/start-server.js';
 import type { SquallOptions } from '../engine/config/config-schema.js';
-import { derivedId } from '../engine/ids.js';
 import { silentLogger } from '../engine/logger.js';
+import { actionTriggerId } from '../engine/model/action-trigger.js';
 import { deleteAmqpTopology, ENGINE_GROUPS } from '../test/support/amqp-teardown.js';
 import { latencyMetrics, type Metric, round, tempDir } from './bench-util.js';
 
@@ -46,7 +46,7 @@ async function storeBytesPerExec(): Promise<number> {
     const n = 10_000;
     const { lastId } = await throughput(s, n, 'core.noop', {}, 64);
     // The notifier and the rules role finish behind the executions: wait for the last one's trigger.
-    const trigger = derivedId(lastId, 'actiontrigger');
+    const trigger = actionTriggerId(lastId);
     for (let i = 0; i < 600; i++) {
       if ((await s.core.store.triggerInstances.get(trigger))?.status === 'processed') break;
       await new Promise((r) => setTimeout(r, 100));

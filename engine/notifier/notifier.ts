@@ -3,6 +3,7 @@ import { type Bus, completedMessage, type Subscription } from '../bus/bus.js';
 import { derivedId } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { NotifySpec, NotifySubsection } from '../model/action.js';
+import { ACTION_TRIGGER, actionTriggerFields, actionTriggerId, actionTriggerPayload } from '../model/action-trigger.js';
 import { type Execution, isTerminal, TERMINAL_STATUSES } from '../model/execution.js';
 import type { JsonObject } from '../model/json.js';
 import type { RunnerRegistry } from '../runners/runner-registry.js';
@@ -96,24 +97,11 @@ export async function startNotifier(deps: {
     // Last: once it is stored, everything above is out (see isNotified).
     await triggers.dispatch({
       id: actionTriggerId(id),
-      trigger: 'core.st2.generic.actiontrigger',
-      payload: {
-        execution_id: id,
-        status: e.status,
-        start_timestamp: e.start_timestamp,
-        action_name: e.action.name,
-        action_ref: e.action.ref,
-        runner_ref: e.runner_type,
-        parameters,
-        result: e.result ?? {},
-      },
+      trigger: ACTION_TRIGGER,
+      payload: actionTriggerPayload(id, actionTriggerFields(e), parameters),
       ...(e.context.trace_context ? { trace_tag: e.context.trace_context.trace_tag } : {}),
     });
   });
-}
-
-function actionTriggerId(executionId: string): string {
-  return derivedId(executionId, 'actiontrigger');
 }
 
 /**

@@ -1,4 +1,11 @@
-import { derivedId } from '../../ids.js';
+import {
+  ACTION_TRIGGER,
+  ACTION_TRIGGER_PAYLOAD_KEYS,
+  type ActionTriggerFields,
+  actionTriggerFields,
+  actionTriggerId,
+  actionTriggerPayload,
+} from '../../model/action-trigger.js';
 import type { Execution, ExecutionStatus } from '../../model/execution.js';
 import type { JsonObject, JsonValue } from '../../model/json.js';
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
@@ -24,38 +31,11 @@ export interface DecodedInstance {
   ref?: string;
 }
 
-/** The notifier's actiontrigger payload, its fields in its order. */
-const ACTION_PAYLOAD = [
-  'execution_id',
-  'status',
-  'start_timestamp',
-  'action_name',
-  'action_ref',
-  'runner_ref',
-  'parameters',
-  'result',
-] as const;
-
 /**
  * Statuses whose execution never changes what an actiontrigger payload shows of it afterwards. Not
  * `abandoned`: the sweeper records in its result what became of its processes once they are stopped.
  */
 const SETTLED: ReadonlySet<ExecutionStatus> = new Set<ExecutionStatus>(['succeeded', 'failed', 'timeout', 'canceled']);
-
-/** What an actiontrigger payload says of its execution. */
-export type ExecutionFields = ReturnType<typeof executionFields>;
-
-/** What an actiontrigger payload says of its execution, as the notifier builds it. */
-export function executionFields(e: Execution) {
-  return {
-    status: e.status,
-    start_timestamp: e.start_timestamp,
-    action_name: e.action.name,
-    action_ref: e.action.ref,
-    runner_ref: e.runner_type,
-    result: e.result ?? {},
-  };
-}
 
 /**
  * The execution an instance's payload may refer to: the notifier's actiontrigger for it (its id
@@ -64,20 +44,20 @@ export function executionFields(e: Execution) {
 export function referredExecution(t: TriggerInstance): string | undefined {
   const p = t.payload;
   const keys = Object.keys(p);
-  if (t.trigger !== 'core.st2.generic.actiontrigger' || keys.length !== ACTION_PAYLOAD.length) return undefined;
-  if (keys.some((k, i) => k !== ACTION_PAYLOAD[i] || p[k] === undefined)) return undefined;
+  if (t.trigger !== ACTION_TRIGGER || keys.length !== ACTION_TRIGGER_PAYLOAD_KEYS.length) return undefined;
+  if (keys.some((k, i) => k !== ACTION_TRIGGER_PAYLOAD_KEYS[i] || p[k] === undefined)) return undefined;
   if (typeof p.execution_id !== 'string') return undefined;
-  return t.id === derivedId(p.execution_id, 'actiontrigger') ? p.execution_id : undefined;
+  return t.id === actionTriggerId(p.execution_id) ? p.execution_id : undefined;
 }
 
 /** Whether the payload's execution fields are, to the letter, what the (settled) execution `e` holds. */
 export function payloadIsExecutions(t: TriggerInstance, e: Execution): boolean {
   if (!SETTLED.has(e.status)) return false;
-  return Object.entries(executionFields(e)).every(([k, v]) => JSON.stringify(t.payload[k]) === JSON.stringify(v));
+  return Object.entries(actionTriggerFields(e)).every(([k, v]) => JSON.stringify(t.payload[k]) === JSON.stringify(v));
 }
 
 /** Whether `f` are an execution's fields small enough to keep in memory a while. */
-export function smallFields(f: ExecutionFields): boolean {
+export function smallFields(f: ActionTriggerFields): boolean {
   return JSON.stringify(f.result).length <= 4096;
 }
 
@@ -132,16 +112,9 @@ export function decodeInstance(row: InstanceRow): DecodedInstance {
 }
 
 /** A decoded instance whose payload refers to an execution, with the payload whole again: `f` are its fields. */
-export function withExecution(t: TriggerInstance, f: ExecutionFields): TriggerInstance {
-  const payload: JsonObject = {
-    execution_id: t.payload.execution_id as string,
-    status: f.status,
-    start_timestamp: f.start_timestamp,
-    action_name: f.action_name,
-    action_ref: f.action_ref,
-    runner_ref: f.runner_ref,
-    parameters: t.payload.parameters as JsonValue,
-    result: f.result,
+export function withExecution(t: TriggerInstance, f: ActionTriggerFields): TriggerInstance {
+  return {
+    ...t,
+    payload: actionTriggerPayload(t.payload.execution_id as string, f, t.payload.parameters as JsonValue),
   };
-  return { ...t, payload };
 }

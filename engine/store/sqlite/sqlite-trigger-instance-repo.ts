@@ -1,4 +1,4 @@
-import { derivedId } from '../../ids.js';
+import { type ActionTriggerFields, actionTriggerFields, actionTriggerId } from '../../model/action-trigger.js';
 import type { Execution } from '../../model/execution.js';
 import type { TriggerInstance, TriggerInstanceStatus } from '../../model/trigger.js';
 import type { ExecutionRepo } from '../execution-repo.js';
@@ -11,8 +11,6 @@ import {
   INSTANCE_COLUMNS as COLUMNS,
   type DecodedInstance,
   decodeInstance,
-  type ExecutionFields,
-  executionFields,
   type InstanceRow,
   instanceDoc,
   payloadIsExecutions,
@@ -53,7 +51,7 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
    * The fields of the executions whose actiontriggers were stored last (they never change, see
    * payloadIsExecutions): the rules engine's reads and status changes right after need no execution read.
    */
-  readonly #recent = new Map<string, ExecutionFields>();
+  readonly #recent = new Map<string, ActionTriggerFields>();
 
   constructor(conn: SqliteConnection, executions: Pick<ExecutionRepo, 'get'>) {
     this.#conn = conn;
@@ -76,12 +74,12 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
            VALUES (?, ?, ?, ?, ?, ?)`,
         )
         .run(t.id, t.trigger, t.status, t.occurrence_time, t.updated_at, instanceDoc(t, byRef));
-      if (byRef) this.#remember(e.id, executionFields(e));
+      if (byRef) this.#remember(e.id, actionTriggerFields(e));
     });
     return t;
   }
 
-  #remember(executionId: string, f: ExecutionFields): void {
+  #remember(executionId: string, f: ActionTriggerFields): void {
     if (!smallFields(f)) return;
     this.#recent.set(executionId, f);
     if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.keys().next().value as string);
@@ -101,17 +99,17 @@ export class SqliteTriggerInstanceRepo implements TriggerInstanceRepo {
   /** The instances of `rows`, payloads that refer to an execution filled from it (each read once). */
   async #complete(rows: readonly InstanceRow[]): Promise<TriggerInstance[]> {
     const decoded = rows.map(decodeInstance);
-    const fields = new Map<string, ExecutionFields | undefined>();
+    const fields = new Map<string, ActionTriggerFields | undefined>();
     for (const { ref } of decoded) {
       if (ref === undefined || fields.has(ref)) continue;
       const known = this.#recent.get(ref);
       const e = known === undefined ? await this.#executions.get(ref) : undefined;
-      fields.set(ref, known ?? (e === undefined ? undefined : executionFields(e)));
+      fields.set(ref, known ?? (e === undefined ? undefined : actionTriggerFields(e)));
     }
     return Promise.all(decoded.map((d) => this.#filled(d, fields.get(d.ref ?? ''))));
   }
 
-  async #filled(d: DecodedInstance, f: ExecutionFields | undefined): Promise<TriggerInstance> {
+  async #filled(d: DecodedInstance, f: ActionTriggerFields | undefined): Promise<TriggerInstance> {
     if (d.ref === undefined) return d.instance;
     if (f !== undefined) return withExecution(d.instance, f);
     // Purged between the two reads (another process): the purge wrote the payload back first.
@@ -205,7 +203,7 @@ export function writeBackExecutionFields<R>(
   columns: string,
   decode: (row: R) => Execution,
 ): void {
-  const instanceIds = JSON.stringify(executionIds.map((id) => derivedId(id, 'actiontrigger')));
+  const instanceIds = JSON.stringify(executionIds.map((id) => actionTriggerId(id)));
   const referring = conn
     .prepare<InstanceRow>(`SELECT ${COLUMNS} FROM trigger_instances WHERE id IN (SELECT value FROM json_each(?))`)
     .all(instanceIds)
@@ -224,6 +222,6 @@ export function writeBackExecutionFields<R>(
   const update = conn.prepare('UPDATE trigger_instances SET doc = ? WHERE id = ?');
   for (const d of referring) {
     const e = executions.get(d.ref as string);
-    if (e !== undefined) update.run(instanceDoc(withExecution(d.instance, executionFields(e))), d.instance.id);
+    if (e !== undefined) update.run(instanceDoc(withExecution(d.instance, actionTriggerFields(e))), d.instance.id);
   }
 }
