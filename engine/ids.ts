@@ -14,6 +14,16 @@ export function newId(): string {
   return secs + processUnique + counter.toString(16).padStart(6, '0');
 }
 
+/**
+ * The id `newId` returned just before `id` in the same process and second (the counter one less,
+ * wrapping as newId's does); '' for what is not an id.
+ */
+export function idBefore(id: string): string {
+  if (!isId(id)) return '';
+  const counter = Number.parseInt(id.slice(18), 16);
+  return id.slice(0, 18) + ((counter + 0xfffffe) % 0xffffff).toString(16).padStart(6, '0');
+}
+
 export function isId(s: string): boolean {
   return /^[0-9a-f]{24}$/.test(s);
 }

@@ -63,7 +63,7 @@ export interface CommitHook {
    * Runs inside the transaction, after the batch's writes and before COMMIT (also when none of them
    * was this repo's). Throwing fails the whole batch, as an I/O error does: every write in it rejects.
    */
-  beforeCommit(): void;
+  beforeCommit?(): void;
   /** The batch committed: what `beforeCommit` stored is there for good. Must not throw (the writes settle after it). */
   committed(): void;
   /** The batch did not commit: what its writes gathered for `beforeCommit` is to be forgotten. */
@@ -216,7 +216,7 @@ export class SqliteConnection {
     }
     try {
       // A hook's rows belong to the writes of this batch: if they cannot be stored, neither is the batch.
-      for (const h of this.#hooks) h.beforeCommit();
+      for (const h of this.#hooks) h.beforeCommit?.();
       this.prepare('COMMIT').run();
     } catch (e) {
       if (db.inTransaction) db.exec('ROLLBACK');

@@ -38,7 +38,6 @@ export class SqliteDocParts {
   constructor(conn: SqliteConnection) {
     this.#conn = conn;
     conn.onCommit({
-      beforeCommit: () => {},
       committed: () => {
         for (const h of this.#inserted) if (this.#committed.size < CACHE) this.#committed.add(h);
         this.#inserted = [];

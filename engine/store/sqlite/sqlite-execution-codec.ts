@@ -1,3 +1,4 @@
+import { idBefore } from '../../ids.js';
 import type { Execution } from '../../model/execution.js';
 import type { PartRefs } from './sqlite-doc-parts.js';
 
@@ -184,16 +185,6 @@ function leanContext(context: Doc, cols: ExecutionColumns): { context: Doc; trac
     out = others;
   }
   return { context: out, traced };
-}
-
-/**
- * The id ids.ts `newId` returned just before `id` in the same process and second (the 3-byte
- * counter one less); '' for what is not such an id.
- */
-function idBefore(id: string): string {
-  if (id.length !== 24 || !/^[0-9a-f]{24}$/.test(id)) return '';
-  const counter = Number.parseInt(id.slice(18), 16);
-  return id.slice(0, 18) + ((counter + 0xfffffe) % 0xffffff).toString(16).padStart(6, '0');
 }
 
 /** `[status, ms after start]` for an entry that is exactly `{status, timestamp}` with a canonical time; else undefined. */
