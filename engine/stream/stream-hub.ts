@@ -89,8 +89,8 @@ export class StreamHub {
 
   /**
    * Holds the bus subscription only while some client listens: each subscriber gets its own copy of
-   * every broadcast, parsed, and with nobody to pass it to that was most of the garbage an execution
-   * left in embedded mode (and the GC pauses behind the latency tail).
+   * every broadcast, parsed, and with nobody to pass it to that was about a tenth of the garbage an
+   * execution left in embedded mode (150 -> 134 KB), which sets how often scavenges pause it.
    */
   #reconcile(): Promise<void> {
     const next = this.#reconciling
