@@ -1,3 +1,4 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 /**
@@ -37,4 +38,14 @@ export function useStream(
       source.close();
     };
   }, [key, ids, enabled]);
+}
+
+/**
+ * Reads a query again once its stream is open: what changed before the stream opened is not on it.
+ * A read already in flight may have been answered before the open, so it is left to finish (first
+ * rows stay fast) and followed by one more.
+ */
+export function rereadAfterOpen(queries: QueryClient, queryKey: QueryKey): void {
+  const again = () => queries.invalidateQueries({ queryKey }, { cancelRefetch: false });
+  void (queries.isFetching({ queryKey }) > 0 ? again().then(again) : again());
 }

@@ -32,6 +32,8 @@ export interface Execution {
   parameters?: Record<string, unknown>;
   context?: Record<string, unknown> & { user?: string };
   result?: unknown;
+  /** One entry per status change, oldest first. */
+  log?: { status: string; timestamp: string }[];
   parent?: string;
   children?: string[];
 }

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { get } from '../api/client.ts';
-import { useStream } from '../api/stream.ts';
+import { rereadAfterOpen, useStream } from '../api/stream.ts';
 import type { Execution } from '../api/types.ts';
+import { newerExecution, newerExecutions } from '../lib/newer-execution.ts';
 import { graphColumns, taskName } from '../lib/workflow-graph.ts';
 import { Failure, Status } from './bits.tsx';
 
@@ -93,15 +94,23 @@ export function WorkflowView({ workflow }: { workflow: Execution }) {
   const q = useQuery({
     queryKey: key,
     queryFn: ({ signal }) => get<Execution[]>(`/api/v1/executions/${workflow.id}/children?depth=-1`, signal),
+    // An answer read before a stream update must not undo it.
+    structuralSharing: (old, next) => newerExecutions(old as Execution[] | undefined, next as Execution[]),
   });
-  useStream(['st2.execution__create', 'st2.execution__update'], (_e, data) => {
-    const e = data as Execution;
-    const ids = new Set([workflow.id, ...(q.data ?? []).map((c) => c.id)]);
-    if (!e.parent || !ids.has(e.parent)) return;
-    queries.setQueryData<Execution[]>(key, (old = []) =>
-      old.some((c) => c.id === e.id) ? old.map((c) => (c.id === e.id ? { ...c, ...e } : c)) : [...old, e],
-    );
-  });
+  useStream(
+    ['st2.execution__create', 'st2.execution__update'],
+    (_e, data) => {
+      const e = data as Execution;
+      const ids = new Set([workflow.id, ...(q.data ?? []).map((c) => c.id)]);
+      if (!e.parent || !ids.has(e.parent)) return;
+      queries.setQueryData<Execution[]>(key, (old = []) =>
+        old.some((c) => c.id === e.id)
+          ? old.map((c) => (c.id === e.id ? newerExecution(c, { ...c, ...e }) : c))
+          : [...old, e],
+      );
+    },
+    { onOpen: () => rereadAfterOpen(queries, key) },
+  );
   return (
     <section aria-labelledby="tasks-h" className="card">
       <h2 id="tasks-h">Tasks</h2>

@@ -3,7 +3,7 @@ import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { call, get } from '../api/client.ts';
 import { useSession } from '../api/session.tsx';
-import { useStream } from '../api/stream.ts';
+import { rereadAfterOpen, useStream } from '../api/stream.ts';
 import type { Action, Execution, OutputChunk } from '../api/types.ts';
 import { Failure, Loading, PageTitle, Status, took, When } from '../components/bits.tsx';
 import { JsonTree } from '../components/json-tree.tsx';
@@ -11,6 +11,7 @@ import { OutputView } from '../components/output-view.tsx';
 import { RunForm } from '../components/run-form.tsx';
 import { WorkflowView } from '../components/workflow-view.tsx';
 import { isFinished } from '../lib/history-filters.ts';
+import { newerExecution } from '../lib/newer-execution.ts';
 
 function mergeChunks(old: OutputChunk[], more: OutputChunk[]): OutputChunk[] {
   const byId = new Map(old.map((c) => [c.id, c]));
@@ -86,14 +87,19 @@ export function ExecutionPage() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const key = ['execution', id];
-  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => get<Execution>(`/api/v1/executions/${id}`, signal) });
+  const q = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => get<Execution>(`/api/v1/executions/${id}`, signal),
+    // An answer read before a stream update may land after it, and must not undo it.
+    structuralSharing: (old, next) => newerExecution(old as Execution | undefined, next as Execution),
+  });
   useStream(
     ['st2.execution__update'],
     (_e, data) => {
       const e = data as Execution;
-      if (e.id === id) queries.setQueryData<Execution>(key, (old) => (old ? { ...old, ...e } : e));
+      if (e.id === id) queries.setQueryData<Execution>(key, (old) => newerExecution(old, old ? { ...old, ...e } : e));
     },
-    { executionIds: [id] },
+    { executionIds: [id], onOpen: () => rereadAfterOpen(queries, key) },
   );
   const [rerunning, setRerunning] = useState(false);
   const action = useQuery({
@@ -104,8 +110,7 @@ export function ExecutionPage() {
   const cancel = useMutation({
     mutationFn: () => call<Execution>(`/api/v1/executions/${id}`, { method: 'DELETE' }),
     // The stream may already have said `canceled` before this answer (`canceling`) arrives: keep the later news.
-    onSuccess: (r) =>
-      queries.setQueryData<Execution>(key, (old) => (old !== undefined && isFinished(old.status) ? old : r.data)),
+    onSuccess: (r) => queries.setQueryData<Execution>(key, (old) => newerExecution(old, r.data)),
   });
 
   if (q.isPending) return <Loading what="the execution" />;

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type ApiAnswer, call } from '../api/client.ts';
-import { useStream } from '../api/stream.ts';
+import { rereadAfterOpen, useStream } from '../api/stream.ts';
 import type { Execution } from '../api/types.ts';
 import { Empty, Failure, Loading, PageTitle, Status, took, When } from '../components/bits.tsx';
 import {
@@ -14,6 +14,7 @@ import {
   matchesFilters,
   STATUSES,
 } from '../lib/history-filters.ts';
+import { newerExecution } from '../lib/newer-execution.ts';
 
 const PAGE = 100;
 // React sets sizes through the CSSOM, which the CSP allows (it forbids style attributes in markup).
@@ -142,27 +143,31 @@ export function ExecutionsPage() {
     },
   });
 
-  useStream(['st2.execution__create', 'st2.execution__update'], (_event, data) => {
-    const e = data as Execution;
-    queries.setQueryData<Pages>(key, (old) => {
-      if (!old) return old;
-      let found = false;
-      const pages = old.pages.map((p) => ({
-        ...p,
-        data: p.data.map((row) => {
-          if (row.id !== e.id) return row;
-          found = true;
-          return { ...row, ...e };
-        }),
-      }));
-      // Not shown yet but now matching: new, or changed into the filter (created `requested`, then `failed`).
-      if (!found && matchesFilters(e, filters) && pages[0]) {
-        const data = [e, ...pages[0].data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
-        pages[0] = { ...pages[0], data, total: (pages[0].total ?? 0) + 1 };
-      }
-      return { ...old, pages };
-    });
-  });
+  useStream(
+    ['st2.execution__create', 'st2.execution__update'],
+    (_event, data) => {
+      const e = data as Execution;
+      queries.setQueryData<Pages>(key, (old) => {
+        if (!old) return old;
+        let found = false;
+        const pages = old.pages.map((p) => ({
+          ...p,
+          data: p.data.map((row) => {
+            if (row.id !== e.id) return row;
+            found = true;
+            return newerExecution(row, { ...row, ...e });
+          }),
+        }));
+        // Not shown yet but now matching: new, or changed into the filter (created `requested`, then `failed`).
+        if (!found && matchesFilters(e, filters) && pages[0]) {
+          const data = [e, ...pages[0].data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
+          pages[0] = { ...pages[0], data, total: (pages[0].total ?? 0) + 1 };
+        }
+        return { ...old, pages };
+      });
+    },
+    { onOpen: () => rereadAfterOpen(queries, key) },
+  );
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total;
