@@ -106,6 +106,7 @@ describe('Teams end to end through squall start', () => {
     // Give a second delivery (redelivered notification, owed-result sweep) the time to happen.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(fake.calls.filter((c) => c.status < 300 && isResult(c))).toHaveLength(1);
-    expect(fake.calls.filter((c) => c.status < 300 && isAck(c))).toHaveLength(1);
+    // Posted once; a slow run may also edit it (PUT) with progress, which is not a second ack.
+    expect(fake.calls.filter((c) => c.verb === 'POST' && c.status < 300 && isAck(c))).toHaveLength(1);
   }, 60_000);
 });
