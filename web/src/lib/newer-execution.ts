@@ -19,3 +19,31 @@ export function newerExecutions(old: Execution[] | undefined, next: Execution[])
   const seen = new Set(next.map((e) => e.id));
   return [...merged, ...old.filter((e) => !seen.has(e.id))];
 }
+
+/** A history page as the list holds it: rows newest first, and the filter's total when the server gave one. */
+interface RowsPage {
+  data: Execution[];
+  total?: number;
+}
+
+/**
+ * Re-read history pages merged into the ones on screen: each row keeps the newer of its two views, and
+ * a row the stream added that the re-read lacks (it was read before that row existed or matched) stays.
+ */
+export function newerPages<T extends { pages: RowsPage[] }>(
+  old: T | undefined,
+  next: T,
+  streamed: ReadonlySet<string>,
+): T {
+  if (old === undefined) return next;
+  const onScreen = new Map(old.pages.flatMap((p) => p.data.map((e) => [e.id, e] as const)));
+  const read = new Set(next.pages.flatMap((p) => p.data.map((e) => e.id)));
+  const pages = next.pages.map((p) => ({ ...p, data: p.data.map((e) => newerExecution(onScreen.get(e.id), e)) }));
+  const kept = [...onScreen.values()].filter((e) => streamed.has(e.id) && !read.has(e.id));
+  const first = pages[0];
+  if (kept.length > 0 && first !== undefined) {
+    const data = [...kept, ...first.data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
+    pages[0] = { ...first, data, ...(first.total !== undefined ? { total: first.total + kept.length } : {}) };
+  }
+  return { ...next, pages };
+}

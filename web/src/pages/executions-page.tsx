@@ -14,7 +14,7 @@ import {
   matchesFilters,
   STATUSES,
 } from '../lib/history-filters.ts';
-import { newerExecution } from '../lib/newer-execution.ts';
+import { newerExecution, newerPages } from '../lib/newer-execution.ts';
 
 const PAGE = 100;
 // React sets sizes through the CSSOM, which the CSP allows (it forbids style attributes in markup).
@@ -133,10 +133,14 @@ export function ExecutionsPage() {
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const key = useMemo(() => ['executions', filters] as const, [filters]);
   const queries = useQueryClient();
+  // Rows the stream put in the list, which a re-read answered before they existed or matched would drop.
+  const streamed = useRef(new Set<string>());
   const list = useInfiniteQuery({
     queryKey: key,
     queryFn: ({ pageParam, signal }) => call<Execution[]>(executionsPath(filters, pageParam, PAGE), { signal }),
     initialPageParam: 0,
+    // A re-read (once the stream is open) may have been answered before the stream's latest news.
+    structuralSharing: (old, next) => newerPages(old as Pages | undefined, next as Pages, streamed.current),
     getNextPageParam: (last, all) => {
       const loaded = all.reduce((n, p) => n + p.data.length, 0);
       return last.data.length === PAGE && loaded < (last.total ?? Number.POSITIVE_INFINITY) ? loaded : undefined;
@@ -160,6 +164,7 @@ export function ExecutionsPage() {
         }));
         // Not shown yet but now matching: new, or changed into the filter (created `requested`, then `failed`).
         if (!found && matchesFilters(e, filters) && pages[0]) {
+          streamed.current.add(e.id);
           const data = [e, ...pages[0].data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
           pages[0] = { ...pages[0], data, total: (pages[0].total ?? 0) + 1 };
         }
