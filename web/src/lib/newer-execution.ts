@@ -26,6 +26,12 @@ interface RowsPage {
   total?: number;
 }
 
+/** `page` with rows it did not hold put in their place (newest first), its total counting them. */
+export function withRowsAdded<P extends RowsPage>(page: P, rows: readonly Execution[]): P {
+  const data = [...rows, ...page.data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
+  return { ...page, data, total: (page.total ?? 0) + rows.length };
+}
+
 /**
  * Re-read history pages merged into the ones on screen: each row keeps the newer of its two views, and
  * a row the stream added that the re-read lacks (it was read before that row existed or matched) stays.
@@ -41,9 +47,6 @@ export function newerPages<T extends { pages: RowsPage[] }>(
   const pages = next.pages.map((p) => ({ ...p, data: p.data.map((e) => newerExecution(onScreen.get(e.id), e)) }));
   const kept = [...onScreen.values()].filter((e) => streamed.has(e.id) && !read.has(e.id));
   const first = pages[0];
-  if (kept.length > 0 && first !== undefined) {
-    const data = [...kept, ...first.data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
-    pages[0] = { ...first, data, ...(first.total !== undefined ? { total: first.total + kept.length } : {}) };
-  }
+  if (kept.length > 0 && first !== undefined) pages[0] = withRowsAdded(first, kept);
   return { ...next, pages };
 }

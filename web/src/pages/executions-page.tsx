@@ -14,7 +14,7 @@ import {
   matchesFilters,
   STATUSES,
 } from '../lib/history-filters.ts';
-import { newerExecution, newerPages } from '../lib/newer-execution.ts';
+import { newerExecution, newerPages, withRowsAdded } from '../lib/newer-execution.ts';
 
 const PAGE = 100;
 // React sets sizes through the CSSOM, which the CSP allows (it forbids style attributes in markup).
@@ -165,8 +165,7 @@ export function ExecutionsPage() {
         // Not shown yet but now matching: new, or changed into the filter (created `requested`, then `failed`).
         if (!found && matchesFilters(e, filters) && pages[0]) {
           streamed.current.add(e.id);
-          const data = [e, ...pages[0].data].sort((a, b) => b.start_timestamp.localeCompare(a.start_timestamp));
-          pages[0] = { ...pages[0], data, total: (pages[0].total ?? 0) + 1 };
+          pages[0] = withRowsAdded(pages[0], [e]);
         }
         return { ...old, pages };
       });
