@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=32
 // Entry point for `squall` and `npm start`: runs the compiled CLI (built by `npm install` via `prepare`).
-// A 32 MB young generation (V8 gives 16): an execution leaves ~150 KB of short-lived garbage, and at
+// A 32 MB young generation (V8 gives 16): an execution leaves 130-150 KB of short-lived garbage, and at
 // the default every ~65th execution waited out a 1-2 ms scavenge, the p99 of submit -> done. The same
 // flag is in package.json (`npm start`, `npm run bench`) and the Dockerfile (NODE_OPTIONS).
 import { main } from '../dist/cli/main.js';
